@@ -1,0 +1,51 @@
+// crmsim: the command-line entry point. Dispatches to a subcommand and maps
+// every error to its exit status (see Commands.hpp).
+#include "experiments/cli/Commands.hpp"
+
+#include "crmsim/GitVersion.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr const char* kUsage = R"(crmsim: agent-based simulation of customer relationship management
+
+Usage:
+  crmsim run CONFIG -o OUT.h5 [options]   run an experiment, write results to OUT.h5
+  crmsim plan CONFIG [--set K=V ...]      list the runs an experiment would make
+  crmsim summarize OUT.h5                 print what a results file holds
+  crmsim --version                        print the version and git commit
+  crmsim COMMAND --help                   options of one command
+
+Exit status: 0 success, 2 bad input (config, arguments, existing output),
+1 a failure while running. See README.md for the config reference and the
+layout of the results file.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace experiments::cli;
+    const std::vector<std::string> all(argv, argv + argc);
+    if (argc < 2) {
+        std::cerr << kUsage;
+        return kExitBadInput;
+    }
+    const std::string command = all[1];
+    const std::vector<std::string> rest(all.begin() + 2, all.end());
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::cout << kUsage;
+        return kExitOk;
+    }
+    if (command == "--version") {
+        std::cout << "crmsim " << crmsim::kVersion << " (commit " << crmsim::kGitCommit << ")\n";
+        return kExitOk;
+    }
+    if (command == "run") return run_command(rest, all);
+    if (command == "plan") return plan_command(rest);
+    if (command == "summarize") return summarize_command(rest);
+    std::cerr << "crmsim: unknown command '" << command << "'\n\n" << kUsage;
+    return kExitBadInput;
+}

@@ -1,0 +1,186 @@
+#include "experiments/config/ConfigTree.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace experiments {
+namespace {
+
+std::string describe(const YAML::Node& node) {
+    if (node.IsMap()) return "a mapping";
+    if (node.IsSequence()) return "a list";
+    if (node.IsNull()) return "nothing";
+    return "\"" + node.Scalar() + "\"";
+}
+
+bool parse_double(const std::string& text, double& out) {
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    if (begin != end && *begin == '+') ++begin;
+    const auto [ptr, ec] = std::from_chars(begin, end, out);
+    return ec == std::errc() && ptr == end && std::isfinite(out);
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+}
+
+}  // namespace
+
+std::string format_number(double value) {
+    char buffer[64];
+    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return std::string(buffer, ec == std::errc() ? ptr : buffer);
+}
+
+ConfigNode::ConfigNode(std::shared_ptr<const ConfigSource> source, YAML::Node node, std::string path,
+                       YAML::Node resolved)
+    : source_(std::move(source)), node_(std::move(node)), path_(std::move(path)), resolved_(std::move(resolved)) {
+    if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap())
+        throw ConfigError(locate(path_, node_), "expected a mapping of keys, found " + describe(node_));
+}
+
+ConfigLocation ConfigNode::locate(const std::string& path, const YAML::Node& node) const {
+    // A value given (or under a path given) on the command line is located there.
+    for (const auto& [set_path, text] : source_->overrides)
+        if (path == set_path || path.rfind(set_path + ".", 0) == 0) return {"--set " + text, 0, 0, path};
+    ConfigLocation where{source_->file, 0, 0, path};
+    const YAML::Node& at = node.IsDefined() && !node.Mark().is_null() ? node : node_;
+    if (at.IsDefined() && !at.Mark().is_null()) {
+        where.line = at.Mark().line + 1;
+        where.column = at.Mark().column + 1;
+    }
+    return where;
+}
+
+ConfigError ConfigNode::error(const std::string& key, const std::string& message) const {
+    if (key.empty()) return ConfigError(locate(path_, node_), message);
+    if (!has(key)) return ConfigError(locate(child_path(key), node_), message);
+    return ConfigError(locate(child_path(key), node_[key]), message);
+}
+
+bool ConfigNode::has(const std::string& key) const {
+    return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
+}
+
+std::optional<YAML::Node> ConfigNode::value_of(const std::string& key) {
+    read_.insert(key);
+    if (!has(key)) return std::nullopt;
+    const YAML::Node value = node_[key];
+    if (!value.IsScalar()) throw error(key, "expected a single value, found " + describe(value));
+    return value;
+}
+
+double ConfigNode::number(const std::string& key, double fallback, double min, double max) {
+    const std::optional<YAML::Node> value = value_of(key);
+    double x = fallback;
+    if (value && !parse_double(value->Scalar(), x))
+        throw error(key, "expected a number, found " + describe(*value));
+    if (x < min || x > max)
+        throw error(key, "must be in [" + format_number(min) + ", " + format_number(max) + "], found " +
+                             format_number(x));
+    record(key, format_number(x));
+    return x;
+}
+
+std::int64_t ConfigNode::integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+    const std::optional<YAML::Node> value = value_of(key);
+    std::int64_t n = fallback;
+    if (value) {
+        // Accept 1000000 and also 1e6, but not 2.5.
+        double x = 0;
+        if (!parse_double(value->Scalar(), x) || x != std::floor(x) || std::fabs(x) > 9.0e15)
+            throw error(key, "expected a whole number, found " + describe(*value));
+        n = static_cast<std::int64_t>(x);
+    }
+    if (n < min || n > max)
+        throw error(key, "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
+                             std::to_string(n));
+    record(key, std::to_string(n));
+    return n;
+}
+
+bool ConfigNode::flag(const std::string& key, bool fallback) {
+    const std::optional<YAML::Node> value = value_of(key);
+    bool b = fallback;
+    if (value) {
+        const std::string& s = value->Scalar();
+        if (s == "true" || s == "True" || s == "yes" || s == "on") b = true;
+        else if (s == "false" || s == "False" || s == "no" || s == "off") b = false;
+        else throw error(key, "expected true or false, found " + describe(*value));
+    }
+    record(key, b ? "true" : "false");
+    return b;
+}
+
+std::string ConfigNode::text(const std::string& key, const std::string& fallback) {
+    const std::optional<YAML::Node> value = value_of(key);
+    const std::string s = value ? value->Scalar() : fallback;
+    resolved_[key] = s;
+    return s;
+}
+
+std::string ConfigNode::required_text(const std::string& key) {
+    if (!has(key)) {
+        read_.insert(key);
+        throw error("missing required key '" + child_path(key) + "'");
+    }
+    return text(key, "");
+}
+
+std::string ConfigNode::choice(const std::string& key, const std::string& fallback,
+                               const std::vector<std::string>& options) {
+    const std::string s = text(key, fallback);
+    if (std::find(options.begin(), options.end(), s) == options.end()) {
+        const std::string near = closest_name(s, options);
+        throw error(key, "unknown value \"" + s + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
+                             "; one of: " + join(options));
+    }
+    return s;
+}
+
+ConfigNode ConfigNode::mapping(const std::string& key) {
+    read_.insert(key);
+    YAML::Node child = has(key) ? node_[key] : YAML::Node(YAML::NodeType::Undefined);
+    YAML::Node out = resolved_[key];
+    out = YAML::Node(YAML::NodeType::Map);
+    return ConfigNode(source_, child, child_path(key), out);
+}
+
+std::vector<ConfigNode> ConfigNode::mappings(const std::string& key, bool required) {
+    read_.insert(key);
+    std::vector<ConfigNode> items;
+    if (!has(key)) {
+        if (required) throw error("missing required list '" + child_path(key) + "'");
+        return items;
+    }
+    const YAML::Node list = node_[key];
+    if (!list.IsSequence()) throw error(key, "expected a list, found " + describe(list));
+    YAML::Node out = resolved_[key];
+    out = YAML::Node(YAML::NodeType::Sequence);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        YAML::Node item_out(YAML::NodeType::Map);
+        out.push_back(item_out);
+        items.emplace_back(source_, list[i], child_path(key) + "." + std::to_string(i), item_out);
+    }
+    return items;
+}
+
+void ConfigNode::finish() const {
+    if (!node_.IsMap()) return;
+    const std::vector<std::string> known(read_.begin(), read_.end());
+    for (const auto& entry : node_) {
+        const std::string key = entry.first.Scalar();
+        if (read_.count(key)) continue;
+        const std::string near = closest_name(key, known);
+        std::string message = "unknown key";
+        message += near.empty() ? "" : " (did you mean '" + near + "'?)";
+        message += known.empty() ? "; this section takes no keys" : "; known keys here: " + join(known);
+        throw ConfigError(locate(child_path(key), entry.first), message);
+    }
+}
+
+}  // namespace experiments

@@ -1,0 +1,52 @@
+#pragma once
+// The whole experiment as read from a YAML config (DESIGN.md 2, "Config
+// shape"): what to simulate, how long, with which seed, and what to write.
+#include "models/market/MarketParams.hpp"
+#include "sim/network/Generators.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace experiments {
+
+struct ExperimentSettings {
+    std::string name = "experiment";
+    std::uint64_t seed = 1;
+    std::uint32_t ticks = 52;
+    double tick_days = 7.0;  // length of one tick in days (documentation of the time scale)
+    std::uint32_t replications = 1;
+    bool common_random_numbers = true;
+};
+
+enum class NetworkKind { None, WattsStrogatz, ErdosRenyi, ScaleFree, EdgeList };
+
+struct NetworkSettings {
+    NetworkKind kind = NetworkKind::WattsStrogatz;
+    sim::SmallWorldParams small_world;
+    sim::RandomGraphParams random_graph;
+    sim::ScaleFreeParams scale_free;
+    std::string edge_list_path;  // resolved against the config file's folder
+    int line = 0;                // where the network section is, for errors while loading the file
+};
+
+struct OutputSettings {
+    int compression = 4;            // deflate level 0..9 for every dataset
+    std::uint32_t chunk_rows = 4096;  // rows per chunk of the time-series datasets
+};
+
+struct ExperimentConfig {
+    std::string file;  // the config's path
+    ExperimentSettings experiment;
+    models::MarketParams market;
+    NetworkSettings network;
+    OutputSettings output;
+    std::vector<std::string> overrides;  // the --set assignments applied
+    std::string resolved_yaml;           // every value used, defaults included
+};
+
+// Reads and validates a config file with `--set` overrides applied (in order).
+// Throws ConfigError naming file, line and key on any problem.
+ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides);
+
+}  // namespace experiments

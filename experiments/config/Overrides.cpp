@@ -1,0 +1,70 @@
+#include "experiments/config/Overrides.hpp"
+
+#include <sstream>
+#include <vector>
+
+namespace experiments {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::stringstream in(path);
+    for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+    return parts;
+}
+
+bool is_index(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+}  // namespace
+
+void apply_override(YAML::Node& root, const std::string& assignment, ConfigSource& source) {
+    const auto fail = [&](const std::string& key, const std::string& message) {
+        return ConfigError({"--set " + assignment, 0, 0, key}, message);
+    };
+    const auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) throw fail("", "expected KEY=VALUE, e.g. population.size=1000");
+    const std::string path = assignment.substr(0, eq);
+    const std::vector<std::string> parts = split_path(path);
+    for (const auto& p : parts)
+        if (p.empty()) throw fail(path, "empty name in the dotted key");
+
+    YAML::Node value;
+    try {
+        value = YAML::Load(assignment.substr(eq + 1));
+    } catch (const YAML::Exception& e) {
+        throw fail(path, "the value is not valid YAML: " + e.msg);
+    }
+
+    // Walk to the parent of the last part, creating mappings as needed.
+    YAML::Node node = root;
+    std::string walked;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        const std::string& part = parts[k];
+        const bool last = k + 1 == parts.size();
+        walked += (walked.empty() ? "" : ".") + part;
+        if (node.IsSequence()) {
+            if (!is_index(part)) throw fail(walked, "'" + part + "' is not a list index");
+            const std::size_t i = std::stoul(part);
+            if (i >= node.size())
+                throw fail(walked, "index " + part + " is past the end of a list of " + std::to_string(node.size()));
+            if (last) node[i] = value;
+            else node.reset(node[i]);
+            continue;
+        }
+        if (!node.IsMap() && !node.IsNull() && node.IsDefined())
+            throw fail(walked, "cannot set a key inside a single value");
+        if (last) {
+            node[part] = value;
+        } else {
+            YAML::Node child = node[part];
+            if (!child.IsDefined() || child.IsNull()) {
+                node[part] = YAML::Node(YAML::NodeType::Map);
+                child = node[part];
+            }
+            node.reset(child);
+        }
+    }
+    source.overrides[path] = assignment;
+}
+
+}  // namespace experiments

@@ -1,0 +1,17 @@
+#pragma once
+// Builds the social network a config asks for.
+#include "experiments/config/ExperimentConfig.hpp"
+#include "sim/network/Network.hpp"
+#include "sim/random/CounterStream.hpp"
+
+namespace experiments {
+
+// Generated networks come from `stream`; an edge list is read from its file
+// (errors: sim::EdgeListError). NetworkKind::None gives an empty network.
+sim::Network build_network(const NetworkSettings& settings, std::uint32_t customers, const sim::CounterStream& stream);
+
+// True when every replication shares one network (a file), false when each
+// replication draws its own.
+bool network_is_fixed(const NetworkSettings& settings);
+
+}  // namespace experiments

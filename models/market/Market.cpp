@@ -1,0 +1,154 @@
+#include "models/market/Market.hpp"
+
+#include "models/market/DrawPurpose.hpp"
+#include "models/market/InitialPopulation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <string>
+
+namespace models {
+
+Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey key)
+    : params_(std::move(params)), network_(network), stream_(key), customers_(params_.population.size),
+      chunks_(params_.population.size), chunk_tallies_(chunks_.count() * params_.firms.size()),
+      tally_(params_.firms.size()) {
+    if (params_.firms.size() < 2 || params_.firms.size() > 255)
+        throw std::invalid_argument("a market needs 2 to 255 firms, got " + std::to_string(params_.firms.size()));
+    if (params_.mechanisms.word_of_mouth.enabled && network_.nodes() != params_.population.size)
+        throw std::invalid_argument("the network has " + std::to_string(network_.nodes()) + " nodes but there are " +
+                                    std::to_string(params_.population.size) + " customers");
+    initialise_customers(params_, stream_, customers_);
+}
+
+void Market::step(std::uint32_t tick) {
+    decide(tick);
+    if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);
+    apply();
+    sum_chunk_tallies();
+}
+
+void Market::decide(std::uint32_t tick) {
+    const std::size_t firms = params_.firms.size();
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        FirmTally* tally = chunk_tally(c.index);
+        std::fill(tally, tally + firms, FirmTally{});
+        for (std::uint32_t i = c.begin; i < c.end; ++i) decide_customer(i, tick, tally);
+    });
+}
+
+// One customer's encounter with their firm this tick, read from start-of-tick
+// state only; writes the customer's scratch columns.
+void Market::decide_customer(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
+    const Mechanisms& m = params_.mechanisms;
+    const std::uint8_t f = customers_.firm[i];
+    const double s = customers_.satisfaction[i];
+    const FirmParams& firm = params_.firms[f];
+    FirmTally& t = tally[f];
+    t.revenue += customers_.spend[i];
+
+    const sim::Block4 draws = stream_.block(kEncounter, i, tick);
+    const Severity severity = m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity]);
+    Outcome outcome = Outcome::NoFailure;
+    double next_s = 0.0;
+    double p_switch = 0.0;
+    if (severity == Severity::None) {
+        next_s = m.satisfaction.after_good_service(s);
+        p_switch = m.switching.drift(s);
+    } else {
+        ++t.failures;
+        t.major_failures += severity == Severity::Major;
+        outcome = Outcome::Silent;
+        if (m.complaints.complains(severity, draws[kLaneComplaint])) {
+            ++t.complaints;
+            outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
+            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, outcome);
+        }
+        const double repurchase = m.repurchase.after(outcome, severity);
+        next_s = SatisfactionUpdate::after_failure(repurchase);
+        p_switch = SwitchingHazard::after_failure(repurchase);
+    }
+    ++t.outcomes[index(outcome)];
+    customers_.outcome[i] = static_cast<std::uint8_t>(outcome);
+    customers_.next_satisfaction[i] = next_s;
+
+    std::uint8_t next_firm = f;
+    if (sim::bernoulli(draws[kLaneSwitch], p_switch)) {
+        const auto firms = static_cast<std::uint32_t>(params_.firms.size());
+        const std::uint32_t u = firms > 2 ? stream_.block(kSwitchTarget, i, tick)[0] : 0;
+        next_firm = SwitchingHazard::competitor(f, firms, u);
+        ++t.switched_out;
+    }
+    customers_.next_firm[i] = next_firm;
+}
+
+// Tellers push stories to their neighbours. A hearer's counter takes integer
+// increments from any thread: integer addition commutes, so the result does
+// not depend on which thread got there first.
+void Market::spread_word_of_mouth(std::uint32_t tick) {
+    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        FirmTally* tally = chunk_tally(c.index);
+        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+            const int sign = wom.sign(static_cast<Outcome>(customers_.outcome[i]));
+            if (sign == 0) continue;
+            const std::uint8_t f = customers_.firm[i];
+            const double reach = wom.reach(sign);
+            const auto neighbours = network_.neighbours(i);
+            std::int64_t told = 0;
+            sim::Block4 draws{};
+            for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
+                if (e % 4 == 0) draws = stream_.block(kWordOfMouth, i, tick, e / 4);
+                if (!sim::bernoulli(draws[e % 4], reach)) continue;
+                ++told;
+                const sim::NodeId j = neighbours[e];
+                if (customers_.firm[j] == f)
+                    std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
+            }
+            (sign > 0 ? tally[f].positive_stories : tally[f].negative_stories) += told;
+        }
+    });
+}
+
+void Market::apply() {
+    const double effect = params_.mechanisms.word_of_mouth.story_effect;
+    const double after_switch = params_.mechanisms.switching.satisfaction_after_switch;
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        FirmTally* tally = chunk_tally(c.index);
+        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+            const std::uint8_t next_firm = customers_.next_firm[i];
+            double s;
+            if (next_firm != customers_.firm[i]) {
+                ++tally[next_firm].switched_in;
+                customers_.firm[i] = next_firm;
+                s = after_switch;  // stories heard about the old firm no longer matter
+            } else {
+                s = std::clamp(customers_.next_satisfaction[i] + effect * customers_.stories[i], 0.0, 1.0);
+            }
+            customers_.stories[i] = 0;
+            customers_.satisfaction[i] = s;
+            ++tally[next_firm].customers;
+            tally[next_firm].satisfaction_sum += s;
+        }
+    });
+}
+
+void Market::sum_chunk_tallies() {
+    const std::size_t firms = params_.firms.size();
+    std::fill(tally_.begin(), tally_.end(), FirmTally{});
+    for (std::size_t c = 0; c < chunks_.count(); ++c)
+        for (std::size_t f = 0; f < firms; ++f) tally_[f] += chunk_tallies_[c * firms + f];
+}
+
+std::vector<sim::ColumnSpec> Market::metric_columns() const { return firm_tick_columns(); }
+
+void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
+    for (std::uint32_t f = 0; f < tally_.size(); ++f) emit_firm_tick_row(tick, f, tally_[f], params_.firms[f].margin, sink);
+}
+
+std::size_t Market::bytes() const {
+    return customers_.bytes() + chunk_tallies_.capacity() * sizeof(FirmTally) + tally_.capacity() * sizeof(FirmTally);
+}
+
+}  // namespace models

@@ -1,0 +1,49 @@
+#pragma once
+// Counter-based random streams (Random123 Philox4x32-10).
+//
+// Every draw is a pure function of (stream key, purpose, agent, tick, block):
+// no generator state is carried from one draw to the next, so results do not
+// depend on the order agents are visited in, on the thread count, or on how
+// runs are spread over MPI ranks. A model gives each decision its own
+// `purpose`, so adding a mechanism never shifts the draws of another one.
+#include <Random123/philox.h>
+
+#include <array>
+#include <cstdint>
+
+namespace sim {
+
+// 64 bits that identify one run's random universe (see SeedDerivation.hpp).
+struct StreamKey {
+    std::uint64_t value = 0;
+};
+
+// Four independent uniform 32-bit words from one Philox block.
+using Block4 = std::array<std::uint32_t, 4>;
+
+class CounterStream {
+public:
+    explicit CounterStream(StreamKey key)
+        : key_{{static_cast<std::uint32_t>(key.value), static_cast<std::uint32_t>(key.value >> 32)}} {}
+
+    // One block for (purpose, agent, tick, index). `index` numbers the blocks a
+    // single decision needs (e.g. one per four network edges).
+    Block4 block(std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick,
+                 std::uint32_t index = 0) const {
+        const r123::Philox4x32::ctr_type ctr = {{agent, tick, purpose, index}};
+        const auto out = r123::Philox4x32{}(ctr, key_);
+        return {out[0], out[1], out[2], out[3]};
+    }
+
+private:
+    r123::Philox4x32::key_type key_;
+};
+
+// A 32-bit word as a uniform double in [0, 1): u < p is then exactly
+// P(u < p) = p up to 2^-32, and u = 0 is possible but u = 1 is not.
+constexpr double to_unit(std::uint32_t word) { return word * 0x1p-32; }
+
+// Bernoulli(p) from one 32-bit word.
+constexpr bool bernoulli(std::uint32_t word, double p) { return to_unit(word) < p; }
+
+}  // namespace sim

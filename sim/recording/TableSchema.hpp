@@ -1,0 +1,30 @@
+#pragma once
+// What a recorded table looks like: typed, documented columns and the cells
+// of one row. Models describe their metrics with these (they know nothing of
+// files); the recording layer turns them into datasets.
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+namespace sim {
+
+enum class ColumnType { Int64, Float64 };
+
+struct ColumnSpec {
+    std::string name;
+    ColumnType type = ColumnType::Float64;
+    std::string units;        // e.g. "customers", "currency units", "1" for shares
+    std::string description;  // one sentence: what the value means
+};
+
+// A table cell: integer columns read .i, float columns read .f.
+union Cell {
+    std::int64_t i;
+    double f;
+};
+
+// Where a data source sends rows (a file writer, a test's vector, ...).
+using RowSink = std::function<void(std::span<const Cell>)>;
+
+}  // namespace sim

@@ -1,0 +1,20 @@
+#pragma once
+// The tick loop: step, record, report progress. Virtual dispatch happens once
+// per tick, never per agent.
+#include "sim/schedule/TickModel.hpp"
+
+#include <cstdint>
+#include <functional>
+
+namespace sim {
+
+struct TickLoopOptions {
+    std::uint32_t ticks = 0;
+    RowSink record;                                    // may be empty: no recording
+    std::function<void(std::uint32_t done)> progress;  // may be empty; called after each tick
+};
+
+// Returns the wall-clock seconds spent stepping and recording.
+double run_ticks(TickModel& model, const TickLoopOptions& options);
+
+}  // namespace sim

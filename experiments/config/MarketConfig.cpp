@@ -52,6 +52,17 @@ models::RepurchaseByOutcome read_repurchase_row(ConfigNode node, models::Repurch
     return row;
 }
 
+// A parameter of another network kind is a likely mistake (e.g. k with
+// erdos_renyi), so it gets a clearer message than "unknown key".
+void reject_parameters_of_other_kinds(const ConfigNode& node, const std::string& kind) {
+    static const std::vector<std::pair<std::string, std::string>> parameter_kind = {
+        {"k", "watts_strogatz"}, {"beta", "watts_strogatz"}, {"mean_degree", "erdos_renyi or scale_free"},
+        {"alpha", "scale_free"}, {"path", "edge_list"}};
+    for (const auto& [key, owner] : parameter_kind)
+        if (node.has(key) && owner.find(kind) == std::string::npos)
+            throw node.error(key, "does not apply to network kind " + kind + " (it is a parameter of " + owner + ")");
+}
+
 }  // namespace
 
 models::PopulationParams read_population(ConfigNode node) {
@@ -157,6 +168,7 @@ NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std
     } else {
         s.kind = NetworkKind::None;
     }
+    reject_parameters_of_other_kinds(node, kind);
     const ConfigError here = node.error("");
     s.line = here.where().line;
     node.finish();

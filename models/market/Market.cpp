@@ -32,9 +32,10 @@ void Market::step(std::uint32_t tick) {
 void Market::decide(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        FirmTally* tally = chunk_tally(c.index);
-        std::fill(tally, tally + firms, FirmTally{});
-        for (std::uint32_t i = c.begin; i < c.end; ++i) decide_customer(i, tick, tally);
+        // Tally on the stack, then store: no false sharing between threads.
+        std::vector<FirmTally> tally(firms);
+        for (std::uint32_t i = c.begin; i < c.end; ++i) decide_customer(i, tick, tally.data());
+        std::copy(tally.begin(), tally.end(), chunk_tally(c.index));
     });
 }
 
@@ -89,7 +90,7 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, FirmTally* tal
 void Market::spread_word_of_mouth(std::uint32_t tick) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        FirmTally* tally = chunk_tally(c.index);
+        std::vector<FirmTally> stories(params_.firms.size());
         for (std::uint32_t i = c.begin; i < c.end; ++i) {
             const int sign = wom.sign(static_cast<Outcome>(customers_.outcome[i]));
             if (sign == 0) continue;
@@ -106,7 +107,12 @@ void Market::spread_word_of_mouth(std::uint32_t tick) {
                 if (customers_.firm[j] == f)
                     std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
             }
-            (sign > 0 ? tally[f].positive_stories : tally[f].negative_stories) += told;
+            (sign > 0 ? stories[f].positive_stories : stories[f].negative_stories) += told;
+        }
+        FirmTally* tally = chunk_tally(c.index);
+        for (std::size_t f = 0; f < stories.size(); ++f) {
+            tally[f].positive_stories = stories[f].positive_stories;
+            tally[f].negative_stories = stories[f].negative_stories;
         }
     });
 }
@@ -115,7 +121,7 @@ void Market::apply() {
     const double effect = params_.mechanisms.word_of_mouth.story_effect;
     const double after_switch = params_.mechanisms.switching.satisfaction_after_switch;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        FirmTally* tally = chunk_tally(c.index);
+        std::vector<FirmTally> tally(params_.firms.size());
         for (std::uint32_t i = c.begin; i < c.end; ++i) {
             const std::uint8_t next_firm = customers_.next_firm[i];
             double s;
@@ -130,6 +136,12 @@ void Market::apply() {
             customers_.satisfaction[i] = s;
             ++tally[next_firm].customers;
             tally[next_firm].satisfaction_sum += s;
+        }
+        FirmTally* out = chunk_tally(c.index);
+        for (std::size_t f = 0; f < tally.size(); ++f) {
+            out[f].switched_in = tally[f].switched_in;
+            out[f].customers = tally[f].customers;
+            out[f].satisfaction_sum = tally[f].satisfaction_sum;
         }
     });
 }

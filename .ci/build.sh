@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Configures and builds crmsim (Release) into build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)"

@@ -4,6 +4,7 @@
 #include "models/market/InitialPopulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <stdexcept>
 #include <string>
@@ -34,14 +35,23 @@ void Market::decide(std::uint32_t tick) {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
         // Tally on the stack, then store: no false sharing between threads.
         std::vector<FirmTally> tally(firms);
-        for (std::uint32_t i = c.begin; i < c.end; ++i) decide_customer(i, tick, tally.data());
+        // Draw the encounter blocks of a batch first: the Philox rounds of
+        // independent customers then overlap in the pipeline instead of
+        // waiting behind each customer's branches.
+        constexpr std::uint32_t kBatch = 128;
+        std::array<sim::Block4, kBatch> draws;
+        for (std::uint32_t b = c.begin; b < c.end; b += kBatch) {
+            const std::uint32_t n = std::min(kBatch, c.end - b);
+            for (std::uint32_t k = 0; k < n; ++k) draws[k] = stream_.block(kEncounter, b + k, tick);
+            for (std::uint32_t k = 0; k < n; ++k) decide_customer(b + k, tick, draws[k], tally.data());
+        }
         std::copy(tally.begin(), tally.end(), chunk_tally(c.index));
     });
 }
 
 // One customer's encounter with their firm this tick, read from start-of-tick
 // state only; writes the customer's scratch columns.
-void Market::decide_customer(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
+void Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally) {
     const Mechanisms& m = params_.mechanisms;
     const std::uint8_t f = customers_.firm[i];
     const double s = customers_.satisfaction[i];
@@ -49,7 +59,6 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, FirmTally* tal
     FirmTally& t = tally[f];
     t.revenue += customers_.spend[i];
 
-    const sim::Block4 draws = stream_.block(kEncounter, i, tick);
     const Severity severity = m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity]);
     Outcome outcome = Outcome::NoFailure;
     double next_s = 0.0;
@@ -90,24 +99,22 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, FirmTally* tal
 void Market::spread_word_of_mouth(std::uint32_t tick) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        // Tellers are few (a tenth of customers or less) and scattered, so
+        // their adjacency rows are cache misses: list them first, then
+        // prefetch a few rows ahead of the one being told.
+        std::vector<std::uint32_t> tellers;
+        for (std::uint32_t i = c.begin; i < c.end; ++i)
+            if (wom.sign(static_cast<Outcome>(customers_.outcome[i])) != 0) tellers.push_back(i);
+        constexpr std::size_t kPrefetchAhead = 8;
         std::vector<FirmTally> stories(params_.firms.size());
-        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+        for (std::size_t k = 0; k < tellers.size(); ++k) {
+            if (k + kPrefetchAhead < tellers.size())
+                __builtin_prefetch(network_.neighbours(tellers[k + kPrefetchAhead]).data());
+            const std::uint32_t i = tellers[k];
             const int sign = wom.sign(static_cast<Outcome>(customers_.outcome[i]));
-            if (sign == 0) continue;
-            const std::uint8_t f = customers_.firm[i];
-            const double reach = wom.reach(sign);
-            const auto neighbours = network_.neighbours(i);
-            std::int64_t told = 0;
-            sim::Block4 draws{};
-            for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
-                if (e % 4 == 0) draws = stream_.block(kWordOfMouth, i, tick, e / 4);
-                if (!sim::bernoulli(draws[e % 4], reach)) continue;
-                ++told;
-                const sim::NodeId j = neighbours[e];
-                if (customers_.firm[j] == f)
-                    std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
-            }
-            (sign > 0 ? stories[f].positive_stories : stories[f].negative_stories) += told;
+            const std::int64_t told = tell_neighbours(i, sign, tick);
+            FirmTally& t = stories[customers_.firm[i]];
+            (sign > 0 ? t.positive_stories : t.negative_stories) += told;
         }
         FirmTally* tally = chunk_tally(c.index);
         for (std::size_t f = 0; f < stories.size(); ++f) {
@@ -115,6 +122,25 @@ void Market::spread_word_of_mouth(std::uint32_t tick) {
             tally[f].negative_stories = stories[f].negative_stories;
         }
     });
+}
+
+// Customer i tells each neighbour with the story's reach; returns how many heard.
+std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, std::uint32_t tick) {
+    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
+    const std::uint8_t f = customers_.firm[i];
+    const double reach = wom.reach(sign);
+    const auto neighbours = network_.neighbours(i);
+    std::int64_t told = 0;
+    sim::Block4 draws{};
+    for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
+        if (e % 4 == 0) draws = stream_.block(kWordOfMouth, i, tick, e / 4);
+        if (!sim::bernoulli(draws[e % 4], reach)) continue;
+        ++told;
+        const sim::NodeId j = neighbours[e];
+        if (customers_.firm[j] == f)
+            std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
+    }
+    return told;
 }
 
 void Market::apply() {

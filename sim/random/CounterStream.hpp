@@ -46,4 +46,5 @@ constexpr double to_unit(std::uint32_t word) { return word * 0x1p-32; }
 // Bernoulli(p) from one 32-bit word.
 constexpr bool bernoulli(std::uint32_t word, double p) { return to_unit(word) < p; }
 
+
 }  // namespace sim

@@ -22,6 +22,20 @@ bool parse_double(const std::string& text, double& out) {
     return ec == std::errc() && ptr == end && std::isfinite(out);
 }
 
+// Whole numbers: exact 64-bit digits (seeds), or forms like 1e6 when they
+// are whole and small enough to be exact in a double.
+bool parse_integer(const std::string& text, std::int64_t& out) {
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    if (begin != end && *begin == '+') ++begin;
+    const auto [ptr, ec] = std::from_chars(begin, end, out);
+    if (ec == std::errc() && ptr == end) return true;
+    double x = 0;
+    if (!parse_double(text, x) || x != std::floor(x) || std::fabs(x) > 9.0e15) return false;
+    out = static_cast<std::int64_t>(x);
+    return true;
+}
+
 std::string join(const std::vector<std::string>& words) {
     std::string out;
     for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
@@ -66,6 +80,12 @@ bool ConfigNode::has(const std::string& key) const {
     return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
 }
 
+bool ConfigNode::has_content(const std::string& key) const {
+    if (!has(key)) return false;
+    const YAML::Node value = node_[key];
+    return value.IsScalar() || value.size() > 0;
+}
+
 std::optional<YAML::Node> ConfigNode::value_of(const std::string& key) {
     read_.insert(key);
     if (!has(key)) return std::nullopt;
@@ -89,13 +109,8 @@ double ConfigNode::number(const std::string& key, double fallback, double min, d
 std::int64_t ConfigNode::integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) {
     const std::optional<YAML::Node> value = value_of(key);
     std::int64_t n = fallback;
-    if (value) {
-        // Accept 1000000 and also 1e6, but not 2.5.
-        double x = 0;
-        if (!parse_double(value->Scalar(), x) || x != std::floor(x) || std::fabs(x) > 9.0e15)
-            throw error(key, "expected a whole number, found " + describe(*value));
-        n = static_cast<std::int64_t>(x);
-    }
+    if (value && !parse_integer(value->Scalar(), n))
+        throw error(key, "expected a whole number, found " + describe(*value));
     if (n < min || n > max)
         throw error(key, "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
                              std::to_string(n));
@@ -172,8 +187,12 @@ std::vector<ConfigNode> ConfigNode::mappings(const std::string& key, bool requir
 void ConfigNode::finish() const {
     if (!node_.IsMap()) return;
     const std::vector<std::string> known(read_.begin(), read_.end());
+    std::set<std::string> seen;
     for (const auto& entry : node_) {
         const std::string key = entry.first.Scalar();
+        // YAML forbids duplicate keys but yaml-cpp keeps the first silently.
+        if (!seen.insert(key).second)
+            throw ConfigError(locate(child_path(key), entry.first), "duplicate key: it is already given above");
         if (read_.count(key)) continue;
         const std::string near = closest_name(key, known);
         std::string message = "unknown key";

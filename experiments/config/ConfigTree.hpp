@@ -33,6 +33,8 @@ public:
     ConfigNode(std::shared_ptr<const ConfigSource> source, YAML::Node node, std::string path, YAML::Node resolved);
 
     bool has(const std::string& key) const;
+    // Present and not empty: a scalar, or a list or mapping with entries.
+    bool has_content(const std::string& key) const;
 
     double number(const std::string& key, double fallback, double min = -std::numeric_limits<double>::max(),
                   double max = std::numeric_limits<double>::max());

@@ -4,6 +4,7 @@
 #include "experiments/config/Overrides.hpp"
 
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -31,7 +32,7 @@ YAML::Node parse_file(const std::string& path) {
 ExperimentSettings read_experiment(ConfigNode node) {
     ExperimentSettings e;
     e.name = node.text("name", e.name);
-    e.seed = static_cast<std::uint64_t>(node.integer("seed", static_cast<std::int64_t>(e.seed), 0, 9'000'000'000'000'000));
+    e.seed = static_cast<std::uint64_t>(node.integer("seed", static_cast<std::int64_t>(e.seed), 0, std::numeric_limits<std::int64_t>::max()));
     e.ticks = static_cast<std::uint32_t>(node.integer("ticks", e.ticks, 1, 100'000'000));
     e.tick_days = node.number("tick_days", e.tick_days, 1e-6, 36525.0);
     e.replications = static_cast<std::uint32_t>(node.integer("replications", e.replications, 1, 1'000'000));
@@ -53,7 +54,7 @@ OutputSettings read_output(ConfigNode node) {
 // and ignoring them would silently run something other than what was asked.
 void reject_unsupported(ConfigNode& root, const std::string& key) {
     root.skip(key);
-    if (root.has(key))
+    if (root.has_content(key))
         throw root.error(key, "'" + key + "' is not supported by this version of crmsim; remove the section");
 }
 

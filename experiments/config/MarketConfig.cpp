@@ -147,10 +147,14 @@ NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std
     if (kind == "watts_strogatz") {
         s.kind = NetworkKind::WattsStrogatz;
         s.small_world.k = static_cast<std::uint32_t>(node.integer("k", s.small_world.k, 2, 1'000'000));
-        if (s.small_world.k % 2 != 0) throw node.error("k", "must be even (k/2 neighbours on each side)");
-        if (s.small_world.k >= population)
-            throw node.error("k", "must be smaller than population.size (" + std::to_string(population) + ")");
         s.small_world.beta = node.probability("beta", s.small_world.beta);
+        if (s.small_world.k % 2 != 0) throw node.error("k", "must be even (k/2 neighbours on each side)");
+        // A rewired edge needs a node outside the ring neighbourhood to go to.
+        const std::uint64_t room = s.small_world.beta > 0 ? 1 : 0;
+        if (s.small_world.k + room >= population)
+            throw node.error("k", "must be smaller than population.size" + std::string(room ? " - 1" : "") + " (" +
+                                      std::to_string(population - room) + ")" +
+                                      (room ? " when beta > 0, so rewired edges have somewhere to go" : ""));
     } else if (kind == "erdos_renyi") {
         s.kind = NetworkKind::ErdosRenyi;
         s.random_graph.mean_degree = node.number("mean_degree", s.random_graph.mean_degree, 0.0,

@@ -1,6 +1,8 @@
 #include "experiments/run/RunExperiment.hpp"
 
+#include "experiments/config/ConfigError.hpp"
 #include "experiments/run/BuildNetwork.hpp"
+#include "sim/network/EdgeListFile.hpp"
 #include "experiments/run/Provenance.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "models/market/Market.hpp"
@@ -233,9 +235,14 @@ ExperimentResult run_experiment(const ExperimentConfig& config, const RunOptions
     // A file network is input: read it before anything is written, so a bad
     // file is a clean input error.
     std::unique_ptr<sim::Network> fixed_network;
-    if (network_is_fixed(config.network))
-        fixed_network = std::make_unique<sim::Network>(
-            build_network(config.network, config.market.population.size, sim::CounterStream({0})));
+    if (network_is_fixed(config.network)) {
+        try {
+            fixed_network = std::make_unique<sim::Network>(
+                build_network(config.network, config.market.population.size, sim::CounterStream({0})));
+        } catch (const sim::EdgeListError& e) {
+            throw ConfigError({config.file, config.network.line, 0, "network.path"}, std::string("edge list ") + e.what());
+        }
+    }
 
     const std::string partial = partial_path(options.output_path);
     write_results(partial, config, options, fixed_network.get(), result);

@@ -1,0 +1,397 @@
+// The crmsim command line as a user runs it: the real binary in a shell, its
+// exit status (0 ok, 2 bad input, 1 failure while running), what it prints,
+// and which files it leaves behind. Runs are tiny (2,000 customers, 5 ticks).
+#include "sim/random/SeedDerivation.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBinary = CRMSIM_BINARY;
+const std::string kPython = CRMSIM_PYTHON;
+const std::string kConfigs = std::string(CRMSIM_TEST_DATA) + "/configs/";
+const std::string kTiny = kConfigs + "tiny.yaml";
+const std::string kRm1 = std::string(CRMSIM_SOURCE_DIR) + "/configs/reference/rm1.yaml";
+
+// A word for the shell, in single quotes.
+std::string quote(const std::string& word) {
+    std::string out = "'";
+    for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+struct Result {
+    int status = -1;  // the exit status; -1 when the process did not exit normally
+    std::string out;
+    std::string err;
+};
+
+std::ostream& operator<<(std::ostream& os, const Result& r) {
+    return os << "exit " << r.status << "\n--- stdout:\n" << r.out << "--- stderr:\n" << r.err;
+}
+
+// Runs a shell command line, capturing stdout and (through `err_file`) stderr.
+Result run_shell(const std::string& command, const fs::path& err_file) {
+    Result r;
+    FILE* pipe = ::popen((command + " 2>" + quote(err_file.string())).c_str(), "r");
+    if (!pipe) return r;
+    char buffer[4096];
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
+    const int wait_status = ::pclose(pipe);
+    r.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+    r.err = read_file(err_file);
+    return r;
+}
+
+// Each test works in a folder of its own (tests may run in parallel under ctest).
+class Cli : public testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+        std::string name = "crmsim_test_cli_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
+                           std::to_string(::getpid());
+        for (char& c : name)
+            if (c == '/') c = '_';  // parameterized tests are named Suite/Test/param
+        dir_ = fs::temp_directory_path() / name;
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override {
+        std::error_code ignored;
+        fs::remove_all(dir_, ignored);
+    }
+
+    // `crmsim` followed by `args`, each quoted for the shell.
+    Result crmsim(const std::vector<std::string>& args) const {
+        std::string command = quote(kBinary);
+        for (const auto& a : args) {
+            command += ' ';
+            command += quote(a);
+        }
+        return run_shell(command, dir_ / "stderr.txt");
+    }
+
+    // The tiny experiment, written to `out` (extra arguments appended).
+    Result run_tiny(const std::string& out, std::vector<std::string> extra = {}) const {
+        std::vector<std::string> args = {"run", kTiny, "-o", out};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return crmsim(args);
+    }
+
+    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+    // Nothing but the captured stderr in the folder: no results file, no .partial.
+    void expect_no_output_written() const {
+        for (const auto& entry : fs::directory_iterator(dir_))
+            EXPECT_EQ(entry.path().filename(), "stderr.txt") << "unexpected file " << entry.path();
+    }
+
+    fs::path dir_;
+};
+
+// ---------------------------------------------------------------- help and arguments
+
+TEST_F(Cli, HelpListsTheCommands) {
+    const Result r = crmsim({"--help"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "crmsim run CONFIG -o OUT.h5")) << r;
+    EXPECT_TRUE(contains(r.out, "crmsim plan CONFIG")) << r;
+    EXPECT_TRUE(contains(r.out, "crmsim summarize OUT.h5")) << r;
+    EXPECT_EQ(r.err, "");
+}
+
+TEST_F(Cli, RunHelpListsTheOptions) {
+    const Result r = crmsim({"run", "--help"});
+    ASSERT_EQ(r.status, 0) << r;
+    for (const char* option : {"--set", "--threads", "--seed", "--overwrite", "--output"})
+        EXPECT_TRUE(contains(r.out, option)) << option << "\n" << r;
+}
+
+TEST_F(Cli, NoArgumentsIsBadInput) {
+    const Result r = crmsim({});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "Usage:")) << r;
+}
+
+TEST_F(Cli, UnknownCommandIsBadInput) {
+    const Result r = crmsim({"frobnicate"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "unknown command 'frobnicate'")) << r;
+}
+
+TEST_F(Cli, UnknownOptionIsBadInput) {
+    const Result r = run_tiny(path("out.h5"), {"--frobnicate"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "frobnicate")) << r;
+    expect_no_output_written();
+}
+
+TEST_F(Cli, NegativeThreadsIsBadInput) {
+    const Result r = run_tiny(path("out.h5"), {"--threads", "-1"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--threads must be 0 (all cores) or more")) << r;
+    expect_no_output_written();
+}
+
+TEST_F(Cli, ParallelJobsAreNotSupportedYet) {
+    const Result r = run_tiny(path("out.h5"), {"--jobs", "2"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--jobs")) << r;
+    expect_no_output_written();
+}
+
+TEST_F(Cli, MissingOutputFolderIsBadInput) {
+    const std::string out = path("no_such_folder/out.h5");
+    const Result r = run_tiny(out);
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "does not exist")) << r;
+    EXPECT_FALSE(fs::exists(path("no_such_folder")));
+}
+
+// ---------------------------------------------------------------- a good run
+
+// The per-firm rows of the run summary: name, customers at start and at end.
+struct FirmRow {
+    std::string name;
+    long initial = 0;
+    long final_customers = 0;
+};
+
+std::vector<FirmRow> firm_rows(const std::string& summary) {
+    std::vector<FirmRow> rows;
+    std::istringstream lines(summary);
+    for (std::string line; std::getline(lines, line);) {
+        std::istringstream words(line);
+        FirmRow row;
+        if (line.rfind("  firm", 0) == 0 && words >> row.name >> row.initial >> row.final_customers)
+            rows.push_back(row);
+    }
+    return rows;
+}
+
+TEST_F(Cli, RunWritesTheResultsAndPrintsAPerFirmSummary) {
+    const std::string out = path("out.h5");
+    const Result r = run_tiny(out);
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(fs::is_regular_file(out));
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+    EXPECT_TRUE(contains(r.out, "tiny: 1 run(s) x 5 ticks x 2000 customers")) << r;
+    EXPECT_TRUE(contains(r.out, "run 0 (replication 0): complete")) << r;
+
+    // Both firms, and customers move between them but never leave the market.
+    const std::vector<FirmRow> rows = firm_rows(r.out);
+    ASSERT_EQ(rows.size(), 2u) << r;
+    EXPECT_EQ(rows[0].name, "firm0");
+    EXPECT_EQ(rows[1].name, "firm1");
+    EXPECT_EQ(rows[0].initial + rows[1].initial, 2000);
+    EXPECT_EQ(rows[0].final_customers + rows[1].final_customers, 2000);
+}
+
+TEST_F(Cli, ExistingOutputIsKeptWithoutOverwrite) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out).status, 0);
+    const std::string bytes = read_file(out);
+    const auto mtime = fs::last_write_time(out);
+
+    const Result again = run_tiny(out, {"--seed", "7"});
+    EXPECT_EQ(again.status, 2) << again;
+    EXPECT_TRUE(contains(again.err, "exists")) << again;
+    EXPECT_TRUE(contains(again.err, "--overwrite")) << again;
+    EXPECT_EQ(read_file(out), bytes);
+    EXPECT_EQ(fs::last_write_time(out), mtime);
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_F(Cli, OverwriteReplacesTheOutput) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out).status, 0);
+    struct stat before {};
+    ASSERT_EQ(::stat(out.c_str(), &before), 0);
+
+    const Result again = run_tiny(out, {"--overwrite", "--seed", "7"});
+    ASSERT_EQ(again.status, 0) << again;
+    struct stat after {};
+    ASSERT_EQ(::stat(out.c_str(), &after), 0);
+    // A new file renamed into place, not the old one rewritten.
+    EXPECT_NE(after.st_ino, before.st_ino);
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+    const Result summary = crmsim({"summarize", out});
+    ASSERT_EQ(summary.status, 0) << summary;
+    EXPECT_TRUE(contains(summary.out, "(seed 7, 5 ticks")) << summary;
+}
+
+TEST_F(Cli, EdgeListNetworkIsFoundRelativeToTheConfig) {
+    const Result r = crmsim({"run", kConfigs + "edge_list_ok.yaml", "-o", path("out.h5")});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "x 6 customers")) << r;
+    EXPECT_TRUE(fs::is_regular_file(path("out.h5")));
+}
+
+// ---------------------------------------------------------------- bad configs
+
+struct BadConfig {
+    std::string label;
+    std::string config;                     // a file under tests/data/configs, or a path
+    std::vector<std::string> must_mention;  // in stderr: where (file:line) and what (key, reason)
+};
+
+// Names the case in test listings (instead of a dump of the struct's bytes).
+void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.label; }
+
+class CliBadConfig : public Cli, public testing::WithParamInterface<BadConfig> {};
+
+TEST_P(CliBadConfig, IsBadInputAndWritesNothing) {
+    const BadConfig& bad = GetParam();
+    const Result r = crmsim({"run", bad.config, "-o", path("out.h5")});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_EQ(r.out, "");
+    for (const auto& part : bad.must_mention) EXPECT_TRUE(contains(r.err, part)) << "missing: " << part << "\n" << r;
+    expect_no_output_written();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadConfig,
+    testing::Values(
+        BadConfig{"unknown_key",
+                  kConfigs + "tiny_unknown_key.yaml",
+                  {kConfigs + "tiny_unknown_key.yaml:11:5: key 'firms.0.failure_rat'", "did you mean 'failure_rate'?"}},
+        BadConfig{"wrong_type",
+                  kConfigs + "tiny_wrong_type.yaml",
+                  {kConfigs + "tiny_wrong_type.yaml:7:9: key 'population.size'", "expected a whole number"}},
+        BadConfig{"probability_above_one",
+                  kConfigs + "tiny_bad_probability.yaml",
+                  {kConfigs + "tiny_bad_probability.yaml:14:23: key 'mechanisms.complaints.minor'",
+                   "must be in [0, 1], found 1.3"}},
+        BadConfig{"missing_config_file",
+                  kConfigs + "no_such_config.yaml",
+                  {kConfigs + "no_such_config.yaml: no such config file"}},
+        BadConfig{"edge_list_file_missing",
+                  kConfigs + "edge_list_missing.yaml",
+                  {"edge_list_missing.yaml:10:", "network.path", "networks/does_not_exist.edges", "not found"}},
+        BadConfig{"edge_list_malformed_line",
+                  kConfigs + "edge_list_bad.yaml",
+                  {"edge_list_bad.yaml:10:", "network.path", "networks/bad_line3.edges:3:", "expected two node ids"}}),
+    [](const testing::TestParamInfo<BadConfig>& info) { return info.param.label; });
+
+TEST_F(Cli, BadSetValueNamesTheCommandLine) {
+    const Result r = run_tiny(path("out.h5"), {"--set", "firms.1.failure_rate=often"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "--set firms.1.failure_rate=often: key 'firms.1.failure_rate': expected a number"))
+        << r;
+    expect_no_output_written();
+}
+
+// ---------------------------------------------------------------- plan and summarize
+
+std::string hex16(std::uint64_t value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+TEST_F(Cli, PlanListsRunZeroWithItsStreamKey) {
+    const Result r = crmsim({"plan", kRm1});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "rm1: 1 run(s) of 60 ticks, 100000 customers, 2 firms, seed 1")) << r;
+    EXPECT_TRUE(contains(r.out, "run_id  replication  stream_key")) << r;
+    // The key a run of seed 1, replication 0 uses (the seeding policy in one place).
+    const std::string key = hex16(sim::derive_stream_key(1, {0, 0, 0, 0}).value);
+    EXPECT_TRUE(contains(r.out, "     0            0  " + key + "\n")) << key << "\n" << r;
+}
+
+TEST_F(Cli, PlanHonoursSetAndSeed) {
+    const Result r = crmsim({"plan", kRm1, "--set", "experiment.replications=3", "--seed", "42"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "rm1: 3 run(s) of 60 ticks, 100000 customers, 2 firms, seed 42")) << r;
+    for (std::uint32_t run = 0; run < 3; ++run) {
+        const std::string key = hex16(sim::derive_stream_key(42, {0, 0, run, 0}).value);
+        EXPECT_TRUE(contains(r.out, "     " + std::to_string(run) + "            " + std::to_string(run) + "  " + key))
+            << r;
+    }
+}
+
+TEST_F(Cli, SummarizePrintsWhatTheFileHolds) {
+    const std::string out = path("out.h5");
+    const Result run = run_tiny(out);
+    ASSERT_EQ(run.status, 0) << run;
+    const Result r = crmsim({"summarize", out});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "experiment   tiny (seed 1, 5 ticks of 7 days, 1 replication(s))")) << r;
+    EXPECT_TRUE(contains(r.out, "status       complete")) << r;
+    EXPECT_TRUE(contains(r.out, "firm0")) << r;
+    EXPECT_TRUE(contains(r.out, "firm1")) << r;
+}
+
+TEST_F(Cli, SummarizeOfAMissingFileIsBadInput) {
+    const std::string missing = path("missing.h5");
+    const Result r = crmsim({"summarize", missing});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, missing + ": no such file")) << r;
+}
+
+TEST_F(Cli, SummarizeOfANonHdf5FileIsBadInput) {
+    const Result r = crmsim({"summarize", kTiny});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, kTiny + ": not an HDF5 file")) << r;
+}
+
+// ---------------------------------------------------------------- reading the results in Python
+
+class CliPython : public Cli {
+protected:
+    void SetUp() override {
+        if (kPython.empty()) GTEST_SKIP() << "no python3 with h5py and pandas (CRMSIM_PYTHON is empty)";
+        Cli::SetUp();
+    }
+
+    Result python(const std::string& script) const {
+        return run_shell(quote(kPython) + " -c " + quote(script), dir_ / "stderr.txt");
+    }
+};
+
+TEST_F(CliPython, ReadmePandasSnippetReadsTheTimeSeries) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out).status, 0);
+    // One row per firm and tick: 2 firms x 5 ticks.
+    const Result r = python("import h5py, pandas as pd; f=h5py.File(" + quote(out) +
+                            ",'r'); ts=pd.DataFrame({k: v[()] for k, v in f['runs/0/timeseries'].items()}); "
+                            "assert len(ts)==2*5; print(ts.columns.tolist())");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "'mean_satisfaction'")) << r;
+    EXPECT_TRUE(contains(r.out, "'tick'")) << r;
+    EXPECT_TRUE(contains(r.out, "'firm'")) << r;
+}
+
+TEST_F(CliPython, ConfigAttributeIsAStringWithTheResolvedConfig) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out).status, 0);
+    const Result r = python("import h5py; c=h5py.File(" + quote(out) +
+                            ",'r').attrs['config']; assert isinstance(c, str), type(c); "
+                            "assert 'watts_strogatz' in c; print(c)");
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "kind: watts_strogatz")) << r;
+    EXPECT_TRUE(contains(r.out, "size: 2000")) << r;
+}
+
+}  // namespace

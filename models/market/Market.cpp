@@ -35,14 +35,14 @@ void Market::decide(std::uint32_t tick) {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
         // Tally on the stack, then store: no false sharing between threads.
         std::vector<FirmTally> tally(firms);
-        // Draw the encounter blocks of a batch first: the Philox rounds of
-        // independent customers then overlap in the pipeline instead of
-        // waiting behind each customer's branches.
-        constexpr std::uint32_t kBatch = 128;
-        std::array<sim::Block4, kBatch> draws;
+        // Draw the encounter blocks of a batch first, many at a time (SIMD),
+        // then decide customer by customer.
+        constexpr std::uint32_t kBatch = 256;
+        std::array<sim::Block4, kBatch> addresses, draws;
         for (std::uint32_t b = c.begin; b < c.end; b += kBatch) {
             const std::uint32_t n = std::min(kBatch, c.end - b);
-            for (std::uint32_t k = 0; k < n; ++k) draws[k] = stream_.block(kEncounter, b + k, tick);
+            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
+            stream_.blocks(addresses.data(), draws.data(), n);
             for (std::uint32_t k = 0; k < n; ++k) decide_customer(b + k, tick, draws[k], tally.data());
         }
         std::copy(tally.begin(), tally.end(), chunk_tally(c.index));
@@ -99,20 +99,28 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Blo
 void Market::spread_word_of_mouth(std::uint32_t tick) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        // Tellers are few (a tenth of customers or less) and scattered, so
-        // their adjacency rows are cache misses: list them first, then
-        // prefetch a few rows ahead of the one being told.
+        // Tellers are few (a tenth of customers or less) and scattered. List
+        // them, draw all their edge blocks at once (SIMD), then tell, with
+        // the adjacency rows a few tellers ahead prefetched.
         std::vector<std::uint32_t> tellers;
         for (std::uint32_t i = c.begin; i < c.end; ++i)
             if (wom.sign(static_cast<Outcome>(customers_.outcome[i])) != 0) tellers.push_back(i);
-        constexpr std::size_t kPrefetchAhead = 8;
+        std::vector<sim::Block4> addresses;
+        for (const std::uint32_t i : tellers)
+            for (std::uint32_t q = 0; q * 4 < network_.degree(i); ++q)
+                addresses.push_back(sim::CounterStream::address(kWordOfMouth, i, tick, q));
+        std::vector<sim::Block4> draws(addresses.size());
+        stream_.blocks(addresses.data(), draws.data(), addresses.size());
+
+        constexpr std::size_t kRowsAhead = 8;
         std::vector<FirmTally> stories(params_.firms.size());
+        const sim::Block4* next_draws = draws.data();
         for (std::size_t k = 0; k < tellers.size(); ++k) {
-            if (k + kPrefetchAhead < tellers.size())
-                __builtin_prefetch(network_.neighbours(tellers[k + kPrefetchAhead]).data());
+            if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead]);
             const std::uint32_t i = tellers[k];
             const int sign = wom.sign(static_cast<Outcome>(customers_.outcome[i]));
-            const std::int64_t told = tell_neighbours(i, sign, tick);
+            const std::int64_t told = tell_neighbours(i, sign, next_draws);
+            next_draws += (network_.degree(i) + 3) / 4;
             FirmTally& t = stories[customers_.firm[i]];
             (sign > 0 ? t.positive_stories : t.negative_stories) += told;
         }
@@ -124,17 +132,15 @@ void Market::spread_word_of_mouth(std::uint32_t tick) {
     });
 }
 
-// Customer i tells each neighbour with the story's reach; returns how many heard.
-std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, std::uint32_t tick) {
-    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
+// Customer i tells each neighbour e with the story's reach, deciding by word
+// e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
+std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws) {
     const std::uint8_t f = customers_.firm[i];
-    const double reach = wom.reach(sign);
+    const double reach = params_.mechanisms.word_of_mouth.reach(sign);
     const auto neighbours = network_.neighbours(i);
     std::int64_t told = 0;
-    sim::Block4 draws{};
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
-        if (e % 4 == 0) draws = stream_.block(kWordOfMouth, i, tick, e / 4);
-        if (!sim::bernoulli(draws[e % 4], reach)) continue;
+        if (!sim::bernoulli(draws[e / 4][e % 4], reach)) continue;
         ++told;
         const sim::NodeId j = neighbours[e];
         if (customers_.firm[j] == f)

@@ -37,7 +37,7 @@ private:
     // `draws`: the customer's kEncounter block for this tick.
     void decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
     void spread_word_of_mouth(std::uint32_t tick);
-    std::int64_t tell_neighbours(std::uint32_t i, int sign, std::uint32_t tick);
+    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
     void apply();
     void sum_chunk_tallies();
     FirmTally* chunk_tally(std::size_t chunk) { return &chunk_tallies_[chunk * params_.firms.size()]; }

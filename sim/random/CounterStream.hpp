@@ -6,6 +6,8 @@
 // depend on the order agents are visited in, on the thread count, or on how
 // runs are spread over MPI ranks. A model gives each decision its own
 // `purpose`, so adding a mechanism never shifts the draws of another one.
+#include "sim/random/PhiloxBatch.hpp"
+
 #include <Random123/philox.h>
 
 #include <array>
@@ -18,13 +20,15 @@ struct StreamKey {
     std::uint64_t value = 0;
 };
 
-// Four independent uniform 32-bit words from one Philox block.
-using Block4 = std::array<std::uint32_t, 4>;
+// Four independent uniform 32-bit words from one Philox block (also the
+// shape of a block's address).
+using Block4 = Word4;
 
 class CounterStream {
 public:
     explicit CounterStream(StreamKey key)
-        : key_{{static_cast<std::uint32_t>(key.value), static_cast<std::uint32_t>(key.value >> 32)}} {}
+        : key_{{static_cast<std::uint32_t>(key.value), static_cast<std::uint32_t>(key.value >> 32)}},
+          key_value_(key.value) {}
 
     // One block for (purpose, agent, tick, index). `index` numbers the blocks a
     // single decision needs (e.g. one per four network edges).
@@ -35,8 +39,19 @@ public:
         return {out[0], out[1], out[2], out[3]};
     }
 
+    // The address of a block, for blocks().
+    static Block4 address(std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick, std::uint32_t index = 0) {
+        return {agent, tick, purpose, index};
+    }
+    // out[i] = block at addresses[i], for i < n: the same words as block(),
+    // computed many at a time (SIMD). Hot loops draw this way.
+    void blocks(const Block4* addresses, Block4* out, std::size_t n) const {
+        philox_blocks(key_value_, addresses, out, n);
+    }
+
 private:
     r123::Philox4x32::key_type key_;
+    std::uint64_t key_value_;
 };
 
 // A 32-bit word as a uniform double in [0, 1): u < p is then exactly

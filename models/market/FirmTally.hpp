@@ -28,6 +28,29 @@ struct FirmTally {
     FirmTally& operator+=(const FirmTally& o);
 };
 
+// Per-firm tallies of one chunk, interleaved over a few lanes: customer i
+// adds to lane i % kLanes. Consecutive customers of the same firm then add
+// to different memory and do not wait on each other's store, which otherwise
+// chains every customer's revenue addition to the previous one. Lanes are
+// summed in lane order, so the totals stay independent of the thread count.
+class InterleavedTally {
+public:
+    static constexpr std::uint32_t kLanes = 4;
+    explicit InterleavedTally(std::size_t firms) : firms_(firms), lanes_(firms * kLanes) {}
+    FirmTally& at(std::uint32_t customer, std::size_t firm) { return lanes_[(customer % kLanes) * firms_ + firm]; }
+    FirmTally* lane_of(std::uint32_t customer) { return &lanes_[(customer % kLanes) * firms_]; }
+    std::vector<FirmTally> sum() const {
+        std::vector<FirmTally> total(firms_);
+        for (std::uint32_t l = 0; l < kLanes; ++l)
+            for (std::size_t f = 0; f < firms_; ++f) total[f] += lanes_[l * firms_ + f];
+        return total;
+    }
+
+private:
+    std::size_t firms_;
+    std::vector<FirmTally> lanes_;
+};
+
 // The recorded table: one row per (tick, firm).
 std::vector<sim::ColumnSpec> firm_tick_columns();
 // Appends the row of `firm` at `tick` (margin: the firm's profit share).

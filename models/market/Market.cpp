@@ -10,10 +10,26 @@
 #include <string>
 
 namespace models {
+namespace {
+
+// Per-thread working lists of the word-of-mouth phase, kept between chunks
+// and ticks so that their memory is allocated once, not once per chunk.
+struct DrawScratch {
+    std::vector<sim::Block4> addresses;
+    std::vector<sim::Block4> draws;
+};
+
+DrawScratch& draw_scratch() {
+    thread_local DrawScratch scratch;
+    return scratch;
+}
+
+}  // namespace
 
 Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey key)
     : params_(std::move(params)), network_(network), stream_(key), customers_(params_.population.size),
       chunks_(params_.population.size), chunk_tallies_(chunks_.count() * params_.firms.size()),
+      chunk_tellers_(chunks_.count()),
       tally_(params_.firms.size()) {
     if (params_.firms.size() < 2 || params_.firms.size() > 255)
         throw std::invalid_argument("a market needs 2 to 255 firms, got " + std::to_string(params_.firms.size()));
@@ -32,9 +48,14 @@ void Market::step(std::uint32_t tick) {
 
 void Market::decide(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
+    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        // Tally on the stack, then store: no false sharing between threads.
-        std::vector<FirmTally> tally(firms);
+        // Tally locally, then store: no false sharing between threads.
+        InterleavedTally tally(firms);
+        // Who tells stories is known here; listing them now saves the word
+        // of mouth phase a pass over every customer.
+        std::vector<std::uint32_t>& tellers = chunk_tellers_[c.index];
+        tellers.clear();
         // Draw the encounter blocks of a batch first, many at a time (SIMD),
         // then decide customer by customer.
         constexpr std::uint32_t kBatch = 256;
@@ -43,15 +64,19 @@ void Market::decide(std::uint32_t tick) {
             const std::uint32_t n = std::min(kBatch, c.end - b);
             for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
             stream_.blocks(addresses.data(), draws.data(), n);
-            for (std::uint32_t k = 0; k < n; ++k) decide_customer(b + k, tick, draws[k], tally.data());
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const Outcome outcome = decide_customer(b + k, tick, draws[k], tally.lane_of(b + k));
+                if (wom.sign(outcome) != 0) tellers.push_back(b + k);
+            }
         }
-        std::copy(tally.begin(), tally.end(), chunk_tally(c.index));
+        const std::vector<FirmTally> total = tally.sum();
+        std::copy(total.begin(), total.end(), chunk_tally(c.index));
     });
 }
 
 // One customer's encounter with their firm this tick, read from start-of-tick
 // state only; writes the customer's scratch columns.
-void Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally) {
+Outcome Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally) {
     const Mechanisms& m = params_.mechanisms;
     const std::uint8_t f = customers_.firm[i];
     const double s = customers_.satisfaction[i];
@@ -91,6 +116,7 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Blo
         ++t.switched_out;
     }
     customers_.next_firm[i] = next_firm;
+    return outcome;
 }
 
 // Tellers push stories to their neighbours. A hearer's counter takes integer
@@ -99,17 +125,17 @@ void Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Blo
 void Market::spread_word_of_mouth(std::uint32_t tick) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        // Tellers are few (a tenth of customers or less) and scattered. List
-        // them, draw all their edge blocks at once (SIMD), then tell, with
-        // the adjacency rows a few tellers ahead prefetched.
-        std::vector<std::uint32_t> tellers;
-        for (std::uint32_t i = c.begin; i < c.end; ++i)
-            if (wom.sign(static_cast<Outcome>(customers_.outcome[i])) != 0) tellers.push_back(i);
-        std::vector<sim::Block4> addresses;
+        // Tellers are few (a tenth of customers or less) and scattered; the
+        // decide phase listed them. Draw all their edge blocks at once (SIMD),
+        // then tell, with the adjacency rows a few tellers ahead prefetched.
+        const std::vector<std::uint32_t>& tellers = chunk_tellers_[c.index];
+        DrawScratch& scratch = draw_scratch();
+        auto& [addresses, draws] = scratch;
+        addresses.clear();
         for (const std::uint32_t i : tellers)
             for (std::uint32_t q = 0; q * 4 < network_.degree(i); ++q)
                 addresses.push_back(sim::CounterStream::address(kWordOfMouth, i, tick, q));
-        std::vector<sim::Block4> draws(addresses.size());
+        draws.resize(addresses.size());
         stream_.blocks(addresses.data(), draws.data(), addresses.size());
 
         constexpr std::size_t kRowsAhead = 8;
@@ -153,12 +179,13 @@ void Market::apply() {
     const double effect = params_.mechanisms.word_of_mouth.story_effect;
     const double after_switch = params_.mechanisms.switching.satisfaction_after_switch;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        std::vector<FirmTally> tally(params_.firms.size());
+        InterleavedTally lanes(params_.firms.size());
         for (std::uint32_t i = c.begin; i < c.end; ++i) {
             const std::uint8_t next_firm = customers_.next_firm[i];
+            FirmTally& t = lanes.at(i, next_firm);
             double s;
             if (next_firm != customers_.firm[i]) {
-                ++tally[next_firm].switched_in;
+                ++t.switched_in;
                 customers_.firm[i] = next_firm;
                 s = after_switch;  // stories heard about the old firm no longer matter
             } else {
@@ -166,9 +193,10 @@ void Market::apply() {
             }
             customers_.stories[i] = 0;
             customers_.satisfaction[i] = s;
-            ++tally[next_firm].customers;
-            tally[next_firm].satisfaction_sum += s;
+            ++t.customers;
+            t.satisfaction_sum += s;
         }
+        const std::vector<FirmTally> tally = lanes.sum();
         FirmTally* out = chunk_tally(c.index);
         for (std::size_t f = 0; f < tally.size(); ++f) {
             out[f].switched_in = tally[f].switched_in;

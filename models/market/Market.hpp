@@ -35,7 +35,7 @@ public:
 private:
     void decide(std::uint32_t tick);
     // `draws`: the customer's kEncounter block for this tick.
-    void decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
+    Outcome decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
     void spread_word_of_mouth(std::uint32_t tick);
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
     void apply();
@@ -49,6 +49,7 @@ private:
     sim::Chunks chunks_;
     std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
     std::vector<FirmTally> tally_;          // firms
+    std::vector<std::vector<std::uint32_t>> chunk_tellers_;  // per chunk: customers telling stories this tick
 };
 
 }  // namespace models

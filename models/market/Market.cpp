@@ -58,6 +58,14 @@ void Market::decide(std::uint32_t tick) {
         tellers.clear();
         // Draw the encounter blocks of a batch first, many at a time (SIMD),
         // then decide customer by customer.
+        // Columns through local pointers: byte stores may alias anything, and
+        // would otherwise make the compiler reload every column's address.
+        const std::uint8_t* const firm = customers_.firm.data();
+        const double* const satisfaction = customers_.satisfaction.data();
+        const double* const spend = customers_.spend.data();
+        std::uint8_t* const outcome = customers_.outcome.data();
+        std::uint8_t* const next_firm = customers_.next_firm.data();
+        double* const next_satisfaction = customers_.next_satisfaction.data();
         constexpr std::uint32_t kBatch = 256;
         std::array<sim::Block4, kBatch> addresses, draws;
         for (std::uint32_t b = c.begin; b < c.end; b += kBatch) {
@@ -65,8 +73,13 @@ void Market::decide(std::uint32_t tick) {
             for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
             stream_.blocks(addresses.data(), draws.data(), n);
             for (std::uint32_t k = 0; k < n; ++k) {
-                const Outcome outcome = decide_customer(b + k, tick, draws[k], tally.lane_of(b + k));
-                if (wom.sign(outcome) != 0) tellers.push_back(b + k);
+                const std::uint32_t i = b + k;
+                const Encounter e = decide_customer(i, tick, firm[i], satisfaction[i], spend[i], draws[k],
+                                                    tally.lane_of(i));
+                outcome[i] = static_cast<std::uint8_t>(e.outcome);
+                next_satisfaction[i] = e.next_satisfaction;
+                next_firm[i] = e.next_firm;
+                if (wom.sign(e.outcome) != 0) tellers.push_back(i);
             }
         }
         const std::vector<FirmTally> total = tally.sum();
@@ -74,49 +87,43 @@ void Market::decide(std::uint32_t tick) {
     });
 }
 
-// One customer's encounter with their firm this tick, read from start-of-tick
-// state only; writes the customer's scratch columns.
-Outcome Market::decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally) {
+// One customer's encounter with their firm `f` this tick, from start-of-tick
+// state only (satisfaction `s`, `spend`) and the customer's kEncounter block.
+Market::Encounter Market::decide_customer(std::uint32_t i, std::uint32_t tick, std::uint8_t f, double s, double spend,
+                                          const sim::Block4& draws, FirmTally* tally) const {
     const Mechanisms& m = params_.mechanisms;
-    const std::uint8_t f = customers_.firm[i];
-    const double s = customers_.satisfaction[i];
     const FirmParams& firm = params_.firms[f];
     FirmTally& t = tally[f];
-    t.revenue += customers_.spend[i];
+    t.revenue += spend;
 
     const Severity severity = m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity]);
-    Outcome outcome = Outcome::NoFailure;
-    double next_s = 0.0;
+    Encounter e{Outcome::NoFailure, f, 0.0};
     double p_switch = 0.0;
     if (severity == Severity::None) {
-        next_s = m.satisfaction.after_good_service(s);
+        e.next_satisfaction = m.satisfaction.after_good_service(s);
         p_switch = m.switching.drift(s);
     } else {
         ++t.failures;
         t.major_failures += severity == Severity::Major;
-        outcome = Outcome::Silent;
+        e.outcome = Outcome::Silent;
         if (m.complaints.complains(severity, draws[kLaneComplaint])) {
             ++t.complaints;
-            outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
-            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, outcome);
+            e.outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
+            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, e.outcome);
         }
-        const double repurchase = m.repurchase.after(outcome, severity);
-        next_s = SatisfactionUpdate::after_failure(repurchase);
+        const double repurchase = m.repurchase.after(e.outcome, severity);
+        e.next_satisfaction = SatisfactionUpdate::after_failure(repurchase);
         p_switch = SwitchingHazard::after_failure(repurchase);
     }
-    ++t.outcomes[index(outcome)];
-    customers_.outcome[i] = static_cast<std::uint8_t>(outcome);
-    customers_.next_satisfaction[i] = next_s;
+    ++t.outcomes[index(e.outcome)];
 
-    std::uint8_t next_firm = f;
     if (sim::bernoulli(draws[kLaneSwitch], p_switch)) {
         const auto firms = static_cast<std::uint32_t>(params_.firms.size());
         const std::uint32_t u = firms > 2 ? stream_.block(kSwitchTarget, i, tick)[0] : 0;
-        next_firm = SwitchingHazard::competitor(f, firms, u);
+        e.next_firm = SwitchingHazard::competitor(f, firms, u);
         ++t.switched_out;
     }
-    customers_.next_firm[i] = next_firm;
-    return outcome;
+    return e;
 }
 
 // Tellers push stories to their neighbours. A hearer's counter takes integer

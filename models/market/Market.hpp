@@ -34,8 +34,14 @@ public:
 
 private:
     void decide(std::uint32_t tick);
-    // `draws`: the customer's kEncounter block for this tick.
-    Outcome decide_customer(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
+    // What one customer's encounter decided: written to the scratch columns.
+    struct Encounter {
+        Outcome outcome;
+        std::uint8_t next_firm;
+        double next_satisfaction;
+    };
+    Encounter decide_customer(std::uint32_t i, std::uint32_t tick, std::uint8_t f, double s, double spend,
+                              const sim::Block4& draws, FirmTally* tally) const;
     void spread_word_of_mouth(std::uint32_t tick);
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
     void apply();

@@ -2,6 +2,7 @@
 
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
+#include "experiments/plan/ExperimentPlan.hpp"
 #include "experiments/run/RunExperiment.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
@@ -74,6 +75,31 @@ int guarded(Body&& body) {
     return kExitBadInput;
 }
 
+// The plan as a table: one line per run with its coordinates and seeds.
+void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostream& out) {
+    const auto& d = plan.design;
+    out << c.experiment.name << ": " << plan.runs.size() << " run(s) = " << d.scenarios.size() << " scenario(s) x "
+        << plan.sweep_points.size() << " sweep point(s) x " << c.experiment.replications << " replication(s) x "
+        << d.policies.size() << " polic" << (d.policies.size() == 1 ? "y" : "ies") << "; " << c.experiment.ticks
+        << " ticks, " << c.market.population.size << " customers, seed " << c.experiment.seed
+        << (c.experiment.common_random_numbers ? ", common random numbers" : ", independent draws per policy")
+        << "\n\n";
+    out << std::setw(6) << "run_id" << "  " << std::left << std::setw(16) << "scenario" << std::right << std::setw(6)
+        << "point" << std::setw(5) << "rep" << "  " << std::left << std::setw(16) << "policy";
+    for (const auto& param : d.sweep.parameters) out << std::setw(std::max<int>(12, int(param.key.size()) + 2)) << param.key;
+    out << std::setw(20) << "stream_key" << "\n" << std::right;
+    for (const RunSpec& r : plan.runs) {
+        out << std::setw(6) << r.run_id << "  " << std::left << std::setw(16) << d.scenarios[r.scenario].name
+            << std::right << std::setw(6) << r.sweep_point << std::setw(5) << r.replication << "  " << std::left
+            << std::setw(16) << d.policies[r.policy].name;
+        for (std::size_t k = 0; k < d.sweep.parameters.size(); ++k)
+            out << std::setw(std::max<int>(12, int(d.sweep.parameters[k].key.size()) + 2))
+                << format_number(plan.sweep_points[r.sweep_point][k]);
+        out << std::right << "  0x" << std::hex << std::setw(16) << std::setfill('0') << r.stream_key.value << std::dec
+            << std::setfill(' ') << "\n";
+    }
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line) {
@@ -82,10 +108,10 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
                                                       "the experiment config (YAML)")(
         "output,o", po::value<std::string>()->required(), "the results file to write (HDF5)")(
-        "threads", po::value<int>()->default_value(0), "threads inside a run (0: all cores); results do not depend on it")(
-        "jobs", po::value<int>()->default_value(1), "runs in parallel (this version runs one at a time: 1)")(
+        "threads", po::value<int>()->default_value(0), "threads inside a run (0: the cores shared among the jobs); results do not depend on it")(
+        "jobs", po::value<int>()->default_value(1), "runs in parallel; results do not depend on it")(
         "overwrite", "replace OUT.h5 if it exists (the old file stays until the new one is complete)")(
-        "resume", "continue an interrupted experiment (not supported by this version)")(
+        "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
         "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
     options.add(set_options());
     return guarded([&] {
@@ -96,14 +122,14 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
         }
         const auto& v = p.values;
         if (v["threads"].as<int>() < 0) throw UsageError("--threads must be 0 (all cores) or more");
-        if (v["jobs"].as<int>() != 1) throw UsageError("--jobs: this version runs one run at a time; use --jobs 1");
-        if (v.count("resume")) throw UsageError("--resume is not supported by this version of crmsim");
-        if (v.count("overwrite") && v.count("resume")) throw UsageError("--overwrite and --resume exclude each other");
+        if (v["jobs"].as<int>() < 1) throw UsageError("--jobs must be 1 or more");
 
         RunOptions run;
         run.output_path = v["output"].as<std::string>();
         run.overwrite = v.count("overwrite") > 0;
+        run.resume = v.count("resume") > 0;
         run.threads = v["threads"].as<int>();
+        run.jobs = v["jobs"].as<int>();
         const bool quiet = v.count("quiet") > 0;
         run.show_progress = !quiet && (v.count("progress") || sim::Progress::stderr_is_terminal());
         run.command_line = full_command_line;
@@ -130,14 +156,7 @@ int plan_command(const std::vector<std::string>& args) {
             return kExitOk;
         }
         const ExperimentConfig c = load_experiment_config(p.values["config"].as<std::string>(), overrides_of(p.values));
-        std::cout << c.experiment.name << ": " << c.experiment.replications << " run(s) of " << c.experiment.ticks
-                  << " ticks, " << c.market.population.size << " customers, " << c.market.firms.size()
-                  << " firms, seed " << c.experiment.seed << "\n\n";
-        std::cout << "run_id  replication  stream_key\n";
-        for (std::uint32_t r = 0; r < c.experiment.replications; ++r)
-            std::cout << std::setw(6) << r << "  " << std::setw(11) << r << "  0x" << std::hex << std::setw(16)
-                      << std::setfill('0') << sim::derive_stream_key(c.experiment.seed, {0, 0, r, 0}).value
-                      << std::dec << std::setfill(' ') << "\n";
+        print_plan(c, make_plan(c), std::cout);
         return kExitOk;
     });
 }

@@ -1,5 +1,7 @@
 #include "experiments/config/ConfigTree.hpp"
 
+#include "experiments/config/Overrides.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -59,8 +61,12 @@ ConfigNode::ConfigNode(std::shared_ptr<const ConfigSource> source, YAML::Node no
 
 ConfigLocation ConfigNode::locate(const std::string& path, const YAML::Node& node) const {
     // A value given (or under a path given) on the command line is located there.
-    for (const auto& [set_path, text] : source_->overrides)
-        if (path == set_path || path.rfind(set_path + ".", 0) == 0) return {"--set " + text, 0, 0, path};
+    for (const auto& [set_path, origin] : source_->overrides)
+        if (path == set_path || path.rfind(set_path + ".", 0) == 0) {
+            ConfigLocation where = origin;
+            where.key = path;
+            return where;
+        }
     ConfigLocation where{source_->file, 0, 0, path};
     const YAML::Node& at = node.IsDefined() && !node.Mark().is_null() ? node : node_;
     if (at.IsDefined() && !at.Mark().is_null()) {
@@ -78,12 +84,6 @@ ConfigError ConfigNode::error(const std::string& key, const std::string& message
 
 bool ConfigNode::has(const std::string& key) const {
     return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
-}
-
-bool ConfigNode::has_content(const std::string& key) const {
-    if (!has(key)) return false;
-    const YAML::Node value = node_[key];
-    return value.IsScalar() || value.size() > 0;
 }
 
 std::optional<YAML::Node> ConfigNode::value_of(const std::string& key) {
@@ -182,6 +182,23 @@ std::vector<ConfigNode> ConfigNode::mappings(const std::string& key, bool requir
         items.emplace_back(source_, list[i], child_path(key) + "." + std::to_string(i), item_out);
     }
     return items;
+}
+
+std::vector<Override> ConfigNode::overrides(const std::string& key) {
+    read_.insert(key);
+    std::vector<Override> out;
+    if (!has(key)) return out;
+    const YAML::Node map = node_[key];
+    if (!map.IsMap()) throw error(key, "expected a mapping of dotted config keys to values, found " + describe(map));
+    YAML::Node record(YAML::NodeType::Map);
+    for (const auto& entry : map) {
+        const std::string path = entry.first.Scalar();
+        out.push_back(Override{path, entry.second, locate(child_path(key) + "." + path, entry.second)});
+        out.back().origin.key = path;
+        record[path] = YAML::Clone(entry.second);
+    }
+    resolved_[key] = record;
+    return out;
 }
 
 void ConfigNode::finish() const {

@@ -25,7 +25,7 @@ namespace experiments {
 // Where the values of a config came from.
 struct ConfigSource {
     std::string file;                              // path as the user gave it
-    std::map<std::string, std::string> overrides;  // dotted path -> "path=value" as given to --set
+    std::map<std::string, ConfigLocation> overrides;  // dotted path -> where its override was written
 };
 
 class ConfigNode {
@@ -33,8 +33,6 @@ public:
     ConfigNode(std::shared_ptr<const ConfigSource> source, YAML::Node node, std::string path, YAML::Node resolved);
 
     bool has(const std::string& key) const;
-    // Present and not empty: a scalar, or a list or mapping with entries.
-    bool has_content(const std::string& key) const;
 
     double number(const std::string& key, double fallback, double min = -std::numeric_limits<double>::max(),
                   double max = std::numeric_limits<double>::max());
@@ -50,6 +48,10 @@ public:
     ConfigNode mapping(const std::string& key);
     // A list of mappings; a missing key is an error when `required`.
     std::vector<ConfigNode> mappings(const std::string& key, bool required);
+
+    // A mapping of dotted config paths to values (an experiment variant's
+    // `set:`), as overrides located at their lines. Missing: none.
+    std::vector<struct Override> overrides(const std::string& key);
 
     // Marks a key as read without reading it (sections handled elsewhere).
     void skip(const std::string& key) { read_.insert(key); }

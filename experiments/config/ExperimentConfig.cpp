@@ -49,23 +49,84 @@ OutputSettings read_output(ConfigNode node) {
     return o;
 }
 
-// Sections the design reserves for the experiment engine (scenarios, policy
-// variants, sweeps). Until it lands they must be absent or empty: accepting
-// and ignoring them would silently run something other than what was asked.
-void reject_unsupported(ConfigNode& root, const std::string& key) {
-    root.skip(key);
-    if (root.has_content(key))
-        throw root.error(key, "'" + key + "' is not supported by this version of crmsim; remove the section");
+std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, const std::string& implicit,
+                                   std::vector<ConfigNode>& nodes) {
+    nodes = root.mappings(key, false);
+    std::vector<Variant> variants;
+    for (auto& node : nodes) {
+        Variant v;
+        v.name = node.required_text("name");
+        for (const auto& other : variants)
+            if (other.name == v.name) throw node.error("name", "two " + key + " are called \"" + v.name + "\"");
+        v.overrides = node.overrides("set");
+        variants.push_back(std::move(v));
+    }
+    if (variants.empty()) variants.push_back(Variant{implicit, {}});
+    return variants;
+}
+
+// Policies: exactly one is the baseline the others are compared with. A
+// single policy is its own baseline.
+std::size_t read_baseline(std::vector<ConfigNode>& nodes, ConfigNode& root) {
+    std::size_t baseline = nodes.size();
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+        if (nodes[i].flag("baseline", nodes.size() == 1)) {
+            if (baseline != nodes.size()) throw nodes[i].error("baseline", "only one policy can be the baseline");
+            baseline = i;
+        }
+    if (nodes.empty()) return 0;
+    if (baseline == nodes.size()) throw root.error("policies", "mark one policy as the baseline (baseline: true)");
+    return baseline;
+}
+
+SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
+    SweepParameter p;
+    p.key = node.required_text("key");
+    p.low = node.number("low", p.low);
+    p.high = node.number("high", p.high);
+    if (p.low > p.high) throw node.error("high", "must not be below low (" + format_number(p.low) + ")");
+    p.scale = node.choice("scale", "linear", {"linear", "log"}) == "log" ? SweepScale::Log : SweepScale::Linear;
+    if (p.scale == SweepScale::Log && p.low <= 0) throw node.error("low", "must be above 0 on a log scale");
+    if (method == SweepMethod::Grid) p.steps = static_cast<std::uint32_t>(node.integer("steps", 2, 1, 1'000'000));
+    p.integer = node.flag("integer", false);
+    node.finish();
+    return p;
+}
+
+SweepSettings read_sweep(ConfigNode node) {
+    SweepSettings s;
+    const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol"});
+    s.method = method == "grid" ? SweepMethod::Grid : method == "lhs" ? SweepMethod::LatinHypercube : SweepMethod::Sobol;
+    if (s.method != SweepMethod::Grid) s.points = static_cast<std::uint32_t>(node.integer("points", 10, 1, 10'000'000));
+    // Grid without parameters is the single base point; lhs and sobol need some.
+    for (auto& p : node.mappings("parameters", s.method != SweepMethod::Grid))
+        s.parameters.push_back(read_sweep_parameter(p, s.method));
+    node.finish();
+    return s;
+}
+
+ExperimentDesign read_design(ConfigNode& root) {
+    ExperimentDesign d;
+    std::vector<ConfigNode> scenario_nodes, policy_nodes;
+    d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes);
+    for (auto& n : scenario_nodes) n.finish();
+    d.policies = read_variants(root, "policies", "baseline", policy_nodes);
+    d.baseline = read_baseline(policy_nodes, root);
+    for (auto& n : policy_nodes) n.finish();
+    d.sweep = read_sweep(root.mapping("sweep"));
+    return d;
 }
 
 }  // namespace
 
-ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides) {
+ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
+                                        const std::vector<Override>& variant) {
     auto source = std::make_shared<ConfigSource>();
     source->file = path;
     YAML::Node tree = parse_file(path);
     if (!tree.IsMap()) throw ConfigError({path, 1, 1, ""}, "the config must be a mapping of sections");
-    for (const auto& assignment : overrides) apply_override(tree, assignment, *source);
+    for (const auto& assignment : overrides) apply_override(tree, parse_assignment(assignment), *source);
+    for (const auto& o : variant) apply_override(tree, o, *source);
 
     ExperimentConfig config;
     config.file = path;
@@ -81,7 +142,7 @@ ExperimentConfig load_experiment_config(const std::string& path, const std::vect
     if (config.market.mechanisms.word_of_mouth.enabled && config.network.kind == NetworkKind::None)
         throw root.error("network", "word of mouth is on but network.kind is none; "
                                     "set mechanisms.word_of_mouth.enabled: false or choose a network");
-    for (const char* key : {"policies", "scenarios", "sweep"}) reject_unsupported(root, key);
+    config.design = read_design(root);
     config.output = read_output(root.mapping("output"));
     root.finish();
 

@@ -1,6 +1,8 @@
 #pragma once
 // The whole experiment as read from a YAML config (DESIGN.md 2, "Config
 // shape"): what to simulate, how long, with which seed, and what to write.
+#include "experiments/config/Overrides.hpp"
+#include "experiments/plan/SweepSampler.hpp"
 #include "models/market/MarketParams.hpp"
 #include "sim/network/Generators.hpp"
 
@@ -35,18 +37,37 @@ struct OutputSettings {
     std::uint32_t chunk_rows = 4096;  // rows per chunk of the time-series datasets
 };
 
+// A named variant of the base config: a scenario or a policy.
+struct Variant {
+    std::string name;
+    std::vector<Override> overrides;  // applied on top of the base config
+};
+
+// What an experiment compares (DESIGN.md 2): scenarios x sweep points x
+// replications x policies. With no `scenarios` there is one, "base"; with no
+// `policies` one, "baseline"; with no `sweep` one point.
+struct ExperimentDesign {
+    std::vector<Variant> scenarios;
+    std::vector<Variant> policies;
+    std::size_t baseline = 0;  // index into policies
+    SweepSettings sweep;
+};
+
 struct ExperimentConfig {
     std::string file;  // the config's path
     ExperimentSettings experiment;
     models::MarketParams market;
     NetworkSettings network;
     OutputSettings output;
+    ExperimentDesign design;
     std::vector<std::string> overrides;  // the --set assignments applied
     std::string resolved_yaml;           // every value used, defaults included
 };
 
-// Reads and validates a config file with `--set` overrides applied (in order).
+// Reads and validates a config file with `--set` overrides applied (in order),
+// then `variant` overrides (a run's scenario, sweep values and policy).
 // Throws ConfigError naming file, line and key on any problem.
-ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides);
+ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
+                                        const std::vector<Override>& variant = {});
 
 }  // namespace experiments

@@ -10,6 +10,7 @@ std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> parts;
     std::stringstream in(path);
     for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+    if (!path.empty() && path.back() == '.') parts.emplace_back();
     return parts;
 }
 
@@ -17,23 +18,29 @@ bool is_index(const std::string& s) { return !s.empty() && s.find_first_not_of("
 
 }  // namespace
 
-void apply_override(YAML::Node& root, const std::string& assignment, ConfigSource& source) {
-    const auto fail = [&](const std::string& key, const std::string& message) {
-        return ConfigError({"--set " + assignment, 0, 0, key}, message);
-    };
+Override parse_assignment(const std::string& assignment) {
+    const ConfigLocation origin{"--set " + assignment, 0, 0, ""};
     const auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0) throw fail("", "expected KEY=VALUE, e.g. population.size=1000");
-    const std::string path = assignment.substr(0, eq);
-    const std::vector<std::string> parts = split_path(path);
-    for (const auto& p : parts)
-        if (p.empty()) throw fail(path, "empty name in the dotted key");
-
-    YAML::Node value;
+    if (eq == std::string::npos || eq == 0) throw ConfigError(origin, "expected KEY=VALUE, e.g. population.size=1000");
+    Override o{assignment.substr(0, eq), YAML::Node(), origin};
+    o.origin.key = o.path;
     try {
-        value = YAML::Load(assignment.substr(eq + 1));
+        o.value = YAML::Load(assignment.substr(eq + 1));
     } catch (const YAML::Exception& e) {
-        throw fail(path, "the value is not valid YAML: " + e.msg);
+        throw ConfigError(o.origin, "the value is not valid YAML: " + e.msg);
     }
+    return o;
+}
+
+void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
+    const auto fail = [&](const std::string& key, const std::string& message) {
+        ConfigLocation where = o.origin;
+        where.key = key;
+        return ConfigError(where, message);
+    };
+    const std::vector<std::string> parts = split_path(o.path);
+    for (const auto& p : parts)
+        if (p.empty()) throw fail(o.path, "empty name in the dotted key");
 
     // Walk to the parent of the last part, creating mappings as needed.
     YAML::Node node = root;
@@ -47,14 +54,14 @@ void apply_override(YAML::Node& root, const std::string& assignment, ConfigSourc
             const std::size_t i = std::stoul(part);
             if (i >= node.size())
                 throw fail(walked, "index " + part + " is past the end of a list of " + std::to_string(node.size()));
-            if (last) node[i] = value;
+            if (last) node[i] = YAML::Clone(o.value);
             else node.reset(node[i]);
             continue;
         }
         if (!node.IsMap() && !node.IsNull() && node.IsDefined())
             throw fail(walked, "cannot set a key inside a single value");
         if (last) {
-            node[part] = value;
+            node[part] = YAML::Clone(o.value);
         } else {
             YAML::Node child = node[part];
             if (!child.IsDefined() || child.IsNull()) {
@@ -64,7 +71,7 @@ void apply_override(YAML::Node& root, const std::string& assignment, ConfigSourc
             node.reset(child);
         }
     }
-    source.overrides[path] = assignment;
+    source.overrides[o.path] = o.origin;
 }
 
 }  // namespace experiments

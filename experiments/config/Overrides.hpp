@@ -1,16 +1,26 @@
 #pragma once
-// `--set a.b.c=VALUE`: replaces one value of the config tree before it is
-// read. The path walks mappings by key and lists by index (firms.0.name); a
-// missing mapping key is created, so a default can be overridden without the
-// file mentioning it. VALUE is parsed as YAML (0.5, true, [1, 2], text).
+// Overrides: replace one value of the config tree before it is read. They
+// come from `--set a.b.c=VALUE` on the command line and from the variants an
+// experiment declares (scenarios, policies, sweep points). The path walks
+// mappings by key and lists by index (firms.0.name); a missing mapping key is
+// created, so a default can be overridden without the file mentioning it.
 #include "experiments/config/ConfigTree.hpp"
 
 #include <string>
 
 namespace experiments {
 
-// Applies one assignment to `root` and remembers it in `source`, so that
-// errors about that value point at the command line, not the file.
-void apply_override(YAML::Node& root, const std::string& assignment, ConfigSource& source);
+struct Override {
+    std::string path;       // dotted config path
+    YAML::Node value;       // any YAML value
+    ConfigLocation origin;  // where it was written, for errors about the value
+};
+
+// Parses `--set` text "a.b.c=VALUE" (VALUE as YAML: 0.5, true, [1, 2], text).
+Override parse_assignment(const std::string& assignment);
+
+// Applies one override to `root` and remembers its origin in `source`, so
+// errors about that value point at where it was written, not at the file.
+void apply_override(YAML::Node& root, const Override& o, ConfigSource& source);
 
 }  // namespace experiments

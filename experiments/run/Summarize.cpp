@@ -24,7 +24,15 @@ void print_provenance(const sim::h5::Group& root, std::ostream& out) {
     out << "command      " << root.string_attribute("command_line") << "\n";
 }
 
+constexpr std::size_t kMaxRunsListed = 8;
+constexpr std::size_t kMaxComparisonsListed = 24;
+
 void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
+    const sim::h5::Group plan = root.open_group("plan");
+    const auto scenario = plan.read_strings("scenario");
+    const auto policy = plan.read_strings("policy");
+    const auto replication = plan.read_ints("replication");
+    if (scenario.size() > kMaxRunsListed) return;  // the comparisons say more
     const sim::h5::Group s = root.open_group("summary");
     const auto run = s.read_ints("run_id");
     const auto name = s.read_strings("firm_name");
@@ -34,15 +42,53 @@ void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
     const auto revenue = s.read_doubles("revenue");
     const auto profit = s.read_doubles("profit");
     const auto satisfaction = s.read_doubles("final_mean_satisfaction");
-    out << "\n" << std::setw(5) << "run" << "  " << std::left << std::setw(14) << "firm" << std::right << std::setw(12)
-        << "customers" << std::setw(12) << "->" << std::setw(12) << "switched" << std::setw(16) << "revenue"
-        << std::setw(16) << "profit" << std::setw(14) << "satisfaction" << "\n";
+    out << "\n" << std::setw(4) << "run" << "  " << std::left << std::setw(24) << "scenario/policy/rep" << std::setw(12)
+        << "firm" << std::right << std::setw(11) << "customers" << std::setw(10) << "->" << std::setw(10)
+        << "switched" << std::setw(14) << "revenue" << std::setw(14) << "profit" << std::setw(13) << "satisfaction"
+        << "\n";
     out << std::fixed;
-    for (std::size_t k = 0; k < run.size(); ++k)
-        out << std::setw(5) << run[k] << "  " << std::left << std::setw(14) << name[k] << std::right << std::setw(12)
-            << initial[k] << std::setw(12) << final_customers[k] << std::setw(12) << switched[k] << std::setw(16)
-            << std::setprecision(0) << revenue[k] << std::setw(16) << profit[k] << std::setw(14)
-            << std::setprecision(3) << satisfaction[k] << "\n";
+    for (std::size_t k = 0; k < run.size(); ++k) {
+        const auto r = static_cast<std::size_t>(run[k]);
+        const std::string where = scenario[r] + "/" + policy[r] + "/" + std::to_string(replication[r]);
+        out << std::setw(4) << run[k] << "  " << std::left << std::setw(24) << where << std::setw(12) << name[k]
+            << std::right << std::setw(11) << initial[k] << std::setw(10) << final_customers[k] << std::setw(10)
+            << switched[k] << std::setw(14) << std::setprecision(0) << revenue[k] << std::setw(14) << profit[k]
+            << std::setw(13) << std::setprecision(3) << satisfaction[k] << "\n";
+    }
+}
+
+// Policy minus baseline, paired over replications, for the headline metrics.
+void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
+    if (!root.has("comparisons")) return;
+    const sim::h5::Group c = root.open_group("comparisons");
+    const auto metric = c.read_strings("metric");
+    if (metric.empty()) return;
+    const auto scenario = c.read_strings("scenario");
+    const auto point = c.read_ints("sweep_point");
+    const auto policy = c.read_strings("policy");
+    const auto firm = c.read_strings("firm_name");
+    const auto n = c.read_ints("n");
+    const auto diff = c.read_doubles("mean_difference");
+    const auto low = c.read_doubles("ci_low");
+    const auto high = c.read_doubles("ci_high");
+    out << "\npolicy - baseline (" << c.read_strings("baseline").front()
+        << "), mean paired difference over replications with 95 % CI:\n";
+    out << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point" << "  " << std::left
+        << std::setw(16) << "policy" << std::setw(12) << "firm" << std::setw(24) << "metric" << std::right
+        << std::setw(4) << "n" << std::setw(16) << "difference" << "  95 % CI\n";
+    std::size_t listed = 0, total = 0;
+    for (std::size_t k = 0; k < metric.size(); ++k) {
+        if (metric[k] != "final_customers" && metric[k] != "profit" && metric[k] != "final_mean_satisfaction") continue;
+        ++total;
+        if (listed == kMaxComparisonsListed) continue;
+        ++listed;
+        const int digits = metric[k] == "final_mean_satisfaction" ? 4 : 1;
+        out << std::left << std::setw(16) << scenario[k] << std::right << std::setw(6) << point[k] << "  "
+            << std::left << std::setw(16) << policy[k] << std::setw(12) << firm[k] << std::setw(24) << metric[k]
+            << std::right << std::setw(4) << n[k] << std::fixed << std::setprecision(digits) << std::setw(16)
+            << diff[k] << "  [" << low[k] << ", " << high[k] << "]\n";
+    }
+    if (total > listed) out << "... " << total - listed << " more rows: /comparisons in the file\n";
 }
 
 void print_failed_runs(const sim::h5::Group& root, std::ostream& out) {
@@ -56,7 +102,7 @@ void print_failed_runs(const sim::h5::Group& root, std::ostream& out) {
 
 }  // namespace
 
-void summarize_file(const std::string& path, std::ostream& out) {
+void summarize_file(const std::string& path, std::ostream& out, bool with_provenance) {
     if (!std::filesystem::exists(path)) throw UsageError(path + ": no such file");
     std::unique_ptr<sim::h5::File> file;
     try {
@@ -67,13 +113,14 @@ void summarize_file(const std::string& path, std::ostream& out) {
     const sim::h5::Group root = file->root();
     if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
         throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
-    print_provenance(root, out);
+    if (with_provenance) print_provenance(root, out);
     if (!root.has("summary")) {
         out << "\n(no summary: the experiment did not finish)\n";
         return;
     }
     print_failed_runs(root, out);
     print_firm_outcomes(root, out);
+    print_comparisons(root, out);
 }
 
 }  // namespace experiments

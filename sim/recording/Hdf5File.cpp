@@ -448,6 +448,15 @@ bool Group::has(const std::string& name) const {
     return !prefix.empty();
 }
 
+void Group::copy_to(const Group& destination, const std::string& name) const {
+    check(H5Ocopy(id(), ".", destination.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          [&] { return "cannot copy group " + path_ + " to " + destination.child_path(name); });
+}
+
+void Group::remove(const std::string& name) const {
+    check(H5Ldelete(id(), name.c_str(), H5P_DEFAULT), [&] { return "cannot remove " + describe(name); });
+}
+
 std::vector<std::string> Group::children() const {
     auto what = [&] { return "cannot list group " + h5::describe(id(), path_); };
     H5G_info_t info{};

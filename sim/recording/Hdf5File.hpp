@@ -61,6 +61,10 @@ public:
     Group open_group(const std::string& name) const;    // name may be a path "a/b"
     bool has(const std::string& name) const;             // link exists
     std::vector<std::string> children() const;           // link names, in name order
+    // Copies this group (its datasets, subgroups and attributes) to a new
+    // group `name` under `destination`, which may be in another file.
+    void copy_to(const Group& destination, const std::string& name) const;
+    void remove(const std::string& name) const;          // unlinks a child
 
     // Scalar attributes on this group (strings are variable-length UTF-8).
     void set_attribute(const std::string& name, const std::string& value) const;

@@ -154,10 +154,17 @@ TEST_F(Cli, NegativeThreadsIsBadInput) {
     expect_no_output_written();
 }
 
-TEST_F(Cli, ParallelJobsAreNotSupportedYet) {
-    const Result r = run_tiny(path("out.h5"), {"--jobs", "2"});
+TEST_F(Cli, ZeroJobsIsBadInput) {
+    const Result r = run_tiny(path("out.h5"), {"--jobs", "0"});
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_TRUE(contains(r.err, "--jobs")) << r;
+    expect_no_output_written();
+}
+
+TEST_F(Cli, ResumeWithNothingToResumeIsBadInput) {
+    const Result r = run_tiny(path("out.h5"), {"--resume"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "nothing to resume")) << r;
     expect_no_output_written();
 }
 
@@ -181,10 +188,13 @@ struct FirmRow {
 std::vector<FirmRow> firm_rows(const std::string& summary) {
     std::vector<FirmRow> rows;
     std::istringstream lines(summary);
+    // Lines look like "   0  base/baseline/0   firm0   964   1028 ...": run, where, firm, customers, ->.
     for (std::string line; std::getline(lines, line);) {
         std::istringstream words(line);
         FirmRow row;
-        if (line.rfind("  firm", 0) == 0 && words >> row.name >> row.initial >> row.final_customers)
+        long run = 0;
+        std::string where;
+        if (words >> run >> where >> row.name >> row.initial >> row.final_customers && row.name.rfind("firm", 0) == 0)
             rows.push_back(row);
     }
     return rows;
@@ -197,7 +207,7 @@ TEST_F(Cli, RunWritesTheResultsAndPrintsAPerFirmSummary) {
     EXPECT_TRUE(fs::is_regular_file(out));
     EXPECT_FALSE(fs::exists(out + ".partial"));
     EXPECT_TRUE(contains(r.out, "tiny: 1 run(s) x 5 ticks x 2000 customers")) << r;
-    EXPECT_TRUE(contains(r.out, "run 0 (replication 0): complete")) << r;
+    EXPECT_TRUE(contains(r.out, "base/baseline/0")) << r;
 
     // Both firms, and customers move between them but never leave the market.
     const std::vector<FirmRow> rows = firm_rows(r.out);
@@ -313,21 +323,23 @@ std::string hex16(std::uint64_t value) {
 TEST_F(Cli, PlanListsRunZeroWithItsStreamKey) {
     const Result r = crmsim({"plan", kRm1});
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_TRUE(contains(r.out, "rm1: 1 run(s) of 60 ticks, 100000 customers, 2 firms, seed 1")) << r;
-    EXPECT_TRUE(contains(r.out, "run_id  replication  stream_key")) << r;
+    EXPECT_TRUE(contains(r.out, "rm1: 1 run(s) = 1 scenario(s) x 1 sweep point(s) x 1 replication(s) x 1 policy; "
+                                "60 ticks, 100000 customers, seed 1")) << r;
+    EXPECT_TRUE(contains(r.out, "run_id  scenario")) << r;
     // The key a run of seed 1, replication 0 uses (the seeding policy in one place).
     const std::string key = hex16(sim::derive_stream_key(1, {0, 0, 0, 0}).value);
-    EXPECT_TRUE(contains(r.out, "     0            0  " + key + "\n")) << key << "\n" << r;
+    EXPECT_TRUE(contains(r.out, "     0  base                 0    0  baseline          " + key + "\n")) << key << "\n" << r;
 }
 
 TEST_F(Cli, PlanHonoursSetAndSeed) {
     const Result r = crmsim({"plan", kRm1, "--set", "experiment.replications=3", "--seed", "42"});
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_TRUE(contains(r.out, "rm1: 3 run(s) of 60 ticks, 100000 customers, 2 firms, seed 42")) << r;
+    EXPECT_TRUE(contains(r.out, "rm1: 3 run(s) = 1 scenario(s) x 1 sweep point(s) x 3 replication(s) x 1 policy; "
+                                "60 ticks, 100000 customers, seed 42")) << r;
     for (std::uint32_t run = 0; run < 3; ++run) {
         const std::string key = hex16(sim::derive_stream_key(42, {0, 0, run, 0}).value);
-        EXPECT_TRUE(contains(r.out, "     " + std::to_string(run) + "            " + std::to_string(run) + "  " + key))
-            << r;
+        EXPECT_TRUE(contains(r.out, "     " + std::to_string(run) + "  base                 0    " + std::to_string(run) +
+                                        "  baseline          " + key)) << r;
     }
 }
 

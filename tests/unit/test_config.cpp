@@ -503,26 +503,65 @@ TEST(ConfigErrors, MissingFile) {
     EXPECT_TRUE(fails_at(path, {}, path, 0, "", "no such config file"));
 }
 
-TEST(ConfigErrors, UnsupportedSectionsAreRejected) {
-    for (const std::string section : {"sweep", "policies", "scenarios"}) {
-        SCOPED_TRACE(section);
-        EXPECT_TRUE(text_fails_at(kOnlyFirms + section + R"(:
-  - population.size: [1000, 2000]
-)",
-                                  5, section, "'" + section + "' is not supported by this version of crmsim"));
-        // A key with no value is the same as no key.
-        EXPECT_NO_THROW(load_text(kOnlyFirms + section + ":\n"));
-    }
+// The experiment design: scenarios, policies (one baseline) and a sweep.
+TEST(ConfigDesign, ScenariosPoliciesAndSweepAreRead) {
+    const auto c = load_text(kOnlyFirms + R"(scenarios:
+  - name: calm
+  - name: stormy
+    set: {firms.0.failure_rate: 0.2}
+policies:
+  - name: base
+    baseline: true
+  - name: fast
+    set:
+      firms.0.recovery.quick: 0.9
+      firms.0.recovery.slow: 0.05
+sweep:
+  method: lhs
+  points: 4
+  parameters:
+    - {key: mechanisms.word_of_mouth.negative_reach, low: 0.01, high: 0.3, scale: log}
+)");
+    const auto& d = c.design;
+    ASSERT_EQ(d.scenarios.size(), 2u);
+    EXPECT_EQ(d.scenarios[1].name, "stormy");
+    ASSERT_EQ(d.scenarios[1].overrides.size(), 1u);
+    EXPECT_EQ(d.scenarios[1].overrides[0].path, "firms.0.failure_rate");
+    EXPECT_EQ(d.scenarios[1].overrides[0].origin.line, 7);
+    ASSERT_EQ(d.policies.size(), 2u);
+    EXPECT_EQ(d.baseline, 0u);
+    EXPECT_EQ(d.policies[1].overrides.size(), 2u);
+    EXPECT_EQ(d.sweep.method, experiments::SweepMethod::LatinHypercube);
+    EXPECT_EQ(d.sweep.points, 4u);
+    ASSERT_EQ(d.sweep.parameters.size(), 1u);
+    EXPECT_EQ(d.sweep.parameters[0].scale, experiments::SweepScale::Log);
+}
+
+TEST(ConfigDesign, WithoutDesignSectionsThereIsOneOfEach) {
+    const auto c = load_text(kOnlyFirms);
+    ASSERT_EQ(c.design.scenarios.size(), 1u);
+    EXPECT_EQ(c.design.scenarios[0].name, "base");
+    ASSERT_EQ(c.design.policies.size(), 1u);
+    EXPECT_EQ(c.design.policies[0].name, "baseline");
+    EXPECT_TRUE(c.design.sweep.parameters.empty());
+}
+
+TEST(ConfigDesign, DesignErrorsAreLocated) {
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "policies:\n  - name: a\n  - name: b\n", 5, "policies",
+                              "mark one policy as the baseline"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "policies:\n  - {name: a, baseline: true}\n  - {name: b, baseline: true}\n",
+                              6, "policies.1.baseline", "only one policy can be the baseline"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "scenarios:\n  - name: a\n  - name: a\n", 6, "scenarios.1.name",
+                              "two scenarios are called"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "sweep:\n  parameters:\n    - {key: population.size, low: 5, high: 1}\n", 6,
+                              "sweep.parameters.0.high", "must not be below low"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "sweep:\n  method: lhs\n", 5, "sweep",
+                              "missing required list 'sweep.parameters'"));
 }
 
 // YAML forbids duplicate keys; yaml-cpp would silently keep the first.
 TEST(ConfigErrors, DuplicateKeysAreRejected) {
     EXPECT_TRUE(text_fails_at("experiment:\n  ticks: 5\n  ticks: 6\n" + kOnlyFirms, 3, "experiment.ticks", "duplicate key"));
-}
-
-// Reserved sections may be present but empty.
-TEST(ConfigErrors, EmptyUnsupportedSectionsAreAccepted) {
-    EXPECT_NO_THROW(load_text(kOnlyFirms + "sweep: []\npolicies: {}\nscenarios: []\n"));
 }
 
 // Seeds are read exactly, beyond the 2^53 a double can hold.

@@ -1,0 +1,76 @@
+#include "experiments/run/ExecuteRun.hpp"
+
+#include "experiments/run/BuildNetwork.hpp"
+#include "models/market/Market.hpp"
+#include "sim/recording/TimeSeriesWriter.hpp"
+#include "sim/schedule/TickLoop.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+namespace experiments {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
+              const std::function<void()>& on_tick, RunRecord& record) {
+    const auto network_start = std::chrono::steady_clock::now();
+    sim::Network own_network;
+    if (!fixed_network)
+        own_network = build_network(config.network, config.market.population.size,
+                                    sim::CounterStream(record.spec.network_key));
+    const sim::Network& network = fixed_network ? *fixed_network : own_network;
+    record.network_seconds = fixed_network ? 0.0 : seconds_since(network_start);
+    record.network_edges = network.undirected_edges();
+
+    models::Market market(config.market, network, record.spec.stream_key);
+    for (std::uint32_t i = 0; i < market.customers().size(); ++i)
+        ++record.firms[market.customers().firm[i]].initial_customers;
+
+    sim::TimeSeriesWriter series(root, "timeseries", market.metric_columns(), config.output.chunk_rows,
+                                 config.output.compression);
+    sim::TickLoopOptions loop;
+    loop.ticks = config.experiment.ticks;
+    loop.record = [&](std::span<const sim::Cell> row) {
+        series.append(row);
+        accumulate_outcome(row, record.firms);
+    };
+    loop.progress = [&](std::uint32_t) {
+        if (on_tick) on_tick();
+    };
+    record.simulation_seconds = sim::run_ticks(market, loop);
+    series.flush();
+    record.status = "complete";
+}
+
+}  // namespace
+
+RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const sim::Network* fixed_network,
+                      const PartialResults& partial, const std::function<void()>& on_tick) {
+    RunRecord record;
+    record.spec = spec;
+    record.firms.assign(config.market.firms.size(), FirmOutcome{});
+    const std::string path = partial.run_temp_file(spec.run_id);
+    {
+        sim::h5::File file(path, sim::h5::Mode::CreateTruncate);
+        const sim::h5::Group root = file.root();
+        try {
+            simulate(config, fixed_network, root, on_tick, record);
+        } catch (const sim::h5::Error&) {
+            throw;  // the run's file is unusable: not a model failure
+        } catch (const std::exception& e) {
+            record = RunRecord{spec, "failed", e.what(), 0.0, 0.0, 0, std::vector<FirmOutcome>(config.market.firms.size())};
+            if (root.has("timeseries")) root.remove("timeseries");
+        }
+        root.set_attribute("config", config.resolved_yaml);
+        write_run_attributes(root, record);
+        file.flush();
+    }
+    partial.commit_run(spec.run_id);
+    return record;
+}
+
+}  // namespace experiments

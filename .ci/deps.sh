@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-random-dev libboost-graph-dev libboost-program-options-dev
   libhdf5-dev libeigen3-dev libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev
   python3 python3-h5py python3-pandas
 )
 

@@ -3,6 +3,8 @@
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
+#include "experiments/run/MpiRuns.hpp"
+#include "experiments/run/MpiSession.hpp"
 #include "experiments/run/RunExperiment.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
@@ -75,6 +77,35 @@ int guarded(Body&& body) {
     return kExitBadInput;
 }
 
+// `mpirun -np K crmsim run ...`: rank 0 checks the output path, then every
+// rank takes part. Only rank 0 prints. A rank that fails while running stops
+// the whole job (MPI_Abort); the finished runs stay in OUT.partial/ for
+// --resume.
+int run_distributed(const ExperimentConfig& config, RunOptions run, const MpiSession& mpi, bool quiet) {
+    run.processes = mpi.size();
+    int ok = 1;
+    if (mpi.rank() == 0) {
+        try {
+            check_output_path(run);
+        } catch (const UsageError& e) {
+            std::cerr << "crmsim: error: " << e.what() << "\n";
+            ok = 0;
+        }
+    }
+    if (!mpi_broadcast_flag(ok)) return kExitBadInput;
+    if (mpi.rank() != 0) run.show_progress = false;
+    try {
+        const ExperimentResult result = run_experiment_mpi(config, run, mpi);
+        if (mpi.rank() != 0) return kExitOk;
+        if (!quiet) print_summary(config, result, std::cout);
+        return result.all_complete() ? kExitOk : kExitFailure;
+    } catch (const std::exception& e) {
+        std::cerr << "crmsim: failed on rank " << mpi.rank() << ": " << e.what() << "\n";
+        mpi_abort(kExitFailure);
+        return kExitFailure;
+    }
+}
+
 // The plan as a table: one line per run with its coordinates and seeds.
 void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostream& out) {
     const auto& d = plan.design;
@@ -102,7 +133,8 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line) {
+int run_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line,
+                const MpiSession& mpi) {
     po::options_description options("crmsim run CONFIG -o OUT.h5 [options]\n\nRuns every run of the experiment in "
                                     "CONFIG (YAML) and writes the results to OUT.h5 (HDF5)");
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
@@ -136,6 +168,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
 
         // All input is checked before the output is touched.
         const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+        if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
         check_output_path(run);
         const ExperimentResult result = run_experiment(config, run);
         if (!quiet) print_summary(config, result, std::cout);

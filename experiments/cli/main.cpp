@@ -1,6 +1,7 @@
 // crmsim: the command-line entry point. Dispatches to a subcommand and maps
 // every error to its exit status (see Commands.hpp).
 #include "experiments/cli/Commands.hpp"
+#include "experiments/run/MpiSession.hpp"
 
 #include "crmsim/GitVersion.hpp"
 
@@ -28,6 +29,7 @@ layout of the results file.
 
 int main(int argc, char** argv) {
     using namespace experiments::cli;
+    const experiments::MpiSession mpi(argc, argv);  // active only under mpirun
     const std::vector<std::string> all(argv, argv + argc);
     if (argc < 2) {
         std::cerr << kUsage;
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
         std::cout << "crmsim " << crmsim::kVersion << " (commit " << crmsim::kGitCommit << ")\n";
         return kExitOk;
     }
-    if (command == "run") return run_command(rest, all);
+    if (command == "run") return run_command(rest, all, mpi);
     if (command == "plan") return plan_command(rest);
     if (command == "summarize") return summarize_command(rest);
     std::cerr << "crmsim: unknown command '" << command << "'\n\n" << kUsage;

@@ -72,7 +72,8 @@ const sim::Network* file_network(const FileNetworks& networks, const ExperimentC
 // among the runs going on at once.
 int threads_per_run(const RunOptions& o) {
     if (o.threads > 0) return o.threads;
-    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, o.jobs));
+    const int sharing = std::max(1, o.jobs) * std::max(1, o.processes);
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
 }
 
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
@@ -154,40 +155,80 @@ void check_output_path(const RunOptions& options) {
         throw UsageError(options.output_path + ": folder " + folder.string() + " is not writable");
 }
 
-ExperimentResult run_experiment(const ExperimentConfig& base, const RunOptions& options) {
+struct ExperimentRunner::Prepared {
+    ExperimentPlan plan;
+    std::vector<ExperimentConfig> configs;
+    FileNetworks networks;
+    PartialResults partial;
+    Provenance provenance;
+    std::chrono::steady_clock::time_point start;
+};
+
+ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOptions& options)
+    : base_(base), options_(options) {
     const auto start = std::chrono::steady_clock::now();
-    const ExperimentPlan plan = make_plan(base);
-    const std::vector<ExperimentConfig> configs = run_configs(base, plan);
-    const FileNetworks networks = read_file_networks(configs);
+    ExperimentPlan plan = make_plan(base);
+    std::vector<ExperimentConfig> configs = run_configs(base, plan);
+    FileNetworks networks = read_file_networks(configs);
+    prepared_.reset(new Prepared{std::move(plan), std::move(configs), std::move(networks),
+                                 PartialResults(options.output_path),
+                                 collect_provenance(options.command_line, experiments::threads_per_run(options)),
+                                 start});
+}
 
-    Provenance provenance = collect_provenance(options.command_line, threads_per_run(options));
-    const PartialResults partial(options.output_path);
-    if (options.resume) {
-        partial.reopen(base.resolved_yaml);
-        provenance.started_at = partial.started_at();
+ExperimentRunner::~ExperimentRunner() = default;
+
+int ExperimentRunner::threads_per_run() const { return experiments::threads_per_run(options_); }
+std::size_t ExperimentRunner::planned_runs() const { return prepared_->plan.runs.size(); }
+
+void ExperimentRunner::open_output() {
+    Prepared& p = *prepared_;
+    if (options_.resume) {
+        p.partial.reopen(base_.resolved_yaml);
+        p.provenance.started_at = p.partial.started_at();
     } else {
-        if (partial.exists()) partial.remove();  // --overwrite: start over
-        partial.create(base.resolved_yaml, provenance.started_at);
+        if (p.partial.exists()) p.partial.remove();  // --overwrite: start over
+        p.partial.create(base_.resolved_yaml, p.provenance.started_at);
     }
+}
 
-    ExperimentResult result;
-    result.output_path = options.output_path;
+std::vector<RunSpec> ExperimentRunner::remaining() const {
     std::vector<RunSpec> todo;
-    for (const RunSpec& run : plan.runs) {
-        if (partial.has_run(run.run_id)) ++result.resumed_runs;
-        else todo.push_back(run);
-    }
+    for (const RunSpec& run : prepared_->plan.runs)
+        if (!prepared_->partial.has_run(run.run_id)) todo.push_back(run);
+    return todo;
+}
 
-    sim::Progress progress(todo.size() * std::uint64_t{base.experiment.ticks}, "ticks", options.show_progress);
+void ExperimentRunner::run(const RunSpec& spec, const std::function<void()>& on_tick) const {
+    const ExperimentConfig& config = prepared_->configs[spec.run_id];
+    execute_run(config, spec, file_network(prepared_->networks, config), prepared_->partial, on_tick);
+}
+
+void ExperimentRunner::run_locally(const std::vector<RunSpec>& todo) const {
+    sim::Progress progress(todo.size() * std::uint64_t{base_.experiment.ticks}, "ticks", options_.show_progress);
     progress.set_label(std::to_string(todo.size()) + " run(s)  ");
-    run_all(todo, configs, networks, partial, options, progress);
+    run_all(todo, prepared_->configs, prepared_->networks, prepared_->partial, options_, progress);
+}
 
-    const std::string assembling = options.output_path + ".assembling";
-    result.runs = assemble_results(assembling, base, plan, provenance, partial);
-    fs::rename(assembling, options.output_path);
-    partial.remove();
-    result.wall_seconds = seconds_since(start);
+ExperimentResult ExperimentRunner::finish(std::size_t resumed_runs) const {
+    const Prepared& p = *prepared_;
+    ExperimentResult result;
+    result.output_path = options_.output_path;
+    result.resumed_runs = resumed_runs;
+    const std::string assembling = options_.output_path + ".assembling";
+    result.runs = assemble_results(assembling, base_, p.plan, p.provenance, p.partial);
+    fs::rename(assembling, options_.output_path);
+    p.partial.remove();
+    result.wall_seconds = seconds_since(p.start);
     return result;
+}
+
+ExperimentResult run_experiment(const ExperimentConfig& base, const RunOptions& options) {
+    ExperimentRunner runner(base, options);
+    runner.open_output();
+    const std::vector<RunSpec> todo = runner.remaining();
+    runner.run_locally(todo);
+    return runner.finish(runner.planned_runs() - todo.size());
 }
 
 void print_summary(const ExperimentConfig& base, const ExperimentResult& result, std::ostream& out) {

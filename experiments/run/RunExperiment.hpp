@@ -8,10 +8,13 @@
 // continues an interrupted experiment from the runs it had finished.
 // A run that throws is recorded as failed with its message; the others go on.
 #include "experiments/config/ExperimentConfig.hpp"
+#include "experiments/plan/ExperimentPlan.hpp"
 #include "experiments/run/RunRecord.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,10 +24,11 @@ struct RunOptions {
     std::string output_path;
     bool overwrite = false;
     bool resume = false;
-    int threads = 0;  // threads inside a run; 0: the cores divided among the jobs
+    int threads = 0;  // threads inside a run; 0: the cores divided among the jobs (1 under MPI)
     int jobs = 1;     // runs in parallel
     bool show_progress = false;
     std::vector<std::string> command_line;  // recorded in the file's provenance
+    int processes = 1;                      // MPI ranks sharing the machine(s); recorded in provenance
 };
 
 struct ExperimentResult {
@@ -40,6 +44,38 @@ struct ExperimentResult {
 // missing or read-only). Call before any work.
 void check_output_path(const RunOptions& options);
 
+// An experiment ready to run: its plan, every run's config (validated) and
+// the networks read from files. Constructing it writes nothing.
+class ExperimentRunner {
+public:
+    ExperimentRunner(const ExperimentConfig& base, const RunOptions& options);
+    ~ExperimentRunner();
+    ExperimentRunner(const ExperimentRunner&) = delete;
+    ExperimentRunner& operator=(const ExperimentRunner&) = delete;
+
+    const ExperimentConfig& base() const { return base_; }
+    const RunOptions& options() const { return options_; }
+    // Creates OUT.partial/ (or, with --resume, checks it is this experiment's).
+    void open_output();
+    // The runs that have no finished file yet, in run order.
+    std::vector<RunSpec> remaining() const;
+    std::size_t planned_runs() const;
+    // Runs one run here and commits its file (threads: the options' share).
+    void run(const RunSpec& spec, const std::function<void()>& on_tick) const;
+    // Runs `todo` on this machine: --jobs worker threads, progress on stderr.
+    void run_locally(const std::vector<RunSpec>& todo) const;
+    // Assembles OUT from the run files and removes OUT.partial/.
+    ExperimentResult finish(std::size_t resumed_runs) const;
+    int threads_per_run() const;
+
+private:
+    struct Prepared;
+    const ExperimentConfig& base_;
+    RunOptions options_;
+    std::unique_ptr<Prepared> prepared_;
+};
+
+// Prepares, runs locally and assembles: the whole of `crmsim run` on one machine.
 ExperimentResult run_experiment(const ExperimentConfig& base, const RunOptions& options);
 
 // The short summary printed after a run.

@@ -45,6 +45,10 @@ OutputSettings read_output(ConfigNode node) {
     OutputSettings o;
     o.compression = static_cast<int>(node.integer("compression", o.compression, 0, 9));
     o.chunk_rows = static_cast<std::uint32_t>(node.integer("chunk_rows", o.chunk_rows, 1, 1'000'000));
+    o.snapshot_every = static_cast<std::uint32_t>(node.integer("snapshot_every", 0, 0, 100'000'000));
+    // Transaction logs need the purchase mechanism, which this version does not have.
+    if (node.flag("transaction_log", false))
+        throw node.error("transaction_log", "not available: this version has no purchase mechanism to log");
     node.finish();
     return o;
 }

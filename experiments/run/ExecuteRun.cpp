@@ -15,6 +15,17 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// /snapshots/tick_<t>/: every customer's state after tick t, one dataset per variable.
+void write_snapshot(const sim::h5::Group& root, std::uint32_t tick, const std::vector<sim::ColumnData>& columns) {
+    if (!root.has("snapshots")) root.create_group("snapshots");
+    const sim::h5::Group g = root.open_group("snapshots").create_group("tick_" + std::to_string(tick));
+    g.set_attribute("tick", std::int64_t{tick});
+    for (const auto& c : columns) {
+        if (c.spec.type == sim::ColumnType::Int64) g.write_column(c.spec.name, c.ints, c.spec.units, c.spec.description);
+        else g.write_column(c.spec.name, c.doubles, c.spec.units, c.spec.description);
+    }
+}
+
 void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
               const std::function<void()>& on_tick, RunRecord& record) {
     const auto network_start = std::chrono::steady_clock::now();
@@ -41,6 +52,10 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     loop.progress = [&](std::uint32_t) {
         if (on_tick) on_tick();
     };
+    loop.snapshot_every = config.output.snapshot_every;
+    loop.snapshot = [&](std::uint32_t tick, std::vector<sim::ColumnData>&& columns) {
+        write_snapshot(root, tick, columns);
+    };
     record.simulation_seconds = sim::run_ticks(market, loop);
     series.flush();
     record.status = "complete";
@@ -63,7 +78,8 @@ RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const
             throw;  // the run's file is unusable: not a model failure
         } catch (const std::exception& e) {
             record = RunRecord{spec, "failed", e.what(), 0.0, 0.0, 0, std::vector<FirmOutcome>(config.market.firms.size())};
-            if (root.has("timeseries")) root.remove("timeseries");
+            for (const char* group : {"timeseries", "snapshots"})
+                if (root.has(group)) root.remove(group);
         }
         root.set_attribute("config", config.resolved_yaml);
         write_run_attributes(root, record);

@@ -226,6 +226,18 @@ void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
     for (std::uint32_t f = 0; f < tally_.size(); ++f) emit_firm_tick_row(tick, f, tally_[f], params_.firms[f].margin, sink);
 }
 
+std::vector<sim::ColumnData> Market::snapshot() const {
+    using sim::ColumnType;
+    const CustomerState& c = customers_;
+    sim::ColumnData firm{{"firm", ColumnType::Int64, "1", "the customer's firm (index into the firms list)"}, {}, {}};
+    sim::ColumnData satisfaction{{"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, {}, {}};
+    sim::ColumnData spend{{"spend", ColumnType::Float64, "currency units", "the customer's spend per tick"}, {}, {}};
+    firm.ints.assign(c.firm.data(), c.firm.data() + c.size());
+    satisfaction.doubles.assign(c.satisfaction.data(), c.satisfaction.data() + c.size());
+    spend.doubles.assign(c.spend.data(), c.spend.data() + c.size());
+    return {std::move(firm), std::move(satisfaction), std::move(spend)};
+}
+
 std::size_t Market::bytes() const {
     return customers_.bytes() + chunk_tallies_.capacity() * sizeof(FirmTally) + tally_.capacity() * sizeof(FirmTally);
 }

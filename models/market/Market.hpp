@@ -25,6 +25,7 @@ public:
     void step(std::uint32_t tick) override;
     std::vector<sim::ColumnSpec> metric_columns() const override;
     void emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const override;
+    std::vector<sim::ColumnData> snapshot() const override;
 
     const MarketParams& params() const { return params_; }
     const CustomerState& customers() const { return customers_; }

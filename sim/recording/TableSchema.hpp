@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace sim {
 
@@ -22,6 +23,14 @@ struct ColumnSpec {
 union Cell {
     std::int64_t i;
     double f;
+};
+
+// A whole column at once (e.g. one value per agent in a snapshot): integer
+// columns fill `ints`, float columns `doubles`.
+struct ColumnData {
+    ColumnSpec spec;
+    std::vector<std::int64_t> ints;
+    std::vector<double> doubles;
 };
 
 // Where a data source sends rows (a file writer, a test's vector, ...).

@@ -12,6 +12,9 @@ struct TickLoopOptions {
     std::uint32_t ticks = 0;
     RowSink record;                                    // may be empty: no recording
     std::function<void(std::uint32_t done)> progress;  // may be empty; called after each tick
+    // Per-agent snapshots after every `snapshot_every` ticks (0: none).
+    std::uint32_t snapshot_every = 0;
+    std::function<void(std::uint32_t tick, std::vector<ColumnData>&& columns)> snapshot;
 };
 
 // Returns the wall-clock seconds spent stepping and recording.

@@ -17,6 +17,8 @@ public:
     // The columns of the per-tick table, and the rows for the tick just run.
     virtual std::vector<ColumnSpec> metric_columns() const = 0;
     virtual void emit_metrics(std::uint32_t tick, const RowSink& sink) const = 0;
+    // Every agent's state, one column per variable (per-agent snapshots).
+    virtual std::vector<ColumnData> snapshot() const { return {}; }
 };
 
 }  // namespace sim

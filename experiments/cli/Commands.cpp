@@ -106,6 +106,21 @@ int run_distributed(const ExperimentConfig& config, RunOptions run, const MpiSes
     }
 }
 
+// Parses a command's arguments, answers --help, and runs `body` with the
+// parsed values, mapping errors to exit statuses.
+template <class Body>
+int command(const std::vector<std::string>& args, const po::options_description& options, const char* positional,
+            Body&& body) {
+    return guarded([&] {
+        const Parsed p = parse(args, options, positional);
+        if (p.help) {
+            std::cout << options << "\n";
+            return kExitOk;
+        }
+        return body(p.values);
+    });
+}
+
 // The plan as a table: one line per run with its coordinates and seeds.
 void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostream& out) {
     const auto& d = plan.design;
@@ -146,13 +161,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
         "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
         "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
     options.add(set_options());
-    return guarded([&] {
-        const Parsed p = parse(args, options, "config");
-        if (p.help) {
-            std::cout << options << "\n";
-            return kExitOk;
-        }
-        const auto& v = p.values;
+    return command(args, options, "config", [&](const po::variables_map& v) {
         if (v["threads"].as<int>() < 0) throw UsageError("--threads must be 0 (all cores) or more");
         if (v["jobs"].as<int>() < 1) throw UsageError("--jobs must be 1 or more");
 
@@ -182,13 +191,8 @@ int plan_command(const std::vector<std::string>& args) {
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
                                                       "the experiment config (YAML)");
     options.add(set_options());
-    return guarded([&] {
-        const Parsed p = parse(args, options, "config");
-        if (p.help) {
-            std::cout << options << "\n";
-            return kExitOk;
-        }
-        const ExperimentConfig c = load_experiment_config(p.values["config"].as<std::string>(), overrides_of(p.values));
+    return command(args, options, "config", [&](const po::variables_map& v) {
+        const ExperimentConfig c = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
         print_plan(c, make_plan(c), std::cout);
         return kExitOk;
     });
@@ -199,13 +203,8 @@ int summarize_command(const std::vector<std::string>& args) {
                                     "file");
     options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
                                                       "a crmsim results file (HDF5)");
-    return guarded([&] {
-        const Parsed p = parse(args, options, "file");
-        if (p.help) {
-            std::cout << options << "\n";
-            return kExitOk;
-        }
-        summarize_file(p.values["file"].as<std::string>(), std::cout);
+    return command(args, options, "file", [&](const po::variables_map& v) {
+        summarize_file(v["file"].as<std::string>(), std::cout);
         return kExitOk;
     });
 }

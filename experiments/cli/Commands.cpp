@@ -156,14 +156,15 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
                                                       "the experiment config (YAML)")(
         "output,o", po::value<std::string>()->required(), "the results file to write (HDF5)")(
         "threads", po::value<int>()->default_value(0), "threads inside a run (0: the cores shared among the jobs); results do not depend on it")(
-        "jobs", po::value<int>()->default_value(1), "runs in parallel; results do not depend on it")(
+        "jobs", po::value<int>()->default_value(0),
+        "runs in parallel (0: automatic: small runs side by side, big ones one at a time); results do not depend on it")(
         "overwrite", "replace OUT.h5 if it exists (the old file stays until the new one is complete)")(
         "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
         "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
     options.add(set_options());
     return command(args, options, "config", [&](const po::variables_map& v) {
         if (v["threads"].as<int>() < 0) throw UsageError("--threads must be 0 (all cores) or more");
-        if (v["jobs"].as<int>() < 1) throw UsageError("--jobs must be 1 or more");
+        if (v["jobs"].as<int>() < 0) throw UsageError("--jobs must be 0 (automatic) or more");
 
         RunOptions run;
         run.output_path = v["output"].as<std::string>();

@@ -70,10 +70,27 @@ const sim::Network* file_network(const FileNetworks& networks, const ExperimentC
 
 // Threads inside each run: what the user asked for, or the cores shared
 // among the runs going on at once.
+// --jobs 0 (the default) chooses: many small runs go fastest side by side,
+// one thread each (a small run's phases are too short to share among
+// threads); big runs go one at a time with every core inside.
+constexpr std::uint32_t kSmallPopulation = 200'000;
+
+RunOptions resolve_parallelism(RunOptions o, const ExperimentConfig& base, std::size_t runs) {
+    if (o.jobs > 0) return o;
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, o.processes));
+    const bool small = base.market.population.size < kSmallPopulation;
+    o.jobs = small && runs > 1 ? static_cast<int>(std::min<std::size_t>(cores, runs)) : 1;
+    return o;
+}
+
 int threads_per_run(const RunOptions& o) {
     if (o.threads > 0) return o.threads;
     const int sharing = std::max(1, o.jobs) * std::max(1, o.processes);
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
+}
+
+std::string runs_done_label(std::size_t done, std::size_t total) {
+    return std::to_string(done) + "/" + std::to_string(total) + " runs done  ";
 }
 
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
@@ -105,9 +122,10 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
         // In this thread: an OpenMP team led by a second thread while this one
         // only watches wakes up slowly at every barrier on a small machine.
         sim::set_threads(threads_per_run(options));
-        for (const RunSpec& spec : todo) {
-            const ExperimentConfig& config = configs[spec.run_id];
-            execute_run(config, spec, file_network(networks, config), partial, [&] { progress.update(++ticks_done); });
+        for (std::size_t k = 0; k < todo.size(); ++k) {
+            progress.set_label(runs_done_label(k, todo.size()));
+            const ExperimentConfig& config = configs[todo[k].run_id];
+            execute_run(config, todo[k], file_network(networks, config), partial, [&] { progress.update(++ticks_done); });
         }
         progress.finish();
         return;
@@ -115,6 +133,7 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
     std::vector<std::thread> workers;
     for (std::size_t j = 0; j < jobs; ++j) workers.emplace_back(worker);
     while (finished < todo.size() && !stop) {
+        progress.set_label(runs_done_label(finished, todo.size()));
         progress.update(ticks_done);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -168,11 +187,12 @@ ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOption
     : base_(base), options_(options) {
     const auto start = std::chrono::steady_clock::now();
     ExperimentPlan plan = make_plan(base);
+    options_ = resolve_parallelism(options, base, plan.runs.size());
     std::vector<ExperimentConfig> configs = run_configs(base, plan);
     FileNetworks networks = read_file_networks(configs);
     prepared_.reset(new Prepared{std::move(plan), std::move(configs), std::move(networks),
                                  PartialResults(options.output_path),
-                                 collect_provenance(options.command_line, experiments::threads_per_run(options)),
+                                 collect_provenance(options.command_line, experiments::threads_per_run(options_)),
                                  start});
 }
 
@@ -206,7 +226,6 @@ void ExperimentRunner::run(const RunSpec& spec, const std::function<void()>& on_
 
 void ExperimentRunner::run_locally(const std::vector<RunSpec>& todo) const {
     sim::Progress progress(todo.size() * std::uint64_t{base_.experiment.ticks}, "ticks", options_.show_progress);
-    progress.set_label(std::to_string(todo.size()) + " run(s)  ");
     run_all(todo, prepared_->configs, prepared_->networks, prepared_->partial, options_, progress);
 }
 

@@ -25,7 +25,7 @@ struct RunOptions {
     bool overwrite = false;
     bool resume = false;
     int threads = 0;  // threads inside a run; 0: the cores divided among the jobs (1 under MPI)
-    int jobs = 1;     // runs in parallel
+    int jobs = 0;     // runs in parallel; 0: automatic (many small runs side by side, big runs one at a time)
     bool show_progress = false;
     std::vector<std::string> command_line;  // recorded in the file's provenance
     int processes = 1;                      // MPI ranks sharing the machine(s); recorded in provenance

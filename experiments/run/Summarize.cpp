@@ -42,7 +42,7 @@ void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
     const auto revenue = s.read_doubles("revenue");
     const auto profit = s.read_doubles("profit");
     const auto satisfaction = s.read_doubles("final_mean_satisfaction");
-    out << "\n" << std::setw(4) << "run" << "  " << std::left << std::setw(24) << "scenario/policy/rep" << std::setw(12)
+    out << "\n" << std::setw(4) << "run" << "  " << std::left << std::setw(24) << "scenario/policy/rep" << ' ' << std::setw(12)
         << "firm" << std::right << std::setw(11) << "customers" << std::setw(10) << "->" << std::setw(10)
         << "switched" << std::setw(14) << "revenue" << std::setw(14) << "profit" << std::setw(13) << "satisfaction"
         << "\n";
@@ -50,7 +50,7 @@ void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
     for (std::size_t k = 0; k < run.size(); ++k) {
         const auto r = static_cast<std::size_t>(run[k]);
         const std::string where = scenario[r] + "/" + policy[r] + "/" + std::to_string(replication[r]);
-        out << std::setw(4) << run[k] << "  " << std::left << std::setw(24) << where << std::setw(12) << name[k]
+        out << std::setw(4) << run[k] << "  " << std::left << std::setw(24) << where << ' ' << std::setw(12) << name[k]
             << std::right << std::setw(11) << initial[k] << std::setw(10) << final_customers[k] << std::setw(10)
             << switched[k] << std::setw(14) << std::setprecision(0) << revenue[k] << std::setw(14) << profit[k]
             << std::setw(13) << std::setprecision(3) << satisfaction[k] << "\n";

@@ -154,8 +154,8 @@ TEST_F(Cli, NegativeThreadsIsBadInput) {
     expect_no_output_written();
 }
 
-TEST_F(Cli, ZeroJobsIsBadInput) {
-    const Result r = run_tiny(path("out.h5"), {"--jobs", "0"});
+TEST_F(Cli, NegativeJobsIsBadInput) {
+    const Result r = run_tiny(path("out.h5"), {"--jobs", "-1"});
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_TRUE(contains(r.err, "--jobs")) << r;
     expect_no_output_written();

@@ -5,6 +5,7 @@
 #include "sim/recording/TimeSeriesWriter.hpp"
 #include "sim/schedule/TickLoop.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -41,8 +42,11 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     for (std::uint32_t i = 0; i < market.customers().size(); ++i)
         ++record.firms[market.customers().firm[i]].initial_customers;
 
-    sim::TimeSeriesWriter series(root, "timeseries", market.metric_columns(), config.output.chunk_rows,
-                                 config.output.compression);
+    // A chunk never larger than the whole series: HDF5 pads and compresses
+    // whole chunks, which costs a short run more than its simulation.
+    const std::uint64_t rows = std::uint64_t{config.experiment.ticks} * config.market.firms.size();
+    const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(config.output.chunk_rows, rows));
+    sim::TimeSeriesWriter series(root, "timeseries", market.metric_columns(), chunk, config.output.compression);
     sim::TickLoopOptions loop;
     loop.ticks = config.experiment.ticks;
     loop.record = [&](std::span<const sim::Cell> row) {

@@ -17,11 +17,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <unistd.h>
 
 namespace {
 
@@ -89,11 +89,12 @@ BENCHMARK(BM_Rm1)
 void BM_NetworkBuild(benchmark::State& state) {
     const auto config = rm1(static_cast<std::uint32_t>(state.range(0)));
     for (auto _ : state) {
-        sim::Network net = experiments::build_network(config.network, config.market.population.size,
-                                                      sim::CounterStream({1}));
+        sim::Network net =
+            experiments::build_network(config.network, config.market.population.size, sim::CounterStream({1}));
         benchmark::DoNotOptimize(net);
     }
-    state.counters["nodes_per_s"] = benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["nodes_per_s"] =
+        benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_NetworkBuild)->Arg(100'000)->Arg(1'000'000)->ArgName("N")->Unit(benchmark::kMillisecond);
 

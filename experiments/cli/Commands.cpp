@@ -28,8 +28,7 @@ struct Parsed {
 
 // Parses `args` against `options` with one positional argument `positional`.
 // Throws UsageError on unknown options or missing values.
-Parsed parse(const std::vector<std::string>& args, const po::options_description& options,
-             const char* positional) {
+Parsed parse(const std::vector<std::string>& args, const po::options_description& options, const char* positional) {
     po::positional_options_description pos;
     pos.add(positional, 1);
     Parsed parsed;
@@ -130,10 +129,15 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
         << " ticks, " << c.market.population.size << " customers, seed " << c.experiment.seed
         << (c.experiment.common_random_numbers ? ", common random numbers" : ", independent draws per policy")
         << "\n\n";
-    out << std::setw(6) << "run_id" << "  " << std::left << std::setw(16) << "scenario" << std::right << std::setw(6)
-        << "point" << std::setw(5) << "rep" << "  " << std::left << std::setw(16) << "policy";
-    for (const auto& param : d.sweep.parameters) out << std::setw(std::max<int>(12, int(param.key.size()) + 2)) << param.key;
-    out << std::setw(20) << "stream_key" << "\n" << std::right;
+    out << std::setw(6) << "run_id"
+        << "  " << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point" << std::setw(5)
+        << "rep"
+        << "  " << std::left << std::setw(16) << "policy";
+    for (const auto& param : d.sweep.parameters)
+        out << std::setw(std::max<int>(12, int(param.key.size()) + 2)) << param.key;
+    out << std::setw(20) << "stream_key"
+        << "\n"
+        << std::right;
     for (const RunSpec& r : plan.runs) {
         out << std::setw(6) << r.run_id << "  " << std::left << std::setw(16) << d.scenarios[r.scenario].name
             << std::right << std::setw(6) << r.sweep_point << std::setw(5) << r.replication << "  " << std::left
@@ -150,15 +154,17 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
 
 int run_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line,
                 const MpiSession& mpi) {
-    po::options_description options("crmsim run CONFIG -o OUT.h5 [options]\n\nRuns every run of the experiment in "
-                                    "CONFIG (YAML) and writes the results to OUT.h5 (HDF5)");
+    po::options_description options(
+        "crmsim run CONFIG -o OUT.h5 [options]\n\nRuns every run of the experiment in "
+        "CONFIG (YAML) and writes the results to OUT.h5 (HDF5)");
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
                                                       "the experiment config (YAML)")(
         "output,o", po::value<std::string>()->required(), "the results file to write (HDF5)")(
-        "threads", po::value<int>()->default_value(0), "threads inside a run (0: the cores shared among the jobs); results do not depend on it")(
+        "threads", po::value<int>()->default_value(0),
+        "threads inside a run (0: the cores shared among the jobs); results do not depend on it")(
         "jobs", po::value<int>()->default_value(0),
-        "runs in parallel (0: automatic: small runs side by side, big ones one at a time); results do not depend on it")(
-        "overwrite", "replace OUT.h5 if it exists (the old file stays until the new one is complete)")(
+        "runs in parallel (0: automatic: small runs side by side, big ones one at a time); results do not depend on "
+        "it")("overwrite", "replace OUT.h5 if it exists (the old file stays until the new one is complete)")(
         "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
         "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
     options.add(set_options());
@@ -187,8 +193,9 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
 }
 
 int plan_command(const std::vector<std::string>& args) {
-    po::options_description options("crmsim plan CONFIG [options]\n\nLists the runs of an experiment (coordinates "
-                                    "and seeds) without running them");
+    po::options_description options(
+        "crmsim plan CONFIG [options]\n\nLists the runs of an experiment (coordinates "
+        "and seeds) without running them");
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
                                                       "the experiment config (YAML)");
     options.add(set_options());
@@ -200,8 +207,9 @@ int plan_command(const std::vector<std::string>& args) {
 }
 
 int summarize_command(const std::vector<std::string>& args) {
-    po::options_description options("crmsim summarize OUT.h5\n\nPrints provenance and per-firm outcomes of a results "
-                                    "file");
+    po::options_description options(
+        "crmsim summarize OUT.h5\n\nPrints provenance and per-firm outcomes of a results "
+        "file");
     options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
                                                       "a crmsim results file (HDF5)");
     return command(args, options, "file", [&](const po::variables_map& v) {

@@ -9,10 +9,10 @@
 namespace experiments {
 
 struct ConfigLocation {
-    std::string file;   // the config file, or "--set" for a command-line override
-    int line = 0;       // 1-based; 0 when unknown (e.g. the file could not be opened)
-    int column = 0;     // 1-based; 0 when unknown
-    std::string key;    // dotted path; empty for file-level problems
+    std::string file;  // the config file, or "--set" for a command-line override
+    int line = 0;      // 1-based; 0 when unknown (e.g. the file could not be opened)
+    int column = 0;    // 1-based; 0 when unknown
+    std::string key;   // dotted path; empty for file-level problems
 };
 
 class ConfigError : public std::runtime_error {

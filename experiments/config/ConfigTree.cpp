@@ -97,11 +97,10 @@ std::optional<YAML::Node> ConfigNode::value_of(const std::string& key) {
 double ConfigNode::number(const std::string& key, double fallback, double min, double max) {
     const std::optional<YAML::Node> value = value_of(key);
     double x = fallback;
-    if (value && !parse_double(value->Scalar(), x))
-        throw error(key, "expected a number, found " + describe(*value));
+    if (value && !parse_double(value->Scalar(), x)) throw error(key, "expected a number, found " + describe(*value));
     if (x < min || x > max)
-        throw error(key, "must be in [" + format_number(min) + ", " + format_number(max) + "], found " +
-                             format_number(x));
+        throw error(key,
+                    "must be in [" + format_number(min) + ", " + format_number(max) + "], found " + format_number(x));
     record(key, format_number(x));
     return x;
 }
@@ -112,8 +111,8 @@ std::int64_t ConfigNode::integer(const std::string& key, std::int64_t fallback, 
     if (value && !parse_integer(value->Scalar(), n))
         throw error(key, "expected a whole number, found " + describe(*value));
     if (n < min || n > max)
-        throw error(key, "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " +
-                             std::to_string(n));
+        throw error(
+            key, "must be in [" + std::to_string(min) + ", " + std::to_string(max) + "], found " + std::to_string(n));
     record(key, std::to_string(n));
     return n;
 }
@@ -123,9 +122,12 @@ bool ConfigNode::flag(const std::string& key, bool fallback) {
     bool b = fallback;
     if (value) {
         const std::string& s = value->Scalar();
-        if (s == "true" || s == "True" || s == "yes" || s == "on") b = true;
-        else if (s == "false" || s == "False" || s == "no" || s == "off") b = false;
-        else throw error(key, "expected true or false, found " + describe(*value));
+        if (s == "true" || s == "True" || s == "yes" || s == "on")
+            b = true;
+        else if (s == "false" || s == "False" || s == "no" || s == "off")
+            b = false;
+        else
+            throw error(key, "expected true or false, found " + describe(*value));
     }
     record(key, b ? "true" : "false");
     return b;

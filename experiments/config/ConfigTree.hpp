@@ -24,7 +24,7 @@ namespace experiments {
 
 // Where the values of a config came from.
 struct ConfigSource {
-    std::string file;                              // path as the user gave it
+    std::string file;                                 // path as the user gave it
     std::map<std::string, ConfigLocation> overrides;  // dotted path -> where its override was written
 };
 

@@ -4,8 +4,8 @@
 #include "experiments/config/Overrides.hpp"
 
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace experiments {
@@ -32,7 +32,8 @@ YAML::Node parse_file(const std::string& path) {
 ExperimentSettings read_experiment(ConfigNode node) {
     ExperimentSettings e;
     e.name = node.text("name", e.name);
-    e.seed = static_cast<std::uint64_t>(node.integer("seed", static_cast<std::int64_t>(e.seed), 0, std::numeric_limits<std::int64_t>::max()));
+    e.seed = static_cast<std::uint64_t>(
+        node.integer("seed", static_cast<std::int64_t>(e.seed), 0, std::numeric_limits<std::int64_t>::max()));
     e.ticks = static_cast<std::uint32_t>(node.integer("ticks", e.ticks, 1, 100'000'000));
     e.tick_days = node.number("tick_days", e.tick_days, 1e-6, 36525.0);
     e.replications = static_cast<std::uint32_t>(node.integer("replications", e.replications, 1, 1'000'000));
@@ -100,7 +101,9 @@ SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
 SweepSettings read_sweep(ConfigNode node) {
     SweepSettings s;
     const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol"});
-    s.method = method == "grid" ? SweepMethod::Grid : method == "lhs" ? SweepMethod::LatinHypercube : SweepMethod::Sobol;
+    s.method = method == "grid"  ? SweepMethod::Grid
+               : method == "lhs" ? SweepMethod::LatinHypercube
+                                 : SweepMethod::Sobol;
     if (s.method != SweepMethod::Grid) s.points = static_cast<std::uint32_t>(node.integer("points", 10, 1, 10'000'000));
     // Grid without parameters is the single base point; lhs and sobol need some.
     for (auto& p : node.mappings("parameters", s.method != SweepMethod::Grid))
@@ -144,8 +147,9 @@ ExperimentConfig load_experiment_config(const std::string& path, const std::vect
     config.market.firms = read_firms(root);
     config.market.mechanisms = read_mechanisms(root.mapping("mechanisms"));
     if (config.market.mechanisms.word_of_mouth.enabled && config.network.kind == NetworkKind::None)
-        throw root.error("network", "word of mouth is on but network.kind is none; "
-                                    "set mechanisms.word_of_mouth.enabled: false or choose a network");
+        throw root.error("network",
+                         "word of mouth is on but network.kind is none; "
+                         "set mechanisms.word_of_mouth.enabled: false or choose a network");
     config.design = read_design(root);
     config.output = read_output(root.mapping("output"));
     root.finish();

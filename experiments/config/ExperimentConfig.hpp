@@ -33,8 +33,8 @@ struct NetworkSettings {
 };
 
 struct OutputSettings {
-    int compression = 4;            // deflate level 0..9 for every dataset
-    std::uint32_t chunk_rows = 4096;  // rows per chunk of the time-series datasets
+    int compression = 4;               // deflate level 0..9 for every dataset
+    std::uint32_t chunk_rows = 4096;   // rows per chunk of the time-series datasets
     std::uint32_t snapshot_every = 0;  // per-customer snapshots every k ticks; 0: none
 };
 

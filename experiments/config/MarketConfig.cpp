@@ -56,8 +56,11 @@ models::RepurchaseByOutcome read_repurchase_row(ConfigNode node, models::Repurch
 // erdos_renyi), so it gets a clearer message than "unknown key".
 void reject_parameters_of_other_kinds(const ConfigNode& node, const std::string& kind) {
     static const std::vector<std::pair<std::string, std::string>> parameter_kind = {
-        {"k", "watts_strogatz"}, {"beta", "watts_strogatz"}, {"mean_degree", "erdos_renyi or scale_free"},
-        {"alpha", "scale_free"}, {"path", "edge_list"}};
+        {"k", "watts_strogatz"},
+        {"beta", "watts_strogatz"},
+        {"mean_degree", "erdos_renyi or scale_free"},
+        {"alpha", "scale_free"},
+        {"path", "edge_list"}};
     for (const auto& [key, owner] : parameter_kind)
         if (node.has(key) && owner.find(kind) == std::string::npos)
             throw node.error(key, "does not apply to network kind " + kind + " (it is a parameter of " + owner + ")");
@@ -88,8 +91,8 @@ std::vector<models::FirmParams> read_firms(ConfigNode& root) {
         share += firms.back().initial_share;
     }
     if (std::fabs(share - 1.0) > 1e-9)
-        throw root.error("firms", "the firms' initial_share values must add up to 1, they add up to " +
-                                      format_number(share));
+        throw root.error("firms",
+                         "the firms' initial_share values must add up to 1, they add up to " + format_number(share));
     return firms;
 }
 
@@ -112,7 +115,8 @@ models::Mechanisms read_mechanisms(ConfigNode node) {
         m.repurchase.silent = read_repurchase_row(n.mapping("silent"), m.repurchase.silent);
         m.repurchase.unresolved = read_repurchase_row(n.mapping("unresolved"), m.repurchase.unresolved);
         m.repurchase.resolved = read_repurchase_row(n.mapping("resolved"), m.repurchase.resolved);
-        m.repurchase.resolved_quickly = read_repurchase_row(n.mapping("resolved_quickly"), m.repurchase.resolved_quickly);
+        m.repurchase.resolved_quickly =
+            read_repurchase_row(n.mapping("resolved_quickly"), m.repurchase.resolved_quickly);
         n.finish();
     }
     {

@@ -14,7 +14,9 @@ std::vector<std::string> split_path(const std::string& path) {
     return parts;
 }
 
-bool is_index(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+bool is_index(const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
 
 }  // namespace
 
@@ -54,8 +56,10 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
             const std::size_t i = std::stoul(part);
             if (i >= node.size())
                 throw fail(walked, "index " + part + " is past the end of a list of " + std::to_string(node.size()));
-            if (last) node[i] = YAML::Clone(o.value);
-            else node.reset(node[i]);
+            if (last)
+                node[i] = YAML::Clone(o.value);
+            else
+                node.reset(node[i]);
             continue;
         }
         if (!node.IsMap() && !node.IsNull() && node.IsDefined())

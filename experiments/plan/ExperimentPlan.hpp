@@ -17,9 +17,9 @@ struct RunSpec {
     std::uint32_t scenario = 0;     // index into design.scenarios
     std::uint32_t sweep_point = 0;  // index into ExperimentPlan::sweep_points
     std::uint32_t replication = 0;
-    std::uint32_t policy = 0;       // index into design.policies
-    sim::StreamKey stream_key;      // the run's model draws
-    sim::StreamKey network_key;     // the run's network draws
+    std::uint32_t policy = 0;    // index into design.policies
+    sim::StreamKey stream_key;   // the run's model draws
+    sim::StreamKey network_key;  // the run's network draws
 };
 
 struct ExperimentPlan {

@@ -62,9 +62,8 @@ void validate(const SweepSettings& s) {
 // u in [0, 1] to the parameter's range, in its scale. The clamp keeps rounding
 // in low + u (high - low) or exp(...) from leaving [low, high].
 double map_unit(const SweepParameter& p, double u) {
-    double v = p.scale == SweepScale::Log
-                   ? std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)))
-                   : p.low + u * (p.high - p.low);
+    double v = p.scale == SweepScale::Log ? std::exp(std::log(p.low) + u * (std::log(p.high) - std::log(p.low)))
+                                          : p.low + u * (p.high - p.low);
     v = std::clamp(v, p.low, p.high);
     return p.integer ? std::round(v) : v;
 }
@@ -180,9 +179,12 @@ std::vector<std::vector<double>> sample_sobol(const SweepSettings& s) {
 std::vector<std::vector<double>> sample_sweep(const SweepSettings& settings, std::uint64_t seed) {
     validate(settings);
     switch (settings.method) {
-        case SweepMethod::Grid: return sample_grid(settings.parameters);
-        case SweepMethod::LatinHypercube: return sample_lhs(settings, seed);
-        case SweepMethod::Sobol: return sample_sobol(settings);
+        case SweepMethod::Grid:
+            return sample_grid(settings.parameters);
+        case SweepMethod::LatinHypercube:
+            return sample_lhs(settings, seed);
+        case SweepMethod::Sobol:
+            return sample_sobol(settings);
     }
     throw std::invalid_argument("unknown sweep method");
 }

@@ -13,9 +13,9 @@ enum class SweepMethod { Grid, LatinHypercube, Sobol };
 enum class SweepScale { Linear, Log };  // Log: uniform in log(value); needs low > 0
 
 struct SweepParameter {
-    std::string key;   // dotted config path, e.g. firms.0.recovery.quick
-    double low = 0.0;  // inclusive
-    double high = 1.0; // inclusive for grid; [low, high) for lhs/sobol
+    std::string key;    // dotted config path, e.g. firms.0.recovery.quick
+    double low = 0.0;   // inclusive
+    double high = 1.0;  // inclusive for grid; [low, high) for lhs/sobol
     SweepScale scale = SweepScale::Linear;
     std::uint32_t steps = 2;  // grid only: values from low to high inclusive (>= 1; 1 gives low)
     bool integer = false;     // round each value to the nearest whole number (e.g. population.size)

@@ -69,10 +69,13 @@ const std::vector<Metric>& metrics() {
          [](const FirmOutcome& o) { return double(o.final_customers); }},
         {"switched_out", "customers", "customers lost to competitors, summed over ticks",
          [](const FirmOutcome& o) { return double(o.switched_out); }},
-        {"failures", "customers", "service failures, summed over ticks", [](const FirmOutcome& o) { return double(o.failures); }},
-        {"complaints", "customers", "complaints, summed over ticks", [](const FirmOutcome& o) { return double(o.complaints); }},
+        {"failures", "customers", "service failures, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.failures); }},
+        {"complaints", "customers", "complaints, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.complaints); }},
         {"revenue", "currency units", "revenue summed over ticks", [](const FirmOutcome& o) { return o.revenue; }},
-        {"recovery_cost", "currency units", "recovery cost summed over ticks", [](const FirmOutcome& o) { return o.recovery_cost; }},
+        {"recovery_cost", "currency units", "recovery cost summed over ticks",
+         [](const FirmOutcome& o) { return o.recovery_cost; }},
         {"profit", "currency units", "profit summed over ticks", [](const FirmOutcome& o) { return o.profit; }},
         {"final_mean_satisfaction", "1", "mean satisfaction after the last tick",
          [](const FirmOutcome& o) { return o.final_mean_satisfaction; }},
@@ -80,7 +83,9 @@ const std::vector<Metric>& metrics() {
     return all;
 }
 
-bool is_count(const Metric& m) { return std::string(m.units) == "customers"; }
+bool is_count(const Metric& m) {
+    return std::string(m.units) == "customers";
+}
 
 void write_summary(const sim::h5::Group& root, const ExperimentConfig& base, const std::vector<RunRecord>& records) {
     const sim::h5::Group g = root.create_group("summary");
@@ -105,8 +110,10 @@ void write_summary(const sim::h5::Group& root, const ExperimentConfig& base, con
                 values.push_back(ok ? m.value(r.firms[f]) : kNaN);
                 counts.push_back(ok ? static_cast<std::int64_t>(m.value(r.firms[f])) : -1);
             }
-        if (is_count(m)) g.write_column(m.name, counts, m.units, std::string(m.description) + " (-1: run failed)");
-        else g.write_column(m.name, values, m.units, std::string(m.description) + " (NaN: run failed)");
+        if (is_count(m))
+            g.write_column(m.name, counts, m.units, std::string(m.description) + " (-1: run failed)");
+        else
+            g.write_column(m.name, values, m.units, std::string(m.description) + " (NaN: run failed)");
     }
 }
 

@@ -22,8 +22,10 @@ void write_snapshot(const sim::h5::Group& root, std::uint32_t tick, const std::v
     const sim::h5::Group g = root.open_group("snapshots").create_group("tick_" + std::to_string(tick));
     g.set_attribute("tick", std::int64_t{tick});
     for (const auto& c : columns) {
-        if (c.spec.type == sim::ColumnType::Int64) g.write_column(c.spec.name, c.ints, c.spec.units, c.spec.description);
-        else g.write_column(c.spec.name, c.doubles, c.spec.units, c.spec.description);
+        if (c.spec.type == sim::ColumnType::Int64)
+            g.write_column(c.spec.name, c.ints, c.spec.units, c.spec.description);
+        else
+            g.write_column(c.spec.name, c.doubles, c.spec.units, c.spec.description);
     }
 }
 
@@ -32,8 +34,8 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     const auto network_start = std::chrono::steady_clock::now();
     sim::Network own_network;
     if (!fixed_network)
-        own_network = build_network(config.network, config.market.population.size,
-                                    sim::CounterStream(record.spec.network_key));
+        own_network =
+            build_network(config.network, config.market.population.size, sim::CounterStream(record.spec.network_key));
     const sim::Network& network = fixed_network ? *fixed_network : own_network;
     record.network_seconds = fixed_network ? 0.0 : seconds_since(network_start);
     record.network_edges = network.undirected_edges();
@@ -81,7 +83,8 @@ RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const
         } catch (const sim::h5::Error&) {
             throw;  // the run's file is unusable: not a model failure
         } catch (const std::exception& e) {
-            record = RunRecord{spec, "failed", e.what(), 0.0, 0.0, 0, std::vector<FirmOutcome>(config.market.firms.size())};
+            record =
+                RunRecord{spec, "failed", e.what(), 0.0, 0.0, 0, std::vector<FirmOutcome>(config.market.firms.size())};
             for (const char* group : {"timeseries", "snapshots"})
                 if (root.has(group)) root.remove(group);
         }

@@ -14,7 +14,6 @@ namespace experiments {
 // Called on every rank with the same config and options; rank 0 returns the
 // result, other ranks an empty one. If rank 0 cannot open the output, it
 // throws and the other ranks return an empty result.
-ExperimentResult run_experiment_mpi(const ExperimentConfig& base, const RunOptions& options,
-                                    const MpiSession& mpi);
+ExperimentResult run_experiment_mpi(const ExperimentConfig& base, const RunOptions& options, const MpiSession& mpi);
 
 }  // namespace experiments

@@ -32,6 +32,8 @@ bool mpi_broadcast_flag(int flag) {
     return flag != 0;
 }
 
-void mpi_abort(int status) { MPI_Abort(MPI_COMM_WORLD, status); }
+void mpi_abort(int status) {
+    MPI_Abort(MPI_COMM_WORLD, status);
+}
 
 }  // namespace experiments

@@ -48,7 +48,9 @@ std::string run_name(std::uint32_t run_id) {
 PartialResults::PartialResults(const std::string& output_path)
     : output_(output_path), folder_(output_path + ".partial") {}
 
-bool PartialResults::exists() const { return fs::exists(folder_); }
+bool PartialResults::exists() const {
+    return fs::exists(folder_);
+}
 
 void PartialResults::create(const std::string& identity, const std::string& started_at) const {
     fs::create_directory(folder_);
@@ -64,11 +66,19 @@ void PartialResults::reopen(const std::string& identity) const {
                          identity_file() + "); run it with the same config and --set values, or use --overwrite");
 }
 
-std::string PartialResults::started_at() const { return read_text(folder_ + "/started_at"); }
+std::string PartialResults::started_at() const {
+    return read_text(folder_ + "/started_at");
+}
 
-std::string PartialResults::run_file(std::uint32_t run_id) const { return folder_ + "/" + run_name(run_id); }
-std::string PartialResults::run_temp_file(std::uint32_t run_id) const { return run_file(run_id) + ".tmp"; }
-bool PartialResults::has_run(std::uint32_t run_id) const { return fs::exists(run_file(run_id)); }
+std::string PartialResults::run_file(std::uint32_t run_id) const {
+    return folder_ + "/" + run_name(run_id);
+}
+std::string PartialResults::run_temp_file(std::uint32_t run_id) const {
+    return run_file(run_id) + ".tmp";
+}
+bool PartialResults::has_run(std::uint32_t run_id) const {
+    return fs::exists(run_file(run_id));
+}
 
 void PartialResults::commit_run(std::uint32_t run_id) const {
     sync_path(run_temp_file(run_id));
@@ -76,6 +86,8 @@ void PartialResults::commit_run(std::uint32_t run_id) const {
     sync_path(folder_);
 }
 
-void PartialResults::remove() const { fs::remove_all(folder_); }
+void PartialResults::remove() const {
+    fs::remove_all(folder_);
+}
 
 }  // namespace experiments

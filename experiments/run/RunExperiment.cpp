@@ -125,7 +125,8 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
         for (std::size_t k = 0; k < todo.size(); ++k) {
             progress.set_label(runs_done_label(k, todo.size()));
             const ExperimentConfig& config = configs[todo[k].run_id];
-            execute_run(config, todo[k], file_network(networks, config), partial, [&] { progress.update(++ticks_done); });
+            execute_run(config, todo[k], file_network(networks, config), partial,
+                        [&] { progress.update(++ticks_done); });
         }
         progress.finish();
         return;
@@ -169,7 +170,8 @@ void check_output_path(const RunOptions& options) {
         throw UsageError(options.output_path + ": " + partial.folder() +
                          " holds an interrupted run of this output; --resume continues it, --overwrite starts over");
     const fs::path folder = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-    if (!fs::is_directory(folder)) throw UsageError(options.output_path + ": folder " + folder.string() + " does not exist");
+    if (!fs::is_directory(folder))
+        throw UsageError(options.output_path + ": folder " + folder.string() + " does not exist");
     if (access(folder.c_str(), W_OK) != 0)
         throw UsageError(options.output_path + ": folder " + folder.string() + " is not writable");
 }
@@ -190,16 +192,19 @@ ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOption
     options_ = resolve_parallelism(options, base, plan.runs.size());
     std::vector<ExperimentConfig> configs = run_configs(base, plan);
     FileNetworks networks = read_file_networks(configs);
-    prepared_.reset(new Prepared{std::move(plan), std::move(configs), std::move(networks),
-                                 PartialResults(options.output_path),
-                                 collect_provenance(options.command_line, experiments::threads_per_run(options_)),
-                                 start});
+    prepared_.reset(
+        new Prepared{std::move(plan), std::move(configs), std::move(networks), PartialResults(options.output_path),
+                     collect_provenance(options.command_line, experiments::threads_per_run(options_)), start});
 }
 
 ExperimentRunner::~ExperimentRunner() = default;
 
-int ExperimentRunner::threads_per_run() const { return experiments::threads_per_run(options_); }
-std::size_t ExperimentRunner::planned_runs() const { return prepared_->plan.runs.size(); }
+int ExperimentRunner::threads_per_run() const {
+    return experiments::threads_per_run(options_);
+}
+std::size_t ExperimentRunner::planned_runs() const {
+    return prepared_->plan.runs.size();
+}
 
 void ExperimentRunner::open_output() {
     Prepared& p = *prepared_;
@@ -255,8 +260,8 @@ void print_summary(const ExperimentConfig& base, const ExperimentResult& result,
     std::size_t failed = 0;
     for (const auto& r : result.runs) failed += r.status != "complete";
     out << "crmsim: " << e.name << ": " << result.runs.size() << " run(s) x " << e.ticks << " ticks x "
-        << base.market.population.size << " customers in " << std::fixed << std::setprecision(2)
-        << result.wall_seconds << " s -> " << result.output_path << "\n";
+        << base.market.population.size << " customers in " << std::fixed << std::setprecision(2) << result.wall_seconds
+        << " s -> " << result.output_path << "\n";
     if (result.resumed_runs) out << "resumed: " << result.resumed_runs << " run(s) were already finished\n";
     if (failed) out << failed << " run(s) failed (see /plan/error)\n";
     summarize_file(result.output_path, out, /*with_provenance=*/false);

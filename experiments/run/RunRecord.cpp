@@ -7,8 +7,15 @@ namespace {
 
 // Column positions of models::firm_tick_columns() used here.
 enum Column : std::size_t {
-    kFirm = 1, kCustomers = 2, kSwitchedOut = 3, kFailures = 5, kComplaints = 7,
-    kMeanSatisfaction = 14, kRevenue = 15, kRecoveryCost = 16, kProfit = 17,
+    kFirm = 1,
+    kCustomers = 2,
+    kSwitchedOut = 3,
+    kFailures = 5,
+    kComplaints = 7,
+    kMeanSatisfaction = 14,
+    kRevenue = 15,
+    kRecoveryCost = 16,
+    kProfit = 17,
 };
 
 }  // namespace
@@ -75,14 +82,18 @@ RunRecord read_run_record(const sim::h5::Group& g, std::size_t firms) {
     std::vector<std::vector<std::int64_t>> ints(columns.size());
     std::vector<std::vector<double>> doubles(columns.size());
     for (std::size_t c = 0; c < columns.size(); ++c) {
-        if (columns[c].type == sim::ColumnType::Int64) ints[c] = ts.read_ints(columns[c].name);
-        else doubles[c] = ts.read_doubles(columns[c].name);
+        if (columns[c].type == sim::ColumnType::Int64)
+            ints[c] = ts.read_ints(columns[c].name);
+        else
+            doubles[c] = ts.read_doubles(columns[c].name);
     }
     std::vector<sim::Cell> row(columns.size());
     for (std::size_t k = 0; k < ints[0].size(); ++k) {
         for (std::size_t c = 0; c < columns.size(); ++c) {
-            if (columns[c].type == sim::ColumnType::Int64) row[c].i = ints[c][k];
-            else row[c].f = doubles[c][k];
+            if (columns[c].type == sim::ColumnType::Int64)
+                row[c].i = ints[c][k];
+            else
+                row[c].f = doubles[c][k];
         }
         accumulate_outcome(row, r.firms);
     }

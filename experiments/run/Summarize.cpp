@@ -4,8 +4,8 @@
 #include "sim/recording/Hdf5File.hpp"
 
 #include <filesystem>
-#include <memory>
 #include <iomanip>
+#include <memory>
 #include <ostream>
 
 namespace experiments {
@@ -42,9 +42,11 @@ void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
     const auto revenue = s.read_doubles("revenue");
     const auto profit = s.read_doubles("profit");
     const auto satisfaction = s.read_doubles("final_mean_satisfaction");
-    out << "\n" << std::setw(4) << "run" << "  " << std::left << std::setw(24) << "scenario/policy/rep" << ' ' << std::setw(12)
-        << "firm" << std::right << std::setw(11) << "customers" << std::setw(10) << "->" << std::setw(10)
-        << "switched" << std::setw(14) << "revenue" << std::setw(14) << "profit" << std::setw(13) << "satisfaction"
+    out << "\n"
+        << std::setw(4) << "run"
+        << "  " << std::left << std::setw(24) << "scenario/policy/rep" << ' ' << std::setw(12) << "firm" << std::right
+        << std::setw(11) << "customers" << std::setw(10) << "->" << std::setw(10) << "switched" << std::setw(14)
+        << "revenue" << std::setw(14) << "profit" << std::setw(13) << "satisfaction"
         << "\n";
     out << std::fixed;
     for (std::size_t k = 0; k < run.size(); ++k) {
@@ -73,9 +75,10 @@ void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
     const auto high = c.read_doubles("ci_high");
     out << "\npolicy - baseline (" << c.read_strings("baseline").front()
         << "), mean paired difference over replications with 95 % CI:\n";
-    out << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point" << "  " << std::left
-        << std::setw(16) << "policy" << std::setw(12) << "firm" << std::setw(24) << "metric" << std::right
-        << std::setw(4) << "n" << std::setw(16) << "difference" << "  95 % CI\n";
+    out << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point"
+        << "  " << std::left << std::setw(16) << "policy" << std::setw(12) << "firm" << std::setw(24) << "metric"
+        << std::right << std::setw(4) << "n" << std::setw(16) << "difference"
+        << "  95 % CI\n";
     std::size_t listed = 0, total = 0;
     for (std::size_t k = 0; k < metric.size(); ++k) {
         if (metric[k] != "final_customers" && metric[k] != "profit" && metric[k] != "final_mean_satisfaction") continue;
@@ -83,10 +86,10 @@ void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
         if (listed == kMaxComparisonsListed) continue;
         ++listed;
         const int digits = metric[k] == "final_mean_satisfaction" ? 4 : 1;
-        out << std::left << std::setw(16) << scenario[k] << std::right << std::setw(6) << point[k] << "  "
-            << std::left << std::setw(16) << policy[k] << std::setw(12) << firm[k] << std::setw(24) << metric[k]
-            << std::right << std::setw(4) << n[k] << std::fixed << std::setprecision(digits) << std::setw(16)
-            << diff[k] << "  [" << low[k] << ", " << high[k] << "]\n";
+        out << std::left << std::setw(16) << scenario[k] << std::right << std::setw(6) << point[k] << "  " << std::left
+            << std::setw(16) << policy[k] << std::setw(12) << firm[k] << std::setw(24) << metric[k] << std::right
+            << std::setw(4) << n[k] << std::fixed << std::setprecision(digits) << std::setw(16) << diff[k] << "  ["
+            << low[k] << ", " << high[k] << "]\n";
     }
     if (total > listed) out << "... " << total - listed << " more rows: /comparisons in the file\n";
 }

@@ -10,13 +10,13 @@
 namespace experiments {
 
 struct PairedDifference {
-    std::size_t n = 0;              // replications compared (pairs where both values are finite)
+    std::size_t n = 0;  // replications compared (pairs where both values are finite)
     double baseline_mean = 0.0;
     double policy_mean = 0.0;
-    double mean_difference = 0.0;   // mean of d_r
-    double sd_difference = 0.0;     // sample standard deviation of d_r (n - 1 denominator); NaN if n < 2
-    double ci_low = 0.0;            // 95 % confidence interval of the mean difference:
-    double ci_high = 0.0;           // mean -+ t_{0.975, n-1} sd / sqrt(n); NaN bounds if n < 2
+    double mean_difference = 0.0;  // mean of d_r
+    double sd_difference = 0.0;    // sample standard deviation of d_r (n - 1 denominator); NaN if n < 2
+    double ci_low = 0.0;           // 95 % confidence interval of the mean difference:
+    double ci_high = 0.0;          // mean -+ t_{0.975, n-1} sd / sqrt(n); NaN bounds if n < 2
 };
 
 // `policy` and `baseline` are indexed by replication (same length). Pairs with a

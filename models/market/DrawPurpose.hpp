@@ -16,8 +16,8 @@ enum DrawPurpose : std::uint32_t {
     kInitialSpend = 2,  // BlockEngine: spend level per customer (Boost distribution)
 
     // One block per customer per tick; its four lanes are four decisions:
-    kEncounter = 10,  // lanes: see EncounterLane
-    kRecovery = 11,   // lane 0: how a complaint ends (drawn only for complainers)
+    kEncounter = 10,     // lanes: see EncounterLane
+    kRecovery = 11,      // lane 0: how a complaint ends (drawn only for complainers)
     kSwitchTarget = 12,  // lane 0: which competitor a switcher moves to (3+ firms)
     kWordOfMouth = 13,   // block e/4, lane e%4: whether the teller tells neighbour e
 };

@@ -19,9 +19,9 @@ struct FirmTally {
     std::int64_t major_failures = 0;
     std::int64_t complaints = 0;
     std::array<std::int64_t, kOutcomes> outcomes{};  // indexed by Outcome
-    std::int64_t negative_stories = 0;  // told by this firm's customers
+    std::int64_t negative_stories = 0;               // told by this firm's customers
     std::int64_t positive_stories = 0;
-    double satisfaction_sum = 0.0;      // over customers after the tick
+    double satisfaction_sum = 0.0;  // over customers after the tick
     double revenue = 0.0;
     double recovery_cost = 0.0;
 

@@ -27,8 +27,12 @@ DrawScratch& draw_scratch() {
 }  // namespace
 
 Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey key)
-    : params_(std::move(params)), network_(network), stream_(key), customers_(params_.population.size),
-      chunks_(params_.population.size), chunk_tallies_(chunks_.count() * params_.firms.size()),
+    : params_(std::move(params)),
+      network_(network),
+      stream_(key),
+      customers_(params_.population.size),
+      chunks_(params_.population.size),
+      chunk_tallies_(chunks_.count() * params_.firms.size()),
       chunk_tellers_(chunks_.count()),
       tally_(params_.firms.size()) {
     if (params_.firms.size() < 2 || params_.firms.size() > 255)
@@ -74,8 +78,8 @@ void Market::decide(std::uint32_t tick) {
             stream_.blocks(addresses.data(), draws.data(), n);
             for (std::uint32_t k = 0; k < n; ++k) {
                 const std::uint32_t i = b + k;
-                const Encounter e = decide_customer(i, tick, firm[i], satisfaction[i], spend[i], draws[k],
-                                                    tally.lane_of(i));
+                const Encounter e =
+                    decide_customer(i, tick, firm[i], satisfaction[i], spend[i], draws[k], tally.lane_of(i));
                 outcome[i] = static_cast<std::uint8_t>(e.outcome);
                 next_satisfaction[i] = e.next_satisfaction;
                 next_firm[i] = e.next_firm;
@@ -220,17 +224,21 @@ void Market::sum_chunk_tallies() {
         for (std::size_t f = 0; f < firms; ++f) tally_[f] += chunk_tallies_[c * firms + f];
 }
 
-std::vector<sim::ColumnSpec> Market::metric_columns() const { return firm_tick_columns(); }
+std::vector<sim::ColumnSpec> Market::metric_columns() const {
+    return firm_tick_columns();
+}
 
 void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
-    for (std::uint32_t f = 0; f < tally_.size(); ++f) emit_firm_tick_row(tick, f, tally_[f], params_.firms[f].margin, sink);
+    for (std::uint32_t f = 0; f < tally_.size(); ++f)
+        emit_firm_tick_row(tick, f, tally_[f], params_.firms[f].margin, sink);
 }
 
 std::vector<sim::ColumnData> Market::snapshot() const {
     using sim::ColumnType;
     const CustomerState& c = customers_;
     sim::ColumnData firm{{"firm", ColumnType::Int64, "1", "the customer's firm (index into the firms list)"}, {}, {}};
-    sim::ColumnData satisfaction{{"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, {}, {}};
+    sim::ColumnData satisfaction{
+        {"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, {}, {}};
     sim::ColumnData spend{{"spend", ColumnType::Float64, "currency units", "the customer's spend per tick"}, {}, {}};
     firm.ints.assign(c.firm.data(), c.firm.data() + c.size());
     satisfaction.doubles.assign(c.satisfaction.data(), c.satisfaction.data() + c.size());

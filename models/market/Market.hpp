@@ -54,8 +54,8 @@ private:
     sim::CounterStream stream_;
     CustomerState customers_;
     sim::Chunks chunks_;
-    std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
-    std::vector<FirmTally> tally_;          // firms
+    std::vector<FirmTally> chunk_tallies_;                   // chunk-major: chunks x firms
+    std::vector<FirmTally> tally_;                           // firms
     std::vector<std::vector<std::uint32_t>> chunk_tellers_;  // per chunk: customers telling stories this tick
 };
 

@@ -28,9 +28,9 @@ enum class SpendDistribution { LogNormal, Gamma, Constant };
 
 struct SpendParams {
     SpendDistribution distribution = SpendDistribution::LogNormal;
-    double mean = 50.0;   // currency units per tick
-    double sigma = 1.7;   // lognormal: sd of log spend (1.7: top 20 % hold ~80 %)
-    double shape = 1.0;   // gamma: shape k (scale = mean / k)
+    double mean = 50.0;  // currency units per tick
+    double sigma = 1.7;  // lognormal: sd of log spend (1.7: top 20 % hold ~80 %)
+    double shape = 1.0;  // gamma: shape k (scale = mean / k)
 };
 
 struct PopulationParams {

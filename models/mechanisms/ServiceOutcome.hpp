@@ -18,7 +18,11 @@ inline constexpr std::size_t kOutcomes = 5;
 inline constexpr std::array<std::string_view, kOutcomes> kOutcomeNames = {"no_failure", "silent", "unresolved",
                                                                           "resolved", "resolved_quickly"};
 
-constexpr std::size_t index(Outcome o) { return static_cast<std::size_t>(o); }
-constexpr std::size_t index(Severity s) { return static_cast<std::size_t>(s); }
+constexpr std::size_t index(Outcome o) {
+    return static_cast<std::size_t>(o);
+}
+constexpr std::size_t index(Severity s) {
+    return static_cast<std::size_t>(s);
+}
 
 }  // namespace models

@@ -19,7 +19,8 @@ class EdgeListError : public std::runtime_error {
 public:
     EdgeListError(const std::string& path, std::size_t line, const std::string& what)
         : std::runtime_error(path + (line ? ":" + std::to_string(line) : std::string()) + ": " + what),
-          path_(path), line_(line) {}
+          path_(path),
+          line_(line) {}
     const std::string& path() const { return path_; }
     std::size_t line() const { return line_; }
 

@@ -110,9 +110,8 @@ double solve_plod_beta(std::uint64_t n, double alpha, double target) {
 
 Network watts_strogatz(NodeId nodes, const SmallWorldParams& p, const CounterStream& stream) {
     require(nodes >= 3, "watts_strogatz: need at least 3 nodes, got " + std::to_string(nodes));
-    require(p.k > 0 && p.k % 2 == 0 && p.k < nodes,
-            "watts_strogatz: k must be even and in [2, nodes) = [2, " + std::to_string(nodes) + "), got " +
-                std::to_string(p.k));
+    require(p.k > 0 && p.k % 2 == 0 && p.k < nodes, "watts_strogatz: k must be even and in [2, nodes) = [2, " +
+                                                        std::to_string(nodes) + "), got " + std::to_string(p.k));
     require(p.beta >= 0.0 && p.beta <= 1.0, "watts_strogatz: beta must be in [0, 1], got " + std::to_string(p.beta));
     // A rewired edge must avoid the node's k + 1 ring neighbourhood; Boost would
     // spin forever if that were the whole graph.

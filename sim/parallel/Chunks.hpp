@@ -21,8 +21,7 @@ class Chunks {
 public:
     static constexpr std::uint32_t kDefaultSize = 16384;
 
-    explicit Chunks(std::uint32_t agents, std::uint32_t size = kDefaultSize)
-        : agents_(agents), size_(size) {}
+    explicit Chunks(std::uint32_t agents, std::uint32_t size = kDefaultSize) : agents_(agents), size_(size) {}
 
     std::size_t count() const { return (static_cast<std::size_t>(agents_) + size_ - 1) / size_; }
 

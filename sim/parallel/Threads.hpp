@@ -7,6 +7,8 @@ namespace sim {
 inline void set_threads(int n) {
     if (n > 0) omp_set_num_threads(n);
 }
-inline int max_threads() { return omp_get_max_threads(); }
+inline int max_threads() {
+    return omp_get_max_threads();
+}
 
 }  // namespace sim

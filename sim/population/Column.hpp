@@ -14,8 +14,7 @@ template <class T>
 class Column {
 public:
     Column() = default;
-    Column(std::string name, std::size_t size, T initial = T{})
-        : name_(std::move(name)), values_(size, initial) {}
+    Column(std::string name, std::size_t size, T initial = T{}) : name_(std::move(name)), values_(size, initial) {}
 
     T& operator[](std::size_t i) { return values_[i]; }
     const T& operator[](std::size_t i) const { return values_[i]; }

@@ -15,8 +15,7 @@ class BlockEngine {
 public:
     using result_type = std::uint32_t;
 
-    BlockEngine(const CounterStream& stream, std::uint32_t purpose, std::uint32_t agent,
-                std::uint32_t tick = 0)
+    BlockEngine(const CounterStream& stream, std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick = 0)
         : stream_(stream), purpose_(purpose), agent_(agent), tick_(tick) {}
 
     static constexpr result_type min() { return 0; }

@@ -32,8 +32,7 @@ public:
 
     // One block for (purpose, agent, tick, index). `index` numbers the blocks a
     // single decision needs (e.g. one per four network edges).
-    Block4 block(std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick,
-                 std::uint32_t index = 0) const {
+    Block4 block(std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick, std::uint32_t index = 0) const {
         const r123::Philox4x32::ctr_type ctr = {{agent, tick, purpose, index}};
         const auto out = r123::Philox4x32{}(ctr, key_);
         return {out[0], out[1], out[2], out[3]};
@@ -56,10 +55,13 @@ private:
 
 // A 32-bit word as a uniform double in [0, 1): u < p is then exactly
 // P(u < p) = p up to 2^-32, and u = 0 is possible but u = 1 is not.
-constexpr double to_unit(std::uint32_t word) { return word * 0x1p-32; }
+constexpr double to_unit(std::uint32_t word) {
+    return word * 0x1p-32;
+}
 
 // Bernoulli(p) from one 32-bit word.
-constexpr bool bernoulli(std::uint32_t word, double p) { return to_unit(word) < p; }
-
+constexpr bool bernoulli(std::uint32_t word, double p) {
+    return to_unit(word) < p;
+}
 
 }  // namespace sim

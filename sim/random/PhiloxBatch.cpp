@@ -111,8 +111,7 @@ __attribute__((target("avx2"))) inline void store_pair(__m256i v, Word4* low, Wo
 // Sixteen blocks per pass as two independent groups of eight: each round is
 // a chain of dependent multiplies, and two chains in flight keep the
 // multiplier busy while the other waits.
-__attribute__((target("avx2"))) void avx2_blocks(std::uint64_t key, const Word4* counters, Word4* out,
-                                                  std::size_t n) {
+__attribute__((target("avx2"))) void avx2_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n) {
     const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
     const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
     std::size_t i = 0;
@@ -188,7 +187,9 @@ void philox_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::si
     implementation().fn(key, counters, out, n);
 }
 
-const char* philox_blocks_kind() { return implementation().kind; }
+const char* philox_blocks_kind() {
+    return implementation().kind;
+}
 
 namespace detail {
 void philox_blocks_scalar(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n) {

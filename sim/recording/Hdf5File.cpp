@@ -56,7 +56,9 @@ std::string error_detail() {
 
 namespace {
 
-std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+std::string quoted(const std::string& text) {
+    return "\"" + text + "\"";
+}
 
 // `"/path" in file.h5`, the object part of every error message.
 std::string describe(hid_t location, const std::string& path) {
@@ -85,7 +87,9 @@ Handle string_type(std::size_t size, H5T_cset_t cset) {
 }
 
 // Variable-length UTF-8: what h5py writes for Python str and decodes back to str.
-Handle utf8_vlen_string_type() { return string_type(H5T_VARIABLE, H5T_CSET_UTF8); }
+Handle utf8_vlen_string_type() {
+    return string_type(H5T_VARIABLE, H5T_CSET_UTF8);
+}
 
 // Frees the strings HDF5 allocated while reading variable-length data, even if copying them out throws.
 class VlenReclaimer {
@@ -204,8 +208,8 @@ T read_numeric_attribute(hid_t object, const std::string& object_path, const std
 // reading a slice does not inflate the whole column.
 constexpr hsize_t kMaxColumnChunk = 16384;
 
-Handle create_column(hid_t group, const std::string& name, const std::string& path, hid_t file_type,
-                     std::size_t size, bool shuffle) {
+Handle create_column(hid_t group, const std::string& name, const std::string& path, hid_t file_type, std::size_t size,
+                     bool shuffle) {
     auto what = [&] { return "cannot create dataset " + describe(group, path); };
     const hsize_t dims[1] = {size};
     Handle space(check(H5Screate_simple(1, dims, nullptr), what));
@@ -220,12 +224,11 @@ Handle create_column(hid_t group, const std::string& name, const std::string& pa
         check(H5Pset_deflate(dcpl.id(), 4), what);
     }
     Handle lcpl = utf8_link_plist(false);
-    return Handle(check(H5Dcreate2(group, name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
-                        what));
+    return Handle(
+        check(H5Dcreate2(group, name.c_str(), file_type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT), what));
 }
 
-void write_whole_column(hid_t dataset, const std::string& path, hid_t memory_type, std::size_t size,
-                        const void* data) {
+void write_whole_column(hid_t dataset, const std::string& path, hid_t memory_type, std::size_t size, const void* data) {
     if (size > 0) {
         check(H5Dwrite(dataset, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
               [&] { return "cannot write dataset " + describe(dataset, path); });
@@ -367,14 +370,30 @@ Handle::~Handle() {
         return;
     }
     switch (H5Iget_type(id_)) {
-        case H5I_FILE: H5Fclose(id_); break;
-        case H5I_GROUP: H5Gclose(id_); break;
-        case H5I_DATASET: H5Dclose(id_); break;
-        case H5I_ATTR: H5Aclose(id_); break;
-        case H5I_DATATYPE: H5Tclose(id_); break;
-        case H5I_DATASPACE: H5Sclose(id_); break;
-        case H5I_GENPROP_LST: H5Pclose(id_); break;
-        default: H5Idec_ref(id_); break;
+        case H5I_FILE:
+            H5Fclose(id_);
+            break;
+        case H5I_GROUP:
+            H5Gclose(id_);
+            break;
+        case H5I_DATASET:
+            H5Dclose(id_);
+            break;
+        case H5I_ATTR:
+            H5Aclose(id_);
+            break;
+        case H5I_DATATYPE:
+            H5Tclose(id_);
+            break;
+        case H5I_DATASPACE:
+            H5Sclose(id_);
+            break;
+        case H5I_GENPROP_LST:
+            H5Pclose(id_);
+            break;
+        default:
+            H5Idec_ref(id_);
+            break;
     }
 }
 
@@ -383,10 +402,18 @@ Handle::~Handle() {
 File::File(const std::string& path, Mode mode) : path_(path) {
     detail::silence_hdf5_errors();
     switch (mode) {
-        case Mode::CreateExclusive: handle_ = create_file(path, true); break;
-        case Mode::CreateTruncate: handle_ = create_file(path, false); break;
-        case Mode::ReadOnly: handle_ = open_file(path, false); break;
-        case Mode::ReadWrite: handle_ = open_file(path, true); break;
+        case Mode::CreateExclusive:
+            handle_ = create_file(path, true);
+            break;
+        case Mode::CreateTruncate:
+            handle_ = create_file(path, false);
+            break;
+        case Mode::ReadOnly:
+            handle_ = open_file(path, false);
+            break;
+        case Mode::ReadWrite:
+            handle_ = open_file(path, true);
+            break;
     }
 }
 
@@ -408,7 +435,9 @@ std::string Group::child_path(const std::string& name) const {
     return path_ == "/" ? "/" + name : path_ + "/" + name;
 }
 
-std::string Group::describe(const std::string& name) const { return h5::describe(id(), child_path(name)); }
+std::string Group::describe(const std::string& name) const {
+    return h5::describe(id(), child_path(name));
+}
 
 Group Group::create_group(const std::string& name) const {
     auto what = [&] { return "cannot create group " + describe(name); };
@@ -464,11 +493,10 @@ std::vector<std::string> Group::children() const {
     std::vector<std::string> names;
     names.reserve(info.nlinks);
     for (hsize_t i = 0; i < info.nlinks; ++i) {
-        const ssize_t length = check(
-            H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT), what);
+        const ssize_t length =
+            check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT), what);
         std::string name(static_cast<std::size_t>(length), '\0');
-        check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1,
-                                 H5P_DEFAULT),
+        check(H5Lget_name_by_idx(id(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT),
               what);
         names.push_back(std::move(name));
     }
@@ -504,8 +532,7 @@ std::int64_t Group::int_attribute(const std::string& name) const {
 }
 
 bool Group::has_attribute(const std::string& name) const {
-    return check(H5Aexists(id(), name.c_str()),
-                 [&] { return attribute_what("look up", id(), path_, name); }) > 0;
+    return check(H5Aexists(id(), name.c_str()), [&] { return attribute_what("look up", id(), path_, name); }) > 0;
 }
 
 std::string Group::dataset_string_attribute(const std::string& dataset, const std::string& name) const {

@@ -59,12 +59,12 @@ public:
     explicit Group(Handle handle, std::string path) : handle_(std::move(handle)), path_(std::move(path)) {}
     Group create_group(const std::string& name) const;  // throws if it exists
     Group open_group(const std::string& name) const;    // name may be a path "a/b"
-    bool has(const std::string& name) const;             // link exists
-    std::vector<std::string> children() const;           // link names, in name order
+    bool has(const std::string& name) const;            // link exists
+    std::vector<std::string> children() const;          // link names, in name order
     // Copies this group (its datasets, subgroups and attributes) to a new
     // group `name` under `destination`, which may be in another file.
     void copy_to(const Group& destination, const std::string& name) const;
-    void remove(const std::string& name) const;          // unlinks a child
+    void remove(const std::string& name) const;  // unlinks a child
 
     // Scalar attributes on this group (strings are variable-length UTF-8).
     void set_attribute(const std::string& name, const std::string& value) const;

@@ -13,9 +13,13 @@ namespace {
 
 using h5::detail::check;
 
-hid_t file_type(ColumnType type) { return type == ColumnType::Int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE; }
+hid_t file_type(ColumnType type) {
+    return type == ColumnType::Int64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+}
 
-hid_t memory_type(ColumnType type) { return type == ColumnType::Int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE; }
+hid_t memory_type(ColumnType type) {
+    return type == ColumnType::Int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+}
 
 // Column names become dataset names and are joined with commas in the "columns" attribute.
 void validate(const std::string& name, const std::vector<ColumnSpec>& columns, std::size_t chunk_rows,
@@ -74,9 +78,9 @@ h5::Handle create_dataset(hid_t group, const ColumnSpec& column, const std::stri
     }
     h5::Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), what));
     check(H5Pset_char_encoding(lcpl.id(), H5T_CSET_UTF8), what);
-    h5::Handle dataset(check(H5Dcreate2(group, column.name.c_str(), file_type(column.type), space.id(), lcpl.id(),
-                                        dcpl.id(), H5P_DEFAULT),
-                             what));
+    h5::Handle dataset(check(
+        H5Dcreate2(group, column.name.c_str(), file_type(column.type), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT),
+        what));
     h5::detail::write_string_attribute(dataset.id(), path, "units", column.units);
     h5::detail::write_string_attribute(dataset.id(), path, "description", column.description);
     return dataset;
@@ -112,8 +116,7 @@ std::string TimeSeriesWriter::dataset_path(std::size_t column) const {
 void TimeSeriesWriter::append(std::span<const Cell> row) {
     if (row.size() != columns_.size()) {
         throw std::invalid_argument("TimeSeriesWriter \"" + group_.path() + "\": row has " +
-                                    std::to_string(row.size()) + " cells, expected " +
-                                    std::to_string(columns_.size()));
+                                    std::to_string(row.size()) + " cells, expected " + std::to_string(columns_.size()));
     }
     // A full buffer here means an earlier write failed; retry it before overwriting anything.
     if (buffered_ == chunk_rows_) {
@@ -129,9 +132,9 @@ void TimeSeriesWriter::append(std::span<const Cell> row) {
 
 void TimeSeriesWriter::flush() {
     write_buffered();
-    check(H5Fflush(group_.id(), H5F_SCOPE_LOCAL),
-          [&] { return "cannot flush " + h5::detail::file_name(group_.id()) + " after writing \"" + group_.path() +
-                       "\""; });
+    check(H5Fflush(group_.id(), H5F_SCOPE_LOCAL), [&] {
+        return "cannot flush " + h5::detail::file_name(group_.id()) + " after writing \"" + group_.path() + "\"";
+    });
 }
 
 void TimeSeriesWriter::write_buffered() {
@@ -155,8 +158,7 @@ void TimeSeriesWriter::write_buffered() {
     h5::Handle memory_space(check(H5Screate_simple(1, count, nullptr), what("write", 0)));
     for (std::size_t c = 0; c < datasets_.size(); ++c) {
         h5::Handle file_space(check(H5Dget_space(datasets_[c].id()), what("write", c)));
-        check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr),
-              what("write", c));
+        check(H5Sselect_hyperslab(file_space.id(), H5S_SELECT_SET, start, nullptr, count, nullptr), what("write", c));
         check(H5Dwrite(datasets_[c].id(), memory_type(columns_[c].type), memory_space.id(), file_space.id(),
                        H5P_DEFAULT, buffer_[c].data()),
               what("write", c));

@@ -15,7 +15,11 @@ std::size_t status_kilobytes(const std::string& field) {
 
 }  // namespace
 
-std::size_t peak_resident_bytes() { return status_kilobytes("VmHWM"); }
-std::size_t current_resident_bytes() { return status_kilobytes("VmRSS"); }
+std::size_t peak_resident_bytes() {
+    return status_kilobytes("VmHWM");
+}
+std::size_t current_resident_bytes() {
+    return status_kilobytes("VmRSS");
+}
 
 }  // namespace sim

@@ -7,10 +7,16 @@
 namespace sim {
 
 Progress::Progress(std::uint64_t total, std::string unit, bool enabled, std::FILE* out)
-    : total_(total), unit_(std::move(unit)), enabled_(enabled), out_(out), start_(std::chrono::steady_clock::now()),
+    : total_(total),
+      unit_(std::move(unit)),
+      enabled_(enabled),
+      out_(out),
+      start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-bool Progress::stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
+bool Progress::stderr_is_terminal() {
+    return isatty(STDERR_FILENO) == 1;
+}
 
 void Progress::update(std::uint64_t done) {
     if (!enabled_) return;
@@ -42,9 +48,12 @@ void Progress::finish() {
 std::string format_duration(double seconds) {
     const auto s = static_cast<long long>(std::llround(seconds));
     char buffer[32];
-    if (s >= 3600) std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-    else if (s >= 60) std::snprintf(buffer, sizeof buffer, "%lld:%02lld", s / 60, s % 60);
-    else std::snprintf(buffer, sizeof buffer, "%llds", s);
+    if (s >= 3600)
+        std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
+    else if (s >= 60)
+        std::snprintf(buffer, sizeof buffer, "%lld:%02lld", s / 60, s % 60);
+    else
+        std::snprintf(buffer, sizeof buffer, "%llds", s);
     return buffer;
 }
 

@@ -39,7 +39,9 @@ std::string read_file(const fs::path& path) {
     return text.str();
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 struct Result {
     int status = -1;  // the exit status; -1 when the process did not exit normally
@@ -267,7 +269,9 @@ struct BadConfig {
 };
 
 // Names the case in test listings (instead of a dump of the struct's bytes).
-void PrintTo(const BadConfig& bad, std::ostream* os) { *os << bad.label; }
+void PrintTo(const BadConfig& bad, std::ostream* os) {
+    *os << bad.label;
+}
 
 class CliBadConfig : public Cli, public testing::WithParamInterface<BadConfig> {};
 
@@ -323,23 +327,29 @@ std::string hex16(std::uint64_t value) {
 TEST_F(Cli, PlanListsRunZeroWithItsStreamKey) {
     const Result r = crmsim({"plan", kRm1});
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_TRUE(contains(r.out, "rm1: 1 run(s) = 1 scenario(s) x 1 sweep point(s) x 1 replication(s) x 1 policy; "
-                                "60 ticks, 100000 customers, seed 1")) << r;
+    EXPECT_TRUE(contains(r.out,
+                         "rm1: 1 run(s) = 1 scenario(s) x 1 sweep point(s) x 1 replication(s) x 1 policy; "
+                         "60 ticks, 100000 customers, seed 1"))
+        << r;
     EXPECT_TRUE(contains(r.out, "run_id  scenario")) << r;
     // The key a run of seed 1, replication 0 uses (the seeding policy in one place).
     const std::string key = hex16(sim::derive_stream_key(1, {0, 0, 0, 0}).value);
-    EXPECT_TRUE(contains(r.out, "     0  base                 0    0  baseline          " + key + "\n")) << key << "\n" << r;
+    EXPECT_TRUE(contains(r.out, "     0  base                 0    0  baseline          " + key + "\n")) << key << "\n"
+                                                                                                         << r;
 }
 
 TEST_F(Cli, PlanHonoursSetAndSeed) {
     const Result r = crmsim({"plan", kRm1, "--set", "experiment.replications=3", "--seed", "42"});
     ASSERT_EQ(r.status, 0) << r;
-    EXPECT_TRUE(contains(r.out, "rm1: 3 run(s) = 1 scenario(s) x 1 sweep point(s) x 3 replication(s) x 1 policy; "
-                                "60 ticks, 100000 customers, seed 42")) << r;
+    EXPECT_TRUE(contains(r.out,
+                         "rm1: 3 run(s) = 1 scenario(s) x 1 sweep point(s) x 3 replication(s) x 1 policy; "
+                         "60 ticks, 100000 customers, seed 42"))
+        << r;
     for (std::uint32_t run = 0; run < 3; ++run) {
         const std::string key = hex16(sim::derive_stream_key(42, {0, 0, run, 0}).value);
-        EXPECT_TRUE(contains(r.out, "     " + std::to_string(run) + "  base                 0    " + std::to_string(run) +
-                                        "  baseline          " + key)) << r;
+        EXPECT_TRUE(contains(r.out, "     " + std::to_string(run) + "  base                 0    " +
+                                        std::to_string(run) + "  baseline          " + key))
+            << r;
     }
 }
 

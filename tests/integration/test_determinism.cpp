@@ -2,24 +2,27 @@
 // every draw is addressed by what it is for, chunk boundaries do not depend
 // on threads, and floating-point totals are summed in chunk order.
 #include "experiments/config/ExperimentConfig.hpp"
+#include "experiments/run/BuildNetwork.hpp"
 #include "experiments/run/RunExperiment.hpp"
 #include "models/market/Market.hpp"
-#include "experiments/run/BuildNetwork.hpp"
 #include "sim/parallel/Threads.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <cstring>
 #include <filesystem>
-#include <unistd.h>
 
 namespace {
 namespace fs = std::filesystem;
 
 class Determinism : public ::testing::Test {
 protected:
-    void SetUp() override { dir_ = fs::temp_directory_path() / ("crmsim-det-" + std::to_string(getpid())); fs::create_directories(dir_); }
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("crmsim-det-" + std::to_string(getpid()));
+        fs::create_directories(dir_);
+    }
     void TearDown() override {
         fs::remove_all(dir_);
         sim::set_threads(default_threads_);
@@ -27,8 +30,10 @@ protected:
 
     // Runs a small RM-1 (word of mouth on, 3 replications) and returns the file path.
     std::string run(const std::string& name, int threads, std::vector<std::string> overrides = {}) {
-        overrides.insert(overrides.end(), {"population.size=30000", "experiment.ticks=12", "experiment.replications=2"});
-        const auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml", overrides);
+        overrides.insert(overrides.end(),
+                         {"population.size=30000", "experiment.ticks=12", "experiment.replications=2"});
+        const auto config =
+            experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml", overrides);
         experiments::RunOptions options;
         options.output_path = (dir_ / name).string();
         options.threads = threads;
@@ -80,8 +85,8 @@ TEST_F(Determinism, AnotherSeedGivesOtherResults) {
 
 // Stronger than the recorded totals: the whole customer state after each tick.
 TEST_F(Determinism, CustomerStateIsIdenticalForOneAndTwoThreads) {
-    const auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
-                                                            {"population.size=40000"});
+    const auto config =
+        experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml", {"population.size=40000"});
     const sim::Network network = experiments::build_network(config.network, 40000, sim::CounterStream({77}));
     sim::set_threads(1);
     models::Market serial(config.market, network, sim::StreamKey{99});

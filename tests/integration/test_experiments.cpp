@@ -9,9 +9,9 @@
 #include "experiments/plan/ExperimentPlan.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -51,7 +51,9 @@ const std::string kFailing = kConfigs + "experiment_failing_run.yaml";
 // Wall times differ between any two runs; everything else must not.
 const std::vector<std::string> kTimingColumns = {"/plan/network_seconds", "/plan/simulation_seconds"};
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 std::string read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -90,7 +92,9 @@ pid_t spawn_crmsim(const std::vector<std::string>& args, const fs::path& out_fil
 }
 
 // The exit status of a wait status; -1 when the process was killed by a signal.
-int exit_status(int wait_status) { return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1; }
+int exit_status(int wait_status) {
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+}
 
 // ---------------------------------------------------------------- comparing results files
 
@@ -192,8 +196,15 @@ std::vector<PlanRow> read_plan(const std::string& path) {
     const auto status = g.read_strings("status"), error = g.read_strings("error");
     std::vector<PlanRow> rows(id.size());
     for (std::size_t k = 0; k < rows.size(); ++k)
-        rows[k] = PlanRow{scenario[k], policy[k], status[k], error[k], id[k], point[k], rep[k],
-                          static_cast<std::uint64_t>(stream[k]), static_cast<std::uint64_t>(network[k])};
+        rows[k] = PlanRow{scenario[k],
+                          policy[k],
+                          status[k],
+                          error[k],
+                          id[k],
+                          point[k],
+                          rep[k],
+                          static_cast<std::uint64_t>(stream[k]),
+                          static_cast<std::uint64_t>(network[k])};
     return rows;
 }
 
@@ -317,8 +328,8 @@ Killed run_and_kill(const fs::path& dir, const std::string& config, const std::s
     while (true) {
         if (::waitpid(pid, &wait_status, WNOHANG) == pid) {
             result.why = "crmsim exited (status " + std::to_string(exit_status(wait_status)) + ") before " +
-                         std::to_string(k) + " finished runs were seen; stderr: " +
-                         read_file(dir / "killed_stderr.txt");
+                         std::to_string(k) +
+                         " finished runs were seen; stderr: " + read_file(dir / "killed_stderr.txt");
             return result;
         }
         if (finished_run_files(partial) >= k) break;
@@ -334,8 +345,8 @@ Killed run_and_kill(const fs::path& dir, const std::string& config, const std::s
     ::waitpid(pid, &wait_status, 0);
     result.finished_runs = finished_run_files(partial);
     // Killed by our signal, with the results not yet assembled: a real interruption.
-    result.killed_mid_experiment = WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL && !fs::exists(out) &&
-                                   fs::is_directory(partial);
+    result.killed_mid_experiment =
+        WIFSIGNALED(wait_status) && WTERMSIG(wait_status) == SIGKILL && !fs::exists(out) && fs::is_directory(partial);
     if (!result.killed_mid_experiment)
         result.why = "crmsim finished before the kill (output " + std::string(fs::exists(out) ? "" : "not ") +
                      "written, " + std::to_string(result.finished_runs) + " run files)";
@@ -488,8 +499,8 @@ TEST_P(ExperimentsResume, ResumeAfterKillEqualsAnUninterruptedRun) {
         sets = size;
         if (killed.killed_mid_experiment) break;
     }
-    ASSERT_TRUE(killed.killed_mid_experiment) << "could not interrupt the experiment after " << k
-                                              << " runs: " << killed.why;
+    ASSERT_TRUE(killed.killed_mid_experiment)
+        << "could not interrupt the experiment after " << k << " runs: " << killed.why;
     ASSERT_GE(killed.finished_runs, k);
     ASSERT_LT(killed.finished_runs, kSmallRuns) << "every run had finished: nothing left to resume";
 
@@ -498,8 +509,9 @@ TEST_P(ExperimentsResume, ResumeAfterKillEqualsAnUninterruptedRun) {
     resume_args.insert(resume_args.end(), sets.begin(), sets.end());
     const Result resumed = run(kSmall, out, resume_args);
     ASSERT_EQ(resumed.status, 0) << resumed;
-    EXPECT_TRUE(contains(resumed.out, "resumed: " + std::to_string(killed.finished_runs) +
-                                          " run(s) were already finished")) << resumed;
+    EXPECT_TRUE(
+        contains(resumed.out, "resumed: " + std::to_string(killed.finished_runs) + " run(s) were already finished"))
+        << resumed;
     EXPECT_FALSE(fs::exists(out + ".partial"));
 
     const std::vector<std::string>& reference_args = sets;
@@ -598,7 +610,9 @@ struct BadDesign {
     std::vector<std::string> must_mention;  // in stderr: where (file:line) and what
 };
 
-void PrintTo(const BadDesign& bad, std::ostream* os) { *os << bad.label; }
+void PrintTo(const BadDesign& bad, std::ostream* os) {
+    *os << bad.label;
+}
 
 class ExperimentsBadDesign : public Experiments, public testing::WithParamInterface<BadDesign> {};
 
@@ -610,23 +624,23 @@ TEST_P(ExperimentsBadDesign, IsRejectedBeforeAnythingIsWritten) {
     expect_no_output_written();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, ExperimentsBadDesign,
-    testing::Values(
-        // The key is only known to be wrong once the policy is applied to the
-        // base config; the error still points at the line of the policy's set.
-        BadDesign{"policy_sets_unknown_key",
-                  kConfigs + "experiment_bad_policy_key.yaml",
-                  {kConfigs + "experiment_bad_policy_key.yaml:13:", "firms.0.recovery.quik", "unknown key",
-                   "did you mean 'quick'?"}},
-        BadDesign{"sweep_low_above_high",
-                  kConfigs + "experiment_bad_sweep.yaml",
-                  {kConfigs + "experiment_bad_sweep.yaml:10:", "sweep.parameters.0.high", "must not be below low"}},
-        BadDesign{"two_baselines",
-                  kConfigs + "experiment_two_baselines.yaml",
-                  {kConfigs + "experiment_two_baselines.yaml:11:", "policies.1.baseline",
-                   "only one policy can be the baseline"}}),
-    [](const testing::TestParamInfo<BadDesign>& info) { return info.param.label; });
+INSTANTIATE_TEST_SUITE_P(Cases, ExperimentsBadDesign,
+                         testing::Values(
+                             // The key is only known to be wrong once the policy is applied to the
+                             // base config; the error still points at the line of the policy's set.
+                             BadDesign{"policy_sets_unknown_key",
+                                       kConfigs + "experiment_bad_policy_key.yaml",
+                                       {kConfigs + "experiment_bad_policy_key.yaml:13:", "firms.0.recovery.quik",
+                                        "unknown key", "did you mean 'quick'?"}},
+                             BadDesign{"sweep_low_above_high",
+                                       kConfigs + "experiment_bad_sweep.yaml",
+                                       {kConfigs + "experiment_bad_sweep.yaml:10:", "sweep.parameters.0.high",
+                                        "must not be below low"}},
+                             BadDesign{"two_baselines",
+                                       kConfigs + "experiment_two_baselines.yaml",
+                                       {kConfigs + "experiment_two_baselines.yaml:11:", "policies.1.baseline",
+                                        "only one policy can be the baseline"}}),
+                         [](const testing::TestParamInfo<BadDesign>& info) { return info.param.label; });
 
 // ---------------------------------------------------------------- 7, 8. an interrupted run's folder
 

@@ -52,8 +52,8 @@ TEST_F(Mpi, ThreeRanksGiveTheDatasetsOfOneProcess) {
 
 TEST_F(Mpi, OneRankUnderMpirunIsAnOrdinaryRun) {
     ASSERT_EQ(shell(std::string(CRMSIM_BINARY) + " run " + kConfig + " -o " + path("plain.h5") + kSmall), 0);
-    ASSERT_EQ(shell(std::string("mpirun -np 1 ") + CRMSIM_BINARY + " run " + kConfig + " -o " + path("np1.h5") + kSmall),
-              0);
+    ASSERT_EQ(
+        shell(std::string("mpirun -np 1 ") + CRMSIM_BINARY + " run " + kConfig + " -o " + path("np1.h5") + kSmall), 0);
     EXPECT_TRUE(testing_support::differing_datasets(path("plain.h5"), path("np1.h5")).empty());
 }
 

@@ -29,7 +29,8 @@ double no_repurchase_after_failure(const models::MarketParams& p, std::size_t f)
     double x = 0.0;
     for (Severity sev : {Severity::Minor, Severity::Major}) {
         const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
-        const double p_complain = sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
+        const double p_complain =
+            sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
         const double unresolved = 1.0 - firm.recovery.quick - firm.recovery.slow;
         x += p_sev * (1 - p_complain) * (1 - m.repurchase.after(Outcome::Silent, sev));
         x += p_sev * p_complain * firm.recovery.quick * (1 - m.repurchase.after(Outcome::ResolvedQuickly, sev));
@@ -42,9 +43,9 @@ double no_repurchase_after_failure(const models::MarketParams& p, std::size_t f)
 class Rm1ClosedForm : public ::testing::Test {
 protected:
     void SetUp() override {
-        config_ = experiments::load_experiment_config(
-            CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
-            {"population.size=1000000", "mechanisms.word_of_mouth.enabled=false"});
+        config_ =
+            experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
+                                                {"population.size=1000000", "mechanisms.word_of_mouth.enabled=false"});
     }
     experiments::ExperimentConfig config_;
     sim::Network no_network_;  // word of mouth is off: the market never reads the network
@@ -116,7 +117,8 @@ TEST_F(Rm1ClosedForm, FailureComplaintAndOutcomeCountsFollowTheTree) {
         expect_binomial(t.major_failures, t.failures, firm.service.major_share, "major failures");
         const double p_complain = firm.service.major_share * 0.5 + (1 - firm.service.major_share) * 0.3;
         expect_binomial(t.complaints, t.failures, p_complain, "complaints");
-        expect_binomial(t.outcomes[models::index(Outcome::ResolvedQuickly)], t.complaints, firm.recovery.quick, "quick");
+        expect_binomial(t.outcomes[models::index(Outcome::ResolvedQuickly)], t.complaints, firm.recovery.quick,
+                        "quick");
         expect_binomial(t.outcomes[models::index(Outcome::Resolved)], t.complaints, firm.recovery.slow, "resolved");
         // Revenue is the spend of the firm's start-of-tick customers (summed in another order here).
         EXPECT_NEAR(t.revenue, spend[f], 1e-9 * spend[f]);

@@ -17,9 +17,9 @@ namespace fs = std::filesystem;
 TEST(Snapshots, EveryKthTickMatchesTheTimeSeries) {
     const fs::path dir = fs::temp_directory_path() / ("crmsim-snap-" + std::to_string(getpid()));
     fs::create_directories(dir);
-    const auto config = experiments::load_experiment_config(
-        CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
-        {"population.size=4000", "experiment.ticks=7", "output.snapshot_every=3"});
+    const auto config =
+        experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
+                                            {"population.size=4000", "experiment.ticks=7", "output.snapshot_every=3"});
     experiments::RunOptions options;
     options.output_path = (dir / "out.h5").string();
     ASSERT_TRUE(experiments::run_experiment(config, options).all_complete());

@@ -68,10 +68,10 @@ testing::AssertionResult fails_at(const std::string& path, const std::vector<std
         const auto& at = e.where();
         if (at.file == file && at.line == line && at.key == key && e.message().find(fragment) != std::string::npos)
             return testing::AssertionSuccess();
-        return testing::AssertionFailure() << "got file \"" << at.file << "\" line " << at.line << " key \"" << at.key
-                                           << "\" message \"" << e.message() << "\"; expected file \"" << file
-                                           << "\" line " << line << " key \"" << key << "\" and a message with \""
-                                           << fragment << "\"";
+        return testing::AssertionFailure()
+               << "got file \"" << at.file << "\" line " << at.line << " key \"" << at.key << "\" message \""
+               << e.message() << "\"; expected file \"" << file << "\" line " << line << " key \"" << key
+               << "\" and a message with \"" << fragment << "\"";
     } catch (const std::exception& e) {
         return testing::AssertionFailure() << "threw something other than a ConfigError: " << e.what();
     }
@@ -87,8 +87,7 @@ testing::AssertionResult text_fails_at(const std::string& text, int line, const 
 
 // The same, for an error in a --set value: it is located on the command line.
 testing::AssertionResult set_fails_at(const std::string& text, const std::vector<std::string>& sets,
-                                      const std::string& bad_set, const std::string& key,
-                                      const std::string& fragment) {
+                                      const std::string& bad_set, const std::string& key, const std::string& fragment) {
     const TempConfig c(text);
     return fails_at(c.path(), sets, "--set " + bad_set, 0, key, fragment);
 }
@@ -555,13 +554,14 @@ TEST(ConfigDesign, DesignErrorsAreLocated) {
                               "two scenarios are called"));
     EXPECT_TRUE(text_fails_at(kOnlyFirms + "sweep:\n  parameters:\n    - {key: population.size, low: 5, high: 1}\n", 6,
                               "sweep.parameters.0.high", "must not be below low"));
-    EXPECT_TRUE(text_fails_at(kOnlyFirms + "sweep:\n  method: lhs\n", 5, "sweep",
-                              "missing required list 'sweep.parameters'"));
+    EXPECT_TRUE(
+        text_fails_at(kOnlyFirms + "sweep:\n  method: lhs\n", 5, "sweep", "missing required list 'sweep.parameters'"));
 }
 
 // YAML forbids duplicate keys; yaml-cpp would silently keep the first.
 TEST(ConfigErrors, DuplicateKeysAreRejected) {
-    EXPECT_TRUE(text_fails_at("experiment:\n  ticks: 5\n  ticks: 6\n" + kOnlyFirms, 3, "experiment.ticks", "duplicate key"));
+    EXPECT_TRUE(
+        text_fails_at("experiment:\n  ticks: 5\n  ticks: 6\n" + kOnlyFirms, 3, "experiment.ticks", "duplicate key"));
 }
 
 // Seeds are read exactly, beyond the 2^53 a double can hold.

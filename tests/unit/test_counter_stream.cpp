@@ -27,7 +27,8 @@ TEST(CounterStream, EveryAddressFieldChangesTheBlock) {
     EXPECT_NE(base, s.block(3, 7, 12, 2));
     EXPECT_NE(base, s.block(3, 7, 11, 3));
     EXPECT_NE(base, sim::CounterStream(sim::StreamKey{43}).block(3, 7, 11, 2));
-    EXPECT_NE(base, sim::CounterStream(sim::StreamKey{42ull | (1ull << 40)}).block(3, 7, 11, 2));  // high key bits count
+    EXPECT_NE(base,
+              sim::CounterStream(sim::StreamKey{42ull | (1ull << 40)}).block(3, 7, 11, 2));  // high key bits count
 }
 
 // Chi-square test of uniformity of to_unit over 100 bins with 10^6 draws.

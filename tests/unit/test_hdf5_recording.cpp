@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -13,7 +14,6 @@
 #include <iterator>
 #include <limits>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {

@@ -19,7 +19,9 @@ using models::Severity;
 using testing_support::rm1_params;
 
 // The smallest 32-bit word whose unit value is >= u (so word(p) just fails u < p).
-std::uint32_t word(double u) { return static_cast<std::uint32_t>(std::min(std::ceil(u * 4294967296.0), 4294967295.0)); }
+std::uint32_t word(double u) {
+    return static_cast<std::uint32_t>(std::min(std::ceil(u * 4294967296.0), 4294967295.0));
+}
 
 TEST(ServiceFailure, DrawsFailureAndSeverityFromTheirLanes) {
     const models::ServiceFailure failures;
@@ -90,7 +92,8 @@ TEST(InitialPopulation, SharesSatisfactionAndTheParetoSpread) {
     models::initialise_customers(p, sim::CounterStream({11}), c);
     const auto firm0 = std::count(c.firm.data(), c.firm.data() + c.size(), 0);
     EXPECT_NEAR(static_cast<double>(firm0) / c.size(), 0.3, 0.005);
-    EXPECT_TRUE(std::all_of(c.satisfaction.data(), c.satisfaction.data() + c.size(), [](double s) { return s == 0.7; }));
+    EXPECT_TRUE(
+        std::all_of(c.satisfaction.data(), c.satisfaction.data() + c.size(), [](double s) { return s == 0.7; }));
     // LogNormal(sigma = 1.7): the top 20 % hold Phi(sigma - z_0.8) = Phi(0.858) = 0.8046 of spend. The
     // estimate from 200000 heavy-tailed draws has a sampling sd of about 0.004 (measured over seeds); 0.02 is 5 sd.
     std::vector<double> spend(c.spend.data(), c.spend.data() + c.size());

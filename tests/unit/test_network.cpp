@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -74,9 +74,15 @@ using Generator = std::function<Network(NodeId, const CounterStream&)>;
 
 std::vector<std::pair<std::string, Generator>> all_generators() {
     return {
-        {"watts_strogatz", [](NodeId n, const CounterStream& s) { return sim::watts_strogatz(n, {10, 0.2}, s); }},
+        {"watts_strogatz",
+         [](NodeId n, const CounterStream& s) {
+             return sim::watts_strogatz(n, {10, 0.2}, s);
+         }},
         {"erdos_renyi", [](NodeId n, const CounterStream& s) { return sim::erdos_renyi(n, {8.0}, s); }},
-        {"scale_free", [](NodeId n, const CounterStream& s) { return sim::scale_free(n, {0.5, 6.0}, s); }},
+        {"scale_free",
+         [](NodeId n, const CounterStream& s) {
+             return sim::scale_free(n, {0.5, 6.0}, s);
+         }},
     };
 }
 
@@ -104,23 +110,23 @@ TEST(NetworkGenerators, SameSeedSameNetworkDifferentSeedDiffers) {
 }
 
 TEST(NetworkGenerators, RejectInvalidParameters) {
-    EXPECT_THROW(sim::watts_strogatz(100, {3, 0.1}, kStream), std::invalid_argument);    // k odd
-    EXPECT_THROW(sim::watts_strogatz(100, {0, 0.1}, kStream), std::invalid_argument);    // k zero
-    EXPECT_THROW(sim::watts_strogatz(10, {10, 0.1}, kStream), std::invalid_argument);    // k >= nodes
-    EXPECT_THROW(sim::watts_strogatz(11, {10, 0.1}, kStream), std::invalid_argument);    // nowhere to rewire
-    EXPECT_THROW(sim::watts_strogatz(100, {4, -0.1}, kStream), std::invalid_argument);   // beta < 0
-    EXPECT_THROW(sim::watts_strogatz(100, {4, 1.5}, kStream), std::invalid_argument);    // beta > 1
-    EXPECT_THROW(sim::erdos_renyi(1, {0.0}, kStream), std::invalid_argument);            // too few nodes
-    EXPECT_THROW(sim::erdos_renyi(100, {-1.0}, kStream), std::invalid_argument);         // negative mean
-    EXPECT_THROW(sim::erdos_renyi(100, {99.0}, kStream), std::invalid_argument);         // p = 1
-    EXPECT_THROW(sim::scale_free(1, {0.5, 1.0}, kStream), std::invalid_argument);        // too few nodes
-    EXPECT_THROW(sim::scale_free(100, {0.0, 4.0}, kStream), std::invalid_argument);      // alpha = 0
-    EXPECT_THROW(sim::scale_free(100, {1.5, 4.0}, kStream), std::invalid_argument);      // alpha > 1
-    EXPECT_THROW(sim::scale_free(100, {0.5, 0.5}, kStream), std::invalid_argument);      // below one stub
-    EXPECT_THROW(sim::scale_free(100, {0.5, 99.0}, kStream), std::invalid_argument);     // mean >= nodes - 1
-    EXPECT_THROW(sim::scale_free(100, {0.5, 98.5}, kStream), std::invalid_argument);     // above all-capped PLOD
-    EXPECT_NO_THROW(sim::scale_free(100, {0.5, 97.0}, kStream));                         // near-complete graph
-    EXPECT_NO_THROW(sim::watts_strogatz(11, {10, 0.0}, kStream));                        // complete graph
+    EXPECT_THROW(sim::watts_strogatz(100, {3, 0.1}, kStream), std::invalid_argument);   // k odd
+    EXPECT_THROW(sim::watts_strogatz(100, {0, 0.1}, kStream), std::invalid_argument);   // k zero
+    EXPECT_THROW(sim::watts_strogatz(10, {10, 0.1}, kStream), std::invalid_argument);   // k >= nodes
+    EXPECT_THROW(sim::watts_strogatz(11, {10, 0.1}, kStream), std::invalid_argument);   // nowhere to rewire
+    EXPECT_THROW(sim::watts_strogatz(100, {4, -0.1}, kStream), std::invalid_argument);  // beta < 0
+    EXPECT_THROW(sim::watts_strogatz(100, {4, 1.5}, kStream), std::invalid_argument);   // beta > 1
+    EXPECT_THROW(sim::erdos_renyi(1, {0.0}, kStream), std::invalid_argument);           // too few nodes
+    EXPECT_THROW(sim::erdos_renyi(100, {-1.0}, kStream), std::invalid_argument);        // negative mean
+    EXPECT_THROW(sim::erdos_renyi(100, {99.0}, kStream), std::invalid_argument);        // p = 1
+    EXPECT_THROW(sim::scale_free(1, {0.5, 1.0}, kStream), std::invalid_argument);       // too few nodes
+    EXPECT_THROW(sim::scale_free(100, {0.0, 4.0}, kStream), std::invalid_argument);     // alpha = 0
+    EXPECT_THROW(sim::scale_free(100, {1.5, 4.0}, kStream), std::invalid_argument);     // alpha > 1
+    EXPECT_THROW(sim::scale_free(100, {0.5, 0.5}, kStream), std::invalid_argument);     // below one stub
+    EXPECT_THROW(sim::scale_free(100, {0.5, 99.0}, kStream), std::invalid_argument);    // mean >= nodes - 1
+    EXPECT_THROW(sim::scale_free(100, {0.5, 98.5}, kStream), std::invalid_argument);    // above all-capped PLOD
+    EXPECT_NO_THROW(sim::scale_free(100, {0.5, 97.0}, kStream));                        // near-complete graph
+    EXPECT_NO_THROW(sim::watts_strogatz(11, {10, 0.0}, kStream));                       // complete graph
 }
 
 TEST(WattsStrogatz, ZeroRewiringIsTheRingLattice) {
@@ -242,7 +248,9 @@ protected:
     std::string path_;
 };
 
-std::vector<NodeId> row(const Network& net, NodeId v) { return {net.neighbours(v).begin(), net.neighbours(v).end()}; }
+std::vector<NodeId> row(const Network& net, NodeId v) {
+    return {net.neighbours(v).begin(), net.neighbours(v).end()};
+}
 
 TEST_F(EdgeListFile, LoadsCommentsCommasAndBlankLines) {
     const auto& path = write("# header\n\n0 1\n  1,2  # trailing\n2 ,0\r\n3\t1\n\n# end\n");

@@ -145,7 +145,9 @@ TEST(SweepLatinHypercube, LogScaleStrataAreDecades) {
     EXPECT_EQ(decades, std::vector<int>(4, 1));
 }
 
-TEST(SweepLatinHypercube, SameSeedSamePoints) { EXPECT_EQ(sample_sweep(lhs(40), 5), sample_sweep(lhs(40), 5)); }
+TEST(SweepLatinHypercube, SameSeedSamePoints) {
+    EXPECT_EQ(sample_sweep(lhs(40), 5), sample_sweep(lhs(40), 5));
+}
 
 TEST(SweepLatinHypercube, DifferentSeedDifferentPoints) {
     const Points a = sample_sweep(lhs(40), 5), b = sample_sweep(lhs(40), 6);
@@ -189,7 +191,7 @@ SweepSettings unit_sobol(std::size_t dims, std::uint32_t points) {
 // boost/random/sobol.hpp (Boost 1.74), checked against this build:
 // natural order would give (0.25, 0.75) second.
 TEST(SweepSobol, FirstPointsAreBoostsTwoDimensionalSequence) {
-    const Points expected = {{0.5, 0.5},     {0.75, 0.25},   {0.25, 0.75},     {0.375, 0.375},
+    const Points expected = {{0.5, 0.5},     {0.75, 0.25},   {0.25, 0.75},   {0.375, 0.375},
                              {0.875, 0.875}, {0.625, 0.125}, {0.125, 0.625}, {0.1875, 0.3125}};
     EXPECT_EQ(sample_sweep(unit_sobol(2, 8), 1), expected);
 }
@@ -205,8 +207,8 @@ TEST(SweepSobol, CountRangeAndScale) {
         EXPECT_GE(point[1], 1);
         EXPECT_LT(point[1], 100);
     }
-    EXPECT_EQ(points[0][0], 3.0);              // u = 0.5 mid-range
-    EXPECT_NEAR(points[0][1], 10.0, 1e-12);    // u = 0.5: geometric middle
+    EXPECT_EQ(points[0][0], 3.0);            // u = 0.5 mid-range
+    EXPECT_NEAR(points[0][1], 10.0, 1e-12);  // u = 0.5: geometric middle
 }
 
 TEST(SweepSobol, DoesNotDependOnSeed) {

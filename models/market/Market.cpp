@@ -33,8 +33,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
       customers_(params_.population.size),
       chunks_(params_.population.size),
       chunk_tallies_(chunks_.count() * params_.firms.size()),
-      chunk_tellers_(chunks_.count()),
-      tally_(params_.firms.size()) {
+      tally_(params_.firms.size()),
+      chunk_tellers_(chunks_.count()) {
     if (params_.firms.size() < 2 || params_.firms.size() > 255)
         throw std::invalid_argument("a market needs 2 to 255 firms, got " + std::to_string(params_.firms.size()));
     if (params_.mechanisms.word_of_mouth.enabled && network_.nodes() != params_.population.size)

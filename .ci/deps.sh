@@ -9,6 +9,7 @@ packages=(
   libhdf5-dev libeigen3-dev libyaml-cpp-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
+  clang libclang-rt-14-dev libomp-14-dev
   python3 python3-h5py python3-pandas
 )
 

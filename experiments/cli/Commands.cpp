@@ -4,6 +4,7 @@
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
 #include "experiments/run/MpiRuns.hpp"
+#include "experiments/run/PartialResults.hpp"
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/RunExperiment.hpp"
 #include "experiments/run/Summarize.hpp"
@@ -74,6 +75,20 @@ int guarded(Body&& body) {
         return kExitFailure;
     }
     return kExitBadInput;
+}
+
+// Runs the experiment; if it stops on an error (say a full disk), says how
+// to continue before the error is reported.
+ExperimentResult run_or_explain(const ExperimentConfig& config, const RunOptions& run) {
+    try {
+        return run_experiment(config, run);
+    } catch (const std::exception&) {
+        const PartialResults partial(run.output_path);
+        if (partial.exists())
+            std::cerr << "crmsim: the finished runs are kept in " << partial.folder()
+                      << "; fix the cause and run the same command with --resume to continue\n";
+        throw;
+    }
 }
 
 // `mpirun -np K crmsim run ...`: rank 0 checks the output path, then every
@@ -186,7 +201,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
         const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
         if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
         check_output_path(run);
-        const ExperimentResult result = run_experiment(config, run);
+        const ExperimentResult result = run_or_explain(config, run);
         if (!quiet) print_summary(config, result, std::cout);
         return result.all_complete() ? kExitOk : kExitFailure;
     });

@@ -212,8 +212,14 @@ void ExperimentRunner::open_output() {
         p.partial.reopen(base_.resolved_yaml);
         p.provenance.started_at = p.partial.started_at();
     } else {
-        if (p.partial.exists()) p.partial.remove();  // --overwrite: start over
-        p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+        // Nothing is written before this point, so a folder that cannot be
+        // created (read-only file system) is still bad input.
+        try {
+            if (p.partial.exists()) p.partial.remove();  // --overwrite: start over
+            p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+        } catch (const std::exception& e) {
+            throw UsageError(options_.output_path + ": cannot write there: " + e.what());
+        }
     }
 }
 

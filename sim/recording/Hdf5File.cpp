@@ -13,6 +13,14 @@ using detail::check;
 namespace detail {
 
 void silence_hdf5_errors() {
+    // Once per process, before any other HDF5 call: no library teardown at
+    // exit. HDF5 1.10 crashes in that teardown when a file could not be
+    // closed (a full disk); every file here is closed by its owner anyway.
+    static const bool no_atexit = [] {
+        H5dont_atexit();
+        return true;
+    }();
+    (void)no_atexit;
     thread_local const bool silenced = [] {
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
         return true;

@@ -9,7 +9,10 @@
 #include "experiments/plan/ExperimentPlan.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include "tests/support/ResultFiles.hpp"
+
 #include <fcntl.h>
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <signal.h>
@@ -48,8 +51,9 @@ const std::string kCrn = kConfigs + "experiment_crn.yaml";
 // 2 scenarios ("small-world", "unreachable": a network PLOD cannot build) x 2 replications x 2 policies.
 const std::string kFailing = kConfigs + "experiment_failing_run.yaml";
 
-// Wall times differ between any two runs; everything else must not.
-const std::vector<std::string> kTimingColumns = {"/plan/network_seconds", "/plan/simulation_seconds"};
+using testing_support::compare_results;
+using testing_support::FileDifferences;
+using testing_support::kTimingColumns;
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
@@ -94,78 +98,6 @@ pid_t spawn_crmsim(const std::vector<std::string>& args, const fs::path& out_fil
 // The exit status of a wait status; -1 when the process was killed by a signal.
 int exit_status(int wait_status) {
     return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-}
-
-// ---------------------------------------------------------------- comparing results files
-
-// What differs between two results files, dataset by dataset.
-struct FileDifferences {
-    std::size_t datasets_compared = 0;
-    std::vector<std::string> differences;  // one line per differing dataset or group listing
-};
-
-std::ostream& operator<<(std::ostream& os, const FileDifferences& d) {
-    os << d.differences.size() << " difference(s) in " << d.datasets_compared << " dataset(s) compared";
-    for (const auto& line : d.differences) os << "\n  " << line;
-    return os;
-}
-
-// The HDF5 type class of dataset `name` in `g`, or nullopt when `name` is not a dataset (a group).
-std::optional<H5T_class_t> dataset_class(const sim::h5::Group& g, const std::string& name) {
-    const hid_t dataset = H5Dopen2(g.id(), name.c_str(), H5P_DEFAULT);  // error printing is off (sim::h5::File)
-    if (dataset < 0) return std::nullopt;
-    const sim::h5::Handle owned(dataset);
-    const sim::h5::Handle type(H5Dget_type(dataset));
-    return H5Tget_class(type.id());
-}
-
-void compare_groups(const sim::h5::Group& a, const sim::h5::Group& b, const std::string& path,
-                    const std::set<std::string>& excluded, FileDifferences& out) {
-    const auto children_a = a.children(), children_b = b.children();
-    if (children_a != children_b) {
-        std::string line = path + ": members differ (";
-        for (const auto& c : children_a) line += c + " ";
-        line += "vs ";
-        for (const auto& c : children_b) line += c + " ";
-        out.differences.push_back(line + ")");
-        return;
-    }
-    for (const auto& name : children_a) {
-        const std::string child = (path == "/" ? "" : path) + "/" + name;
-        if (excluded.count(child)) continue;
-        const auto kind_a = dataset_class(a, name), kind_b = dataset_class(b, name);
-        if (!kind_a && !kind_b) {
-            compare_groups(a.open_group(name), b.open_group(name), child, excluded, out);
-            continue;
-        }
-        ++out.datasets_compared;
-        bool equal = false;
-        if (kind_a != kind_b) {
-            out.differences.push_back(child + ": a dataset in one file, of another type or a group in the other");
-            continue;
-        } else if (*kind_a == H5T_STRING) {
-            equal = a.read_strings(name) == b.read_strings(name);
-        } else if (*kind_a == H5T_INTEGER) {
-            // As integers: 64-bit keys do not survive a trip through double.
-            const auto va = a.read_ints(name), vb = b.read_ints(name);
-            equal = va.size() == vb.size() && std::memcmp(va.data(), vb.data(), va.size() * sizeof va[0]) == 0;
-        } else {
-            // memcmp: bit for bit, NaN-safe (NaN marks failed runs), stricter than ==.
-            const auto va = a.read_doubles(name), vb = b.read_doubles(name);
-            equal = va.size() == vb.size() && std::memcmp(va.data(), vb.data(), va.size() * sizeof va[0]) == 0;
-        }
-        if (!equal) out.differences.push_back(child + ": values differ");
-    }
-}
-
-// Compares every dataset of two results files (under /plan, /summary,
-// /comparisons and /runs/<id>/...), except the paths in `excluded` (e.g.
-// "/plan/network_seconds"). Attributes (provenance, timings) are not compared.
-FileDifferences compare_results(const std::string& a, const std::string& b, const std::vector<std::string>& excluded) {
-    const sim::h5::File fa(a, sim::h5::Mode::ReadOnly), fb(b, sim::h5::Mode::ReadOnly);
-    FileDifferences out;
-    compare_groups(fa.root(), fb.root(), "/", std::set<std::string>(excluded.begin(), excluded.end()), out);
-    return out;
 }
 
 // Asserts two results files hold the same data but for the wall times, and

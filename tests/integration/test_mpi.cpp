@@ -50,15 +50,17 @@ TEST_F(Mpi, ThreeRanksGiveTheDatasetsOfOneProcess) {
     const std::string mpirun = "mpirun --oversubscribe -np 3 ";
     ASSERT_EQ(shell(mpirun + CRMSIM_BINARY + " run " + kConfig + " -o " + path("three.h5") + kSmall), 0);
     EXPECT_FALSE(fs::exists(path("three.h5.partial")));
-    const auto differences = testing_support::differing_datasets(path("one.h5"), path("three.h5"));
-    EXPECT_TRUE(differences.empty()) << differences.size() << " datasets differ, first: " << differences.front();
+    const auto d = testing_support::compare_results(path("one.h5"), path("three.h5"), testing_support::kTimingColumns);
+    EXPECT_TRUE(d.differences.empty()) << d;
+    EXPECT_GT(d.datasets_compared, 18u * 18u) << d;  // 18 runs' time series, at least
 }
 
 TEST_F(Mpi, OneRankUnderMpirunIsAnOrdinaryRun) {
     ASSERT_EQ(shell(std::string(CRMSIM_BINARY) + " run " + kConfig + " -o " + path("plain.h5") + kSmall), 0);
     ASSERT_EQ(
         shell(std::string("mpirun -np 1 ") + CRMSIM_BINARY + " run " + kConfig + " -o " + path("np1.h5") + kSmall), 0);
-    EXPECT_TRUE(testing_support::differing_datasets(path("plain.h5"), path("np1.h5")).empty());
+    const auto d = testing_support::compare_results(path("plain.h5"), path("np1.h5"), testing_support::kTimingColumns);
+    EXPECT_TRUE(d.differences.empty()) << d;
 }
 
 // Bad input under mpirun: every rank stops with status 2 and nothing is written.

@@ -20,8 +20,4 @@ sim::Network build_network(const NetworkSettings& s, std::uint32_t customers, co
     return sim::Network{};
 }
 
-bool network_is_fixed(const NetworkSettings& s) {
-    return s.kind == NetworkKind::EdgeList || s.kind == NetworkKind::None;
-}
-
 }  // namespace experiments

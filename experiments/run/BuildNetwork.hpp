@@ -10,8 +10,4 @@ namespace experiments {
 // (errors: sim::EdgeListError). NetworkKind::None gives an empty network.
 sim::Network build_network(const NetworkSettings& settings, std::uint32_t customers, const sim::CounterStream& stream);
 
-// True when every replication shares one network (a file), false when each
-// replication draws its own.
-bool network_is_fixed(const NetworkSettings& settings);
-
 }  // namespace experiments

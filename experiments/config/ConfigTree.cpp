@@ -88,6 +88,16 @@ bool ConfigNode::has(const std::string& key) const {
 
 std::optional<YAML::Node> ConfigNode::value_of(const std::string& key) {
     read_.insert(key);
+    const YAML::Node& mapping = node_;  // const: reading a missing key must not add it
+    if (mapping.IsMap() && mapping[key].IsDefined() && mapping[key].IsNull()) {
+        // `key:` with nothing after it is most often a file cut short or a value
+        // forgotten; silently using the default would hide either. Located at
+        // the key, where the missing value should have been.
+        for (const auto& entry : mapping)
+            if (entry.first.Scalar() == key)
+                throw ConfigError(locate(child_path(key), entry.first),
+                                  "no value given (write one, or leave the key out to use the default)");
+    }
     if (!has(key)) return std::nullopt;
     const YAML::Node value = node_[key];
     if (!value.IsScalar()) throw error(key, "expected a single value, found " + describe(value));

@@ -3,6 +3,9 @@
 #include "experiments/config/MarketConfig.hpp"
 #include "experiments/config/Overrides.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -11,7 +14,62 @@
 namespace experiments {
 namespace {
 
-YAML::Node parse_file(const std::string& path) {
+// Offset of the first byte that does not belong to well-formed UTF-8 (no
+// overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+// `cut_short`: the text ends inside an otherwise valid character.
+std::size_t first_invalid_utf8(const std::string& text, bool& cut_short) {
+    cut_short = false;
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = byte(i);
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+        if (c < 0x80)
+            length = 1;
+        else if (c >= 0xC2 && c <= 0xDF)
+            length = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            length = 3, low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+        else if (c >= 0xF0 && c <= 0xF4)
+            length = 4, low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+        else
+            return i;
+        for (std::size_t k = 1; k < length; ++k) {
+            if (i + k >= text.size()) return cut_short = true, i;
+            const unsigned char next = byte(i + k);
+            if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xBF)) return i;
+        }
+        i += length;
+    }
+    return std::string::npos;
+}
+
+// yaml-cpp passes bytes that are not UTF-8 straight into strings (and on into
+// names in the results file, which h5py then cannot decode), so a config saved
+// in Latin-1, or cut off inside a character, is caught here, at its line.
+// UTF-16 and UTF-32 files (a byte-order mark, or a zero byte in the first
+// four, YAML 1.2 section 5.2) are left to yaml-cpp, which decodes them.
+void check_utf8(const std::string& path, const std::string& text) {
+    const std::string head = text.substr(0, 4);
+    if (head.rfind("\xFE\xFF", 0) == 0 || head.rfind("\xFF\xFE", 0) == 0 || head.find('\0') != std::string::npos)
+        return;
+    bool cut_short = false;
+    const std::size_t bad = first_invalid_utf8(text, cut_short);
+    if (bad == std::string::npos) return;
+    std::size_t from = bad;  // the start of its line
+    while (from > 0 && text[from - 1] != '\n') --from;
+    const int line =
+        1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(from), '\n'));
+    int column = 1;  // in characters: everything before `bad` is valid UTF-8
+    for (std::size_t i = from; i < bad; ++i) column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
+    const std::string advice =
+        cut_short ? ": the file ends inside a character; is it cut short?" : "; save the config as UTF-8";
+    throw ConfigError({path, line, column, ""}, std::string("not valid UTF-8 (byte ") + hex + ")" + advice);
+}
+
+std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         const bool exists = std::filesystem::exists(path);
@@ -19,13 +77,23 @@ YAML::Node parse_file(const std::string& path) {
     }
     std::stringstream text;
     text << in.rdbuf();
+    check_utf8(path, text.str());
+    return text.str();
+}
+
+YAML::Node parse_text(const std::string& path, const std::string& text) {
     try {
-        YAML::Node root = YAML::Load(text.str());
+        YAML::Node root = YAML::Load(text);
         if (!root.IsDefined() || root.IsNull()) return YAML::Node(YAML::NodeType::Map);
         return root;
     } catch (const YAML::Exception& e) {
+        std::string message = "not valid YAML: " + e.msg;
+        // A file that stops inside a list or mapping fails at its last token,
+        // with a message ("unknown token") that does not say so.
+        if (!e.mark.is_null() && text.find_first_not_of(" \t\r\n", e.mark.pos + 1) == std::string::npos)
+            message += " at the end of the file; is it cut short?";
         throw ConfigError({path, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1, ""},
-                          "not valid YAML: " + e.msg);
+                          message);
     }
 }
 
@@ -73,15 +141,15 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
 // Policies: exactly one is the baseline the others are compared with. A
 // single policy is its own baseline.
 std::size_t read_baseline(std::vector<ConfigNode>& nodes, ConfigNode& root) {
-    std::size_t baseline = nodes.size();
+    std::vector<std::size_t> marked;
     for (std::size_t i = 0; i < nodes.size(); ++i)
-        if (nodes[i].flag("baseline", nodes.size() == 1)) {
-            if (baseline != nodes.size()) throw nodes[i].error("baseline", "only one policy can be the baseline");
-            baseline = i;
-        }
+        if (nodes[i].flag("baseline", nodes.size() == 1)) marked.push_back(i);
+    // Unknown keys first: a misspelt `baselin: true` says more than "no baseline".
+    for (auto& n : nodes) n.finish();
     if (nodes.empty()) return 0;
-    if (baseline == nodes.size()) throw root.error("policies", "mark one policy as the baseline (baseline: true)");
-    return baseline;
+    if (marked.size() > 1) throw nodes[marked[1]].error("baseline", "only one policy can be the baseline");
+    if (marked.empty()) throw root.error("policies", "mark one policy as the baseline (baseline: true)");
+    return marked.front();
 }
 
 SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
@@ -90,6 +158,10 @@ SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
     p.low = node.number("low", p.low);
     p.high = node.number("high", p.high);
     if (p.low > p.high) throw node.error("high", "must not be below low (" + format_number(p.low) + ")");
+    // A range with nothing in it sweeps nothing: the value belongs in a `set:`.
+    if (p.low == p.high)
+        throw node.error("high", "must be above low (" + format_number(p.low) +
+                                     "): the range is empty; set a single value with set: or --set instead");
     p.scale = node.choice("scale", "linear", {"linear", "log"}) == "log" ? SweepScale::Log : SweepScale::Linear;
     if (p.scale == SweepScale::Log && p.low <= 0) throw node.error("low", "must be above 0 on a log scale");
     if (method == SweepMethod::Grid) p.steps = static_cast<std::uint32_t>(node.integer("steps", 2, 1, 1'000'000));
@@ -98,7 +170,8 @@ SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
     return p;
 }
 
-SweepSettings read_sweep(ConfigNode node) {
+// `key_origins`: where each parameter's key is written, for errors about its values.
+SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origins) {
     SweepSettings s;
     const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol"});
     s.method = method == "grid"  ? SweepMethod::Grid
@@ -106,32 +179,51 @@ SweepSettings read_sweep(ConfigNode node) {
                                  : SweepMethod::Sobol;
     if (s.method != SweepMethod::Grid) s.points = static_cast<std::uint32_t>(node.integer("points", 10, 1, 10'000'000));
     // Grid without parameters is the single base point; lhs and sobol need some.
-    for (auto& p : node.mappings("parameters", s.method != SweepMethod::Grid))
-        s.parameters.push_back(read_sweep_parameter(p, s.method));
+    std::vector<ConfigNode> items = node.mappings("parameters", s.method != SweepMethod::Grid);
+    if (s.method != SweepMethod::Grid && items.empty())
+        throw node.error("parameters", method + " needs at least one parameter to sample");
+    std::uint64_t grid_points = 1;
+    for (auto& item : items) {
+        s.parameters.push_back(read_sweep_parameter(item, s.method));
+        const SweepParameter& p = s.parameters.back();
+        key_origins.push_back(item.error("key", "").where());
+        key_origins.back().key = p.key;
+        // Checked here, where the line is known, rather than when the plan is sampled.
+        for (std::size_t k = 0; k + 1 < s.parameters.size(); ++k)
+            if (s.parameters[k].key == p.key)
+                throw item.error("key", "appears more than once in the sweep (parameter " + std::to_string(k) + ")");
+        grid_points *= s.method == SweepMethod::Grid ? p.steps : 1;
+        if (grid_points > std::numeric_limits<std::uint32_t>::max())
+            throw item.error("steps", "the grid has more than " +
+                                          std::to_string(std::numeric_limits<std::uint32_t>::max()) +
+                                          " points (the steps of all parameters multiplied)");
+    }
     node.finish();
     return s;
 }
 
-ExperimentDesign read_design(ConfigNode& root) {
+ExperimentDesign read_design(ConfigNode& root, std::vector<ConfigLocation>& sweep_key_origins) {
     ExperimentDesign d;
     std::vector<ConfigNode> scenario_nodes, policy_nodes;
     d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes);
     for (auto& n : scenario_nodes) n.finish();
     d.policies = read_variants(root, "policies", "baseline", policy_nodes);
     d.baseline = read_baseline(policy_nodes, root);
-    for (auto& n : policy_nodes) n.finish();
-    d.sweep = read_sweep(root.mapping("sweep"));
+    d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins);
     return d;
 }
 
-}  // namespace
-
-ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
-                                        const std::vector<Override>& variant) {
+// Reads a parsed config, applying `overrides` and then `variant` to `tree` in
+// place. `resolve`: also write out the resolved YAML (not needed for checks).
+ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std::vector<std::string>& overrides,
+                             const std::vector<Override>& variant, std::vector<ConfigLocation>& sweep_key_origins,
+                             bool resolve) {
     auto source = std::make_shared<ConfigSource>();
     source->file = path;
-    YAML::Node tree = parse_file(path);
-    if (!tree.IsMap()) throw ConfigError({path, 1, 1, ""}, "the config must be a mapping of sections");
+    if (!tree.IsMap()) {
+        const int line = tree.Mark().is_null() ? 1 : tree.Mark().line + 1;  // after any leading comments
+        throw ConfigError({path, line, 1, ""}, "the config must be a mapping of sections");
+    }
     for (const auto& assignment : overrides) apply_override(tree, parse_assignment(assignment), *source);
     for (const auto& o : variant) apply_override(tree, o, *source);
 
@@ -150,13 +242,95 @@ ExperimentConfig load_experiment_config(const std::string& path, const std::vect
         throw root.error("network",
                          "word of mouth is on but network.kind is none; "
                          "set mechanisms.word_of_mouth.enabled: false or choose a network");
-    config.design = read_design(root);
+    config.design = read_design(root, sweep_key_origins);
     config.output = read_output(root.mapping("output"));
     root.finish();
 
-    YAML::Emitter out;
-    out << resolved;
-    config.resolved_yaml = std::string(out.c_str()) + "\n";
+    if (resolve) {
+        YAML::Emitter out;
+        out << resolved;
+        config.resolved_yaml = std::string(out.c_str()) + "\n";
+    }
+    return config;
+}
+
+// The value a sweep gives its key, written as ExperimentPlan.cpp writes it.
+YAML::Node sweep_value(const SweepParameter& p, double value) {
+    if (p.integer) return YAML::Node(std::to_string(static_cast<long long>(std::llround(value))));
+    return YAML::Node(format_number(value));
+}
+
+// The values of sweep point 0, which every scenario x policy runs; empty when
+// the sweep cannot be sampled (make_plan reports why).
+std::vector<double> first_sweep_point(const ExperimentConfig& base) {
+    const SweepSettings& sweep = base.design.sweep;
+    std::vector<double> point;
+    if (sweep.method == SweepMethod::Grid) {  // every low: no need to build the whole grid
+        for (const auto& p : sweep.parameters) point.push_back(p.integer ? std::round(p.low) : p.low);
+        return point;
+    }
+    try {
+        return sample_sweep(sweep, base.experiment.seed).at(0);
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+bool same_place(const ConfigLocation& a, const ConfigLocation& b) {
+    return a.file == b.file && a.line == b.line && a.column == b.column;
+}
+
+// A run's config is the base with its scenario's `set`, its sweep values and
+// its policy's `set` applied (ExperimentPlan.cpp). The runner builds every
+// run's config before it writes anything, but `plan` never does, and a sweep
+// value's error would name no line. So the same errors are looked for here,
+// where both commands see them, located where the value is written:
+// - each scenario x policy at sweep point 0: real runs, so never a false alarm;
+// - each sweep parameter alone at both ends of its range, on the base: a key
+//   the config does not have, or a range beyond the values the key takes.
+//   Only errors located at the swept value count; one located elsewhere (e.g.
+//   initial shares that no longer add up) depends on values a run's scenario
+//   or policy may change, and is left to the runs.
+void check_runs(const std::string& path, const std::string& text, const std::vector<std::string>& overrides,
+                const ExperimentConfig& base, const std::vector<ConfigLocation>& sweep_key_origins) {
+    const ExperimentDesign& d = base.design;
+    const std::vector<SweepParameter>& params = d.sweep.parameters;
+    std::vector<ConfigLocation> unused;
+    const auto read = [&](const std::vector<Override>& variant) {
+        // Parsed again, not YAML::Clone'd: a clone loses the lines errors are located by.
+        read_config(path, parse_text(path, text), overrides, variant, unused, false);
+    };
+
+    const std::vector<double> first = first_sweep_point(base);
+    if (first.size() == params.size())
+        for (const Variant& scenario : d.scenarios)
+            for (const Variant& policy : d.policies) {
+                std::vector<Override> variant = scenario.overrides;
+                for (std::size_t k = 0; k < params.size(); ++k)
+                    variant.push_back(Override{params[k].key, sweep_value(params[k], first[k]), sweep_key_origins[k]});
+                variant.insert(variant.end(), policy.overrides.begin(), policy.overrides.end());
+                if (!variant.empty()) read(variant);
+            }
+
+    for (std::size_t k = 0; k < params.size(); ++k)
+        for (const double end : {params[k].low, params[k].high}) {
+            try {
+                read({Override{params[k].key, sweep_value(params[k], end), sweep_key_origins[k]}});
+            } catch (const ConfigError& e) {
+                if (same_place(e.where(), sweep_key_origins[k])) throw;
+            }
+        }
+}
+
+}  // namespace
+
+ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
+                                        const std::vector<Override>& variant) {
+    const std::string text = read_text(path);
+    std::vector<ConfigLocation> sweep_key_origins;
+    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, true);
+    // A run's own config (with its variant) is the one being checked already.
+    if (variant.empty()) check_runs(path, text, overrides, config, sweep_key_origins);
     return config;
 }
 

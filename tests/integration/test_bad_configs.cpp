@@ -5,6 +5,8 @@
 // existing results file untouched, no new one, no OUT.partial/, no
 // OUT.assembling. One test case per file, named after it, so a failure says
 // which config let a problem through.
+#include "tests/support/Crmsim.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +23,9 @@
 #include <vector>
 
 namespace {
+using testing_support::contains;
+using testing_support::read_file;
+using testing_support::Result;
 
 namespace fs = std::filesystem;
 
@@ -34,17 +39,6 @@ struct Expectation {
     int plan_status = 2;  // the exit status of `crmsim plan` (0 where plan cannot see the problem)
     std::string message;  // a fragment of the error text
 };
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 // Parses `# expect: line=N key=K [plan=S] message="..."`; the message runs to
 // the last quote, so it may contain quotes itself.
@@ -70,36 +64,9 @@ std::vector<std::string> corpus_files() {
     return names;
 }
 
-// A word for the shell, in single quotes.
-std::string quote(const std::string& word) {
-    std::string out = "'";
-    for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-struct Result {
-    int status = -1;  // the exit status; -1 when the process did not exit normally
-    std::string out;
-    std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const Result& r) {
-    return os << "exit " << r.status << "\n--- stdout:\n" << r.out << "--- stderr:\n" << r.err;
-}
-
 // `crmsim ARGS...`, stderr captured through `err_file`.
 Result crmsim(const std::vector<std::string>& args, const fs::path& err_file) {
-    std::string command = quote(kBinary);
-    for (const auto& a : args) command += " " + quote(a);
-    Result r;
-    FILE* pipe = ::popen((command + " 2>" + quote(err_file.string())).c_str(), "r");
-    if (!pipe) return r;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
-    const int wait_status = ::pclose(pipe);
-    r.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-    r.err = read_file(err_file);
-    return r;
+    return testing_support::run_program(kBinary, args, err_file);
 }
 
 // The parameter: a corpus file and its place in the sorted corpus.

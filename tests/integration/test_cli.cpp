@@ -3,6 +3,8 @@
 // and which files it leaves behind. Runs are tiny (2,000 customers, 5 ticks).
 #include "sim/random/SeedDerivation.hpp"
 
+#include "tests/support/Crmsim.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,6 +18,11 @@
 #include <vector>
 
 namespace {
+using testing_support::contains;
+using testing_support::quote;
+using testing_support::read_file;
+using testing_support::Result;
+using testing_support::run_shell;
 
 namespace fs = std::filesystem;
 
@@ -24,47 +31,6 @@ const std::string kPython = CRMSIM_PYTHON;
 const std::string kConfigs = std::string(CRMSIM_TEST_DATA) + "/configs/";
 const std::string kTiny = kConfigs + "tiny.yaml";
 const std::string kRm1 = std::string(CRMSIM_SOURCE_DIR) + "/configs/reference/rm1.yaml";
-
-// A word for the shell, in single quotes.
-std::string quote(const std::string& word) {
-    std::string out = "'";
-    for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-struct Result {
-    int status = -1;  // the exit status; -1 when the process did not exit normally
-    std::string out;
-    std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const Result& r) {
-    return os << "exit " << r.status << "\n--- stdout:\n" << r.out << "--- stderr:\n" << r.err;
-}
-
-// Runs a shell command line, capturing stdout and (through `err_file`) stderr.
-Result run_shell(const std::string& command, const fs::path& err_file) {
-    Result r;
-    FILE* pipe = ::popen((command + " 2>" + quote(err_file.string())).c_str(), "r");
-    if (!pipe) return r;
-    char buffer[4096];
-    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) r.out.append(buffer, n);
-    const int wait_status = ::pclose(pipe);
-    r.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-    r.err = read_file(err_file);
-    return r;
-}
 
 // Each test works in a folder of its own (tests may run in parallel under ctest).
 class Cli : public testing::Test {

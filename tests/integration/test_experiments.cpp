@@ -13,6 +13,8 @@
 
 #include <fcntl.h>
 
+#include "tests/support/Crmsim.hpp"
+
 #include <gtest/gtest.h>
 #include <hdf5.h>
 #include <signal.h>
@@ -38,6 +40,9 @@
 extern char** environ;
 
 namespace {
+using testing_support::contains;
+using testing_support::read_file;
+using testing_support::Result;
 
 namespace fs = std::filesystem;
 
@@ -55,28 +60,7 @@ using testing_support::compare_results;
 using testing_support::FileDifferences;
 using testing_support::kTimingColumns;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-std::string read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // ---------------------------------------------------------------- running crmsim
-
-struct Result {
-    int status = -1;  // the exit status; -1 when the process did not exit normally
-    std::string out;
-    std::string err;
-};
-
-std::ostream& operator<<(std::ostream& os, const Result& r) {
-    return os << "exit " << r.status << "\n--- stdout:\n" << r.out << "--- stderr:\n" << r.err;
-}
 
 // Starts `crmsim args...` with stdout and stderr going to files; returns the pid (or -1).
 pid_t spawn_crmsim(const std::vector<std::string>& args, const fs::path& out_file, const fs::path& err_file) {

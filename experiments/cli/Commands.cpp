@@ -38,7 +38,7 @@ Parsed parse(const std::vector<std::string>& args, const po::options_description
         parsed.help = parsed.values.count("help") > 0;
         if (!parsed.help) po::notify(parsed.values);
     } catch (const po::error& e) {
-        throw UsageError(e.what());
+        throw UsageError(std::string(e.what()) + " (see --help)");
     }
     return parsed;
 }

@@ -268,6 +268,15 @@ void print_summary(const ExperimentConfig& base, const ExperimentResult& result,
     out << "crmsim: " << e.name << ": " << result.runs.size() << " run(s) x " << e.ticks << " ticks x "
         << base.market.population.size << " customers in " << std::fixed << std::setprecision(2) << result.wall_seconds
         << " s -> " << result.output_path << "\n";
+    double simulation = 0, network = 0, agent_ticks = 0;
+    for (const auto& r : result.runs) {
+        simulation += r.simulation_seconds;
+        network += r.network_seconds;
+        if (r.status == "complete") agent_ticks += double(base.market.population.size) * e.ticks;
+    }
+    if (simulation > 0)
+        out << "simulation " << simulation << " s (" << std::setprecision(1) << agent_ticks / simulation / 1e6
+            << " M agent-ticks/s per run), network builds " << std::setprecision(2) << network << " s\n";
     if (result.resumed_runs) out << "resumed: " << result.resumed_runs << " run(s) were already finished\n";
     if (failed) out << failed << " run(s) failed (see /plan/error)\n";
     summarize_file(result.output_path, out, /*with_provenance=*/false);

@@ -216,6 +216,8 @@ int plan_command(const std::vector<std::string>& args) {
     options.add(set_options());
     return command(args, options, "config", [&](const po::variables_map& v) {
         const ExperimentConfig c = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+        // Everything `run` checks before writing, network files included.
+        const ExperimentRunner validated(c, RunOptions{});
         print_plan(c, make_plan(c), std::cout);
         return kExitOk;
     });

@@ -176,6 +176,7 @@ TEST_F(Cli, RunWritesTheResultsAndPrintsAPerFirmSummary) {
     EXPECT_FALSE(fs::exists(out + ".partial"));
     EXPECT_TRUE(contains(r.out, "tiny: 1 run(s) x 5 ticks x 2000 customers")) << r;
     EXPECT_TRUE(contains(r.out, "base/baseline/0")) << r;
+    EXPECT_TRUE(contains(r.out, "M agent-ticks/s per run), network builds")) << r;
 
     // Both firms, and customers move between them but never leave the market.
     const std::vector<FirmRow> rows = firm_rows(r.out);

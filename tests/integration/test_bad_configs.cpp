@@ -6,6 +6,7 @@
 // OUT.assembling. One test case per file, named after it, so a failure says
 // which config let a problem through.
 #include "tests/support/Crmsim.hpp"
+#include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -101,24 +102,14 @@ std::string test_name(const testing::TestParamInfo<CorpusFile>& info) {
 // holds the captured stderr and the output file and nothing else.
 class BadConfigCorpus : public testing::TestWithParam<CorpusFile> {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               ("crmsim_test_bad_configs_" + identifier(GetParam().name) + "_" + std::to_string(::getpid()));
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
     std::set<std::string> folder_contents() const {
         std::set<std::string> names;
         for (const auto& entry : fs::directory_iterator(dir_)) names.insert(entry.path().filename().string());
         return names;
     }
 
-    fs::path dir_;
+    testing_support::TestFolder folder_;
+    const fs::path dir_ = folder_.dir();
 };
 
 // Where and what: "FILE:LINE:" (the path as given on the command line), the

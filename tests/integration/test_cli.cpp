@@ -4,6 +4,7 @@
 #include "sim/random/SeedDerivation.hpp"
 
 #include "tests/support/Crmsim.hpp"
+#include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -35,29 +36,9 @@ const std::string kRm1 = std::string(CRMSIM_SOURCE_DIR) + "/configs/reference/rm
 // Each test works in a folder of its own (tests may run in parallel under ctest).
 class Cli : public testing::Test {
 protected:
-    void SetUp() override {
-        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        std::string name = "crmsim_test_cli_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
-                           std::to_string(::getpid());
-        for (char& c : name)
-            if (c == '/') c = '_';  // parameterized tests are named Suite/Test/param
-        dir_ = fs::temp_directory_path() / name;
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
     // `crmsim` followed by `args`, each quoted for the shell.
     Result crmsim(const std::vector<std::string>& args) const {
-        std::string command = quote(kBinary);
-        for (const auto& a : args) {
-            command += ' ';
-            command += quote(a);
-        }
-        return run_shell(command, dir_ / "stderr.txt");
+        return testing_support::run_program(kBinary, args, dir_ / "stderr.txt");
     }
 
     // The tiny experiment, written to `out` (extra arguments appended).
@@ -67,7 +48,7 @@ protected:
         return crmsim(args);
     }
 
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+    std::string path(const std::string& name) const { return folder_.path(name); }
 
     // Nothing but the captured stderr in the folder: no results file, no .partial.
     void expect_no_output_written() const {
@@ -75,7 +56,8 @@ protected:
             EXPECT_EQ(entry.path().filename(), "stderr.txt") << "unexpected file " << entry.path();
     }
 
-    fs::path dir_;
+    testing_support::TestFolder folder_;
+    const fs::path dir_ = folder_.dir();
 };
 
 // ---------------------------------------------------------------- help and arguments
@@ -351,7 +333,6 @@ class CliPython : public Cli {
 protected:
     void SetUp() override {
         if (kPython.empty()) GTEST_SKIP() << "no python3 with h5py and pandas (CRMSIM_PYTHON is empty)";
-        Cli::SetUp();
     }
 
     Result python(const std::string& script) const {

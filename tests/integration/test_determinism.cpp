@@ -8,6 +8,8 @@
 #include "sim/parallel/Threads.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include "tests/support/TestFolder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -19,14 +21,7 @@ namespace fs = std::filesystem;
 
 class Determinism : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("crmsim-det-" + std::to_string(getpid()));
-        fs::create_directories(dir_);
-    }
-    void TearDown() override {
-        fs::remove_all(dir_);
-        sim::set_threads(default_threads_);
-    }
+    void TearDown() override { sim::set_threads(default_threads_); }
 
     // Runs a small RM-1 (word of mouth on, 3 replications) and returns the file path.
     std::string run(const std::string& name, int threads, std::vector<std::string> overrides = {}) {
@@ -35,14 +30,14 @@ protected:
         const auto config =
             experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml", overrides);
         experiments::RunOptions options;
-        options.output_path = (dir_ / name).string();
+        options.output_path = folder_.path(name);
         options.threads = threads;
         const auto result = experiments::run_experiment(config, options);
         EXPECT_TRUE(result.all_complete());
         return options.output_path;
     }
 
-    fs::path dir_;
+    testing_support::TestFolder folder_;
     int default_threads_ = sim::max_threads();
 };
 

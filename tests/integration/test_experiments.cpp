@@ -10,6 +10,7 @@
 #include "sim/recording/Hdf5File.hpp"
 
 #include "tests/support/ResultFiles.hpp"
+#include "tests/support/TestFolder.hpp"
 
 #include <fcntl.h>
 
@@ -160,20 +161,6 @@ double comparison(const std::string& path, const std::string& metric, std::int64
 // Each test works in a folder of its own (ctest runs tests in parallel).
 class Experiments : public testing::Test {
 protected:
-    void SetUp() override {
-        const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-        std::string name = "crmsim_test_experiments_" + std::string(info->name()) + "_" + std::to_string(::getpid());
-        for (char& c : name)
-            if (c == '/') c = '_';  // parameterized tests are named Test/param
-        dir_ = fs::temp_directory_path() / name;
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-    }
-    void TearDown() override {
-        std::error_code ignored;
-        fs::remove_all(dir_, ignored);
-    }
-
     std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
     // `crmsim args...` to completion.
@@ -204,7 +191,8 @@ protected:
         }
     }
 
-    fs::path dir_;
+    testing_support::TestFolder folder_;
+    const fs::path dir_ = folder_.dir();
 };
 
 // Finished run files in OUT.partial/: run-<id>.h5 (a run being written is run-<id>.h5.tmp).

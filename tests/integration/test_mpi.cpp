@@ -3,6 +3,7 @@
 // so which rank ran which run differs from one launch to the next; the
 // results must not.
 #include "tests/support/ResultFiles.hpp"
+#include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,8 +30,6 @@ int shell(const std::string& command) {
 class Mpi : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("crmsim-mpi-" + std::to_string(getpid()));
-        fs::create_directories(dir_);
         // Open MPI refuses to start as root (as CI runs) unless told it may.
         setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
         setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
@@ -40,9 +39,8 @@ protected:
         setenv("ASAN_OPTIONS", "detect_leaks=0", 0);
         ASSERT_EQ(shell("command -v mpirun > /dev/null"), 0) << "mpirun not found: .ci/deps.sh installs openmpi-bin";
     }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-    fs::path dir_;
+    std::string path(const std::string& name) const { return folder_.path(name); }
+    testing_support::TestFolder folder_;
 };
 
 TEST_F(Mpi, ThreeRanksGiveTheDatasetsOfOneProcess) {

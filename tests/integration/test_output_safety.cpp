@@ -2,6 +2,7 @@
 // be written, gives a clear error and loses nothing; --resume completes the
 // experiment as if nothing had happened.
 #include "tests/support/ResultFiles.hpp"
+#include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -37,13 +38,8 @@ const std::string kLong = " --set experiment.ticks=3000 --set experiment.replica
 
 class OutputSafety : public ::testing::Test {
 protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("crmsim-safety-" + std::to_string(getpid()));
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
-    fs::path dir_;
+    std::string path(const std::string& name) const { return folder_.path(name); }
+    testing_support::TestFolder folder_;
 };
 
 // A full disk, simulated with a file-size limit (ulimit -f: writes past it

@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev libomp-14-dev
-  python3 python3-h5py python3-pandas
+  python3 python3-h5py python3-pandas python3-matplotlib
 )
 
 missing=()

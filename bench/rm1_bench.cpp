@@ -1,13 +1,15 @@
-// RM-1 throughput (shared/reference-model.md, "Benchmark sizes").
+// Model throughput: RM-1 (shared/reference-model.md, "Benchmark sizes") and
+// the full customer lifecycle (configs/examples/lifecycle.yaml, every
+// mechanism on) on the same machine.
 //
-// BM_Rm1/N/threads times T = 60 ticks with recording on (per-tick rows
-// streamed to an HDF5 file) and reports
+// BM_Rm1/N/threads and BM_Lifecycle/N/threads time T = 60 ticks with
+// recording on (per-tick rows streamed to an HDF5 file) and report
 //   agent_ticks_per_s   N * T / wall seconds of the tick loop
 //   bytes_per_customer  customer state + network + tallies, per customer
 //   network_build_s     building the Watts-Strogatz network (not in the time)
 // BM_NetworkBuild/N times the network build alone.
 //
-//   ./crmsim_bench --benchmark_filter=Rm1
+//   ./crmsim_bench --benchmark_filter='Rm1|Lifecycle'
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "models/market/Market.hpp"
@@ -27,9 +29,11 @@ namespace {
 
 constexpr std::uint32_t kTicks = 60;
 
-experiments::ExperimentConfig rm1(std::uint32_t customers) {
-    return experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml",
-                                               {"population.size=" + std::to_string(customers)});
+constexpr const char* kRm1 = CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml";
+constexpr const char* kLifecycle = CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml";
+
+experiments::ExperimentConfig load(const char* path, std::uint32_t customers) {
+    return experiments::load_experiment_config(path, {"population.size=" + std::to_string(customers)});
 }
 
 struct BuiltNetwork {
@@ -37,7 +41,8 @@ struct BuiltNetwork {
     double seconds;
 };
 
-// One network per size, built once and shared by the benchmarks of that size.
+// One network per size, built once and shared by the benchmarks of that size
+// (both configs use the same Watts-Strogatz network).
 const BuiltNetwork& network_for(const experiments::ExperimentConfig& config) {
     static std::map<std::uint32_t, std::unique_ptr<BuiltNetwork>> cache;
     const std::uint32_t n = config.market.population.size;
@@ -51,10 +56,10 @@ const BuiltNetwork& network_for(const experiments::ExperimentConfig& config) {
     return *slot;
 }
 
-void BM_Rm1(benchmark::State& state) {
+void time_model(benchmark::State& state, const char* config_path) {
     const auto customers = static_cast<std::uint32_t>(state.range(0));
     sim::set_threads(static_cast<int>(state.range(1)));
-    const auto config = rm1(customers);
+    const auto config = load(config_path, customers);
     const BuiltNetwork& built = network_for(config);
     const std::string path =
         (std::filesystem::temp_directory_path() / ("crmsim-bench-" + std::to_string(getpid()) + ".h5")).string();
@@ -80,14 +85,27 @@ void BM_Rm1(benchmark::State& state) {
     state.counters["network_build_s"] = built.seconds;
     state.counters["threads"] = double(state.range(1));
 }
+
+void BM_Rm1(benchmark::State& state) {
+    time_model(state, kRm1);
+}
 BENCHMARK(BM_Rm1)
     ->ArgsProduct({{10'000, 100'000, 1'000'000}, {1, 2}})
     ->ArgNames({"N", "threads"})
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
+void BM_Lifecycle(benchmark::State& state) {
+    time_model(state, kLifecycle);
+}
+BENCHMARK(BM_Lifecycle)
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->ArgNames({"N", "threads"})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
 void BM_NetworkBuild(benchmark::State& state) {
-    const auto config = rm1(static_cast<std::uint32_t>(state.range(0)));
+    const auto config = load(kRm1, static_cast<std::uint32_t>(state.range(0)));
     for (auto _ : state) {
         sim::Network net =
             experiments::build_network(config.network, config.market.population.size, sim::CounterStream({1}));

@@ -115,6 +115,11 @@ double ConfigNode::number(const std::string& key, double fallback, double min, d
     return x;
 }
 
+std::optional<double> ConfigNode::optional_number(const std::string& key, double min, double max) {
+    if (!value_of(key)) return std::nullopt;  // (a key written without a value is an error there)
+    return number(key, 0.0, min, max);
+}
+
 std::int64_t ConfigNode::integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max) {
     const std::optional<YAML::Node> value = value_of(key);
     std::int64_t n = fallback;

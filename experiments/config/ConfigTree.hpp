@@ -37,6 +37,10 @@ public:
     double number(const std::string& key, double fallback, double min = -std::numeric_limits<double>::max(),
                   double max = std::numeric_limits<double>::max());
     double probability(const std::string& key, double fallback) { return number(key, fallback, 0.0, 1.0); }
+    // A number with no default, for keys that stand in for one another (a
+    // gamma's mean or rate): nullopt, and nothing recorded, when absent.
+    std::optional<double> optional_number(const std::string& key, double min = -std::numeric_limits<double>::max(),
+                                          double max = std::numeric_limits<double>::max());
     std::int64_t integer(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max);
     bool flag(const std::string& key, bool fallback);
     std::string text(const std::string& key, const std::string& fallback);

@@ -110,11 +110,13 @@ ExperimentSettings read_experiment(ConfigNode node) {
     return e;
 }
 
-OutputSettings read_output(ConfigNode node) {
+// `metrics`: output.metrics, which the market computes (models::MetricOptions).
+OutputSettings read_output(ConfigNode node, models::MetricOptions& metrics) {
     OutputSettings o;
     o.compression = static_cast<int>(node.integer("compression", o.compression, 0, 9));
     o.chunk_rows = static_cast<std::uint32_t>(node.integer("chunk_rows", o.chunk_rows, 1, 1'000'000));
     o.snapshot_every = static_cast<std::uint32_t>(node.integer("snapshot_every", 0, 0, 100'000'000));
+    metrics = read_metrics(node.mapping("metrics"));
     // Transaction logs need the purchase mechanism, which this version does not have.
     if (node.flag("transaction_log", false))
         throw node.error("transaction_log", "not available: this version has no purchase mechanism to log");
@@ -242,8 +244,14 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
         throw root.error("network",
                          "word of mouth is on but network.kind is none; "
                          "set mechanisms.word_of_mouth.enabled: false or choose a network");
+    const models::Acquisition& acquisition = config.market.mechanisms.acquisition;
+    if (acquisition.enabled && acquisition.influence == models::Influence::Network &&
+        config.network.kind == NetworkKind::None)
+        throw root.error("network",
+                         "acquisition by network influence is on but network.kind is none; "
+                         "set mechanisms.acquisition.influence: mixed or choose a network");
     config.design = read_design(root, sweep_key_origins);
-    config.output = read_output(root.mapping("output"));
+    config.output = read_output(root.mapping("output"), config.market.metrics);
     root.finish();
 
     if (resolve) {

@@ -1,27 +1,82 @@
 #include "experiments/config/MarketConfig.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
 
 namespace experiments {
 namespace {
 
-models::SpendParams read_spend(ConfigNode node) {
-    models::SpendParams p;
-    const std::string kind = node.choice("distribution", "lognormal", {"lognormal", "gamma", "constant"});
-    p.mean = node.number("mean", p.mean, 1e-9);
-    if (kind == "lognormal") {
-        p.distribution = models::SpendDistribution::LogNormal;
-        p.sigma = node.number("sigma", p.sigma, 0.0, 10.0);
-    } else if (kind == "gamma") {
-        p.distribution = models::SpendDistribution::Gamma;
-        p.shape = node.number("shape", p.shape, 1e-6);
-    } else {
-        p.distribution = models::SpendDistribution::Constant;
+using sim::DistributionKind;
+
+constexpr double kMax = std::numeric_limits<double>::max();
+constexpr double kPositive = 1e-9;  // the smallest value taken for "above 0"
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::uint32_t>::max();
+
+const std::vector<std::pair<DistributionKind, std::string>> kDistributionNames = {
+    {DistributionKind::Constant, "constant"},
+    {DistributionKind::LogNormal, "lognormal"},
+    {DistributionKind::Gamma, "gamma"},
+    {DistributionKind::Beta, "beta"}};
+
+const std::string& distribution_name(DistributionKind kind) {
+    for (const auto& [k, name] : kDistributionNames)
+        if (k == kind) return name;
+    return kDistributionNames.front().second;
+}
+
+// What each distribution takes, for the message about a parameter of another.
+const std::string& distribution_parameters(DistributionKind kind) {
+    static const std::string constant = "mean", lognormal = "mean, sigma", gamma = "shape with mean or rate",
+                             beta = "a, b";
+    return kind == DistributionKind::Constant    ? constant
+           : kind == DistributionKind::LogNormal ? lognormal
+           : kind == DistributionKind::Gamma     ? gamma
+                                                 : beta;
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& last = ", ") {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == words.size() ? last : ", ") + words[i];
+    return out;
+}
+
+// A distribution's parameter: `fallback` when the key is absent and that is a
+// valid value; with no valid default the key must be given.
+double distribution_parameter(ConfigNode& node, const std::string& key, double fallback, double min, double max,
+                              const std::string& needs) {
+    if (fallback >= min && fallback <= max) return node.number(key, fallback, min, max);
+    if (const std::optional<double> value = node.optional_number(key, min, max)) return *value;
+    throw node.error(key, needs + " (it has no default here)");
+}
+
+// A parameter of another (allowed) kind, e.g. sigma with gamma, is a likely
+// mistake, so it gets a clearer message than "unknown key".
+void reject_parameters_of_other_distributions(const ConfigNode& node, DistributionKind kind,
+                                              const std::vector<DistributionKind>& allowed) {
+    static const std::vector<std::pair<std::string, std::vector<DistributionKind>>> owners = {
+        {"mean", {DistributionKind::Constant, DistributionKind::LogNormal, DistributionKind::Gamma}},
+        {"sigma", {DistributionKind::LogNormal}},
+        {"shape", {DistributionKind::Gamma}},
+        {"rate", {DistributionKind::Gamma}},
+        {"a", {DistributionKind::Beta}},
+        {"b", {DistributionKind::Beta}}};
+    for (const auto& [key, kinds] : owners) {
+        if (!node.has(key) || std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) continue;
+        std::vector<std::string> names;
+        for (const DistributionKind k : kinds)
+            if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) names.push_back(distribution_name(k));
+        if (names.empty()) continue;  // an unknown key here
+        throw node.error(key, "does not apply to distribution " + distribution_name(kind) + " (it is a parameter of " +
+                                  join(names, " and ") + "; " + distribution_name(kind) + " takes " +
+                                  distribution_parameters(kind) + ")");
     }
-    node.finish();
-    return p;
 }
 
 models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t count) {
@@ -29,6 +84,10 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.name = node.text("name", "firm" + std::to_string(index));
     f.initial_share = node.probability("initial_share", 1.0 / static_cast<double>(count));
     f.margin = node.probability("margin", f.margin);
+    f.attractiveness = node.number("attractiveness", f.attractiveness);
+    f.price = node.number("price", f.price, kPositive);
+    f.service_quality = node.probability("service_quality", f.service_quality);
+    f.switching_barrier = node.number("switching_barrier", f.switching_barrier, 0.0);
     f.service.failure_rate = node.probability("failure_rate", f.service.failure_rate);
     f.service.major_share = node.probability("major_share", f.service.major_share);
 
@@ -52,6 +111,149 @@ models::RepurchaseByOutcome read_repurchase_row(ConfigNode node, models::Repurch
     return row;
 }
 
+models::CustomerTraits read_traits(ConfigNode node) {
+    models::CustomerTraits t;
+    const std::vector<DistributionKind> kinds = {DistributionKind::Constant, DistributionKind::LogNormal,
+                                                 DistributionKind::Gamma};
+    t.cost_to_serve = read_distribution(node.mapping("cost_to_serve"), t.cost_to_serve, kinds);
+    t.complaint_propensity = read_distribution(node.mapping("complaint_propensity"), t.complaint_propensity, kinds);
+    t.talkativeness = read_distribution(node.mapping("talkativeness"), t.talkativeness, kinds);
+    t.price_sensitivity = read_distribution(node.mapping("price_sensitivity"), t.price_sensitivity, kinds);
+    t.draining_share = node.probability("draining_share", t.draining_share);
+    t.violator_share = node.probability("violator_share", t.violator_share);
+    node.finish();
+    return t;
+}
+
+models::SatisfactionUpdate read_satisfaction(ConfigNode node) {
+    models::SatisfactionUpdate s;
+    s.model = node.choice("model", "rm1", {"rm1", "disconfirmation"}) == "rm1"
+                  ? models::SatisfactionModel::Rm1
+                  : models::SatisfactionModel::Disconfirmation;
+    s.good_service_gain = node.probability("good_service_gain", s.good_service_gain);
+    s.anchor_weight = node.probability("anchor_weight", s.anchor_weight);
+    s.disconfirmation_weight = node.number("disconfirmation_weight", s.disconfirmation_weight, 0.0);
+    s.expectation_adaptation = node.probability("expectation_adaptation", s.expectation_adaptation);
+    s.initial_expectation = node.probability("initial_expectation", s.initial_expectation);
+    node.finish();
+    return s;
+}
+
+models::SwitchingHazard read_switching(ConfigNode node) {
+    models::SwitchingHazard s;
+    s.drift_hazard = node.probability("drift_hazard", s.drift_hazard);
+    s.convexity = node.number("convexity", s.convexity, kPositive);
+    ConfigNode stages = node.mapping("stage_factor");
+    for (std::size_t i = 0; i < models::kStages; ++i)
+        s.stage_factor[i] = stages.number(std::string(models::kStageNames[i]), s.stage_factor[i], 0.0);
+    stages.finish();
+    s.variety_seeking = node.probability("variety_seeking", s.variety_seeking);
+    s.competitor_pull = node.number("competitor_pull", s.competitor_pull, 0.0);
+    s.leave_market_share = node.probability("leave_market_share", s.leave_market_share);
+    s.satisfaction_after_switch = node.probability("satisfaction_after_switch", s.satisfaction_after_switch);
+    s.expectation_after_switch = node.probability("expectation_after_switch", s.expectation_after_switch);
+    node.finish();
+    return s;
+}
+
+models::WordOfMouth read_word_of_mouth(ConfigNode node) {
+    models::WordOfMouth w;
+    w.enabled = node.flag("enabled", w.enabled);
+    w.negative_reach = node.probability("negative_reach", w.negative_reach);
+    w.positive_reach = node.probability("positive_reach", w.positive_reach);
+    w.story_effect = node.probability("story_effect", w.story_effect);
+    w.expectation_effect = node.number("expectation_effect", w.expectation_effect, -1.0, 1.0);
+    w.dissatisfied_below = node.probability("dissatisfied_below", w.dissatisfied_below);
+    w.advocate_talk = node.probability("advocate_talk", w.advocate_talk);
+    w.weak_ties = static_cast<std::uint32_t>(node.integer("weak_ties", w.weak_ties, 0, 1000));
+    w.weak_reach = node.probability("weak_reach", w.weak_reach);
+    node.finish();
+    return w;
+}
+
+models::RecoveryParadox read_paradox(ConfigNode node) {
+    models::RecoveryParadox p;
+    p.enabled = node.flag("enabled", p.enabled);
+    p.satisfaction_bonus = node.probability("satisfaction_bonus", p.satisfaction_bonus);
+    p.first_failure_only = node.flag("first_failure_only", p.first_failure_only);
+    p.minor_only = node.flag("minor_only", p.minor_only);
+    node.finish();
+    return p;
+}
+
+models::RelationshipLadder read_ladder(ConfigNode node) {
+    models::RelationshipLadder l;
+    l.enabled = node.flag("enabled", l.enabled);
+    // promote[i] climbs from stage i + 1, demote[i] slips from stage i + 2 (RelationshipLadder::next).
+    ConfigNode promote = node.mapping("promote");
+    for (std::size_t i = 0; i < l.promote.size(); ++i)
+        l.promote[i] = promote.probability(std::string(models::kStageNames[i + 1]), l.promote[i]);
+    promote.finish();
+    ConfigNode demote = node.mapping("demote");
+    for (std::size_t i = 0; i < l.demote.size(); ++i)
+        l.demote[i] = demote.probability(std::string(models::kStageNames[i + 2]), l.demote[i]);
+    demote.finish();
+    // One uniform draw decides both climbing (its low end) and slipping (its
+    // high end), so for a stage that can do both they must not overlap.
+    for (std::size_t stage = 2; stage <= 3; ++stage) {
+        const std::string name(models::kStageNames[stage]);
+        const double sum = l.promote[stage - 1] + l.demote[stage - 2];
+        if (sum > 1.0 + 1e-12) {
+            const std::string message = "promote." + name + " + demote." + name +
+                                        " must be at most 1 (one draw decides both), found " + format_number(sum);
+            if (demote.has(name)) throw demote.error(name, message);
+            throw promote.error(
+                name, message + " (demote." + name + " is " + format_number(l.demote[stage - 2]) + " by default)");
+        }
+    }
+    l.client_purchases = static_cast<std::uint32_t>(node.integer("client_purchases", l.client_purchases, 0, kMaxCount));
+    l.advocate_satisfaction = node.probability("advocate_satisfaction", l.advocate_satisfaction);
+    l.advocate_tenure = static_cast<std::uint32_t>(node.integer("advocate_tenure", l.advocate_tenure, 0, kMaxCount));
+    l.partner_satisfaction = node.probability("partner_satisfaction", l.partner_satisfaction);
+    l.partner_tenure = static_cast<std::uint32_t>(node.integer("partner_tenure", l.partner_tenure, 0, kMaxCount));
+    l.demote_below = node.probability("demote_below", l.demote_below);
+    node.finish();
+    return l;
+}
+
+models::Purchases read_purchases(ConfigNode node) {
+    models::Purchases p;
+    const std::string process = node.choice("process", "every_tick", {"every_tick", "poisson", "pareto_nbd", "bg_nbd"});
+    p.process = process == "every_tick"   ? models::PurchaseProcess::EveryTick
+                : process == "poisson"    ? models::PurchaseProcess::Poisson
+                : process == "pareto_nbd" ? models::PurchaseProcess::ParetoNbd
+                                          : models::PurchaseProcess::BgNbd;
+    p.rate = read_distribution(node.mapping("rate"), p.rate,
+                               {DistributionKind::Constant, DistributionKind::Gamma, DistributionKind::LogNormal});
+    if (p.process == models::PurchaseProcess::ParetoNbd) {  // a dropout rate per tick
+        p.dropout = read_distribution(node.mapping("dropout"), p.dropout,
+                                      {DistributionKind::Constant, DistributionKind::Gamma});
+    } else if (p.process == models::PurchaseProcess::BgNbd) {  // a dropout probability per purchase
+        p.dropout = read_distribution(node.mapping("dropout"), p.dropout,
+                                      {DistributionKind::Constant, DistributionKind::Beta}, 0.0, 1.0);
+    } else {
+        if (node.has("dropout"))
+            throw node.error("dropout", "applies only to pareto_nbd and bg_nbd (process is " + process + ")");
+        node.skip("dropout");
+    }
+    p.amount_shape = node.number("amount_shape", p.amount_shape, 0.0);
+    node.finish();
+    return p;
+}
+
+models::Acquisition read_acquisition(ConfigNode node) {
+    models::Acquisition a;
+    a.enabled = node.flag("enabled", a.enabled);
+    a.external = node.number("external", a.external, 0.0);
+    a.internal = node.number("internal", a.internal, 0.0);
+    a.influence = node.choice("influence", "network", {"mixed", "network"}) == "mixed" ? models::Influence::Mixed
+                                                                                       : models::Influence::Network;
+    a.story_weight = node.number("story_weight", a.story_weight, 0.0);
+    a.lapsed_return = node.flag("lapsed_return", a.lapsed_return);
+    node.finish();
+    return a;
+}
+
 // A parameter of another network kind is a likely mistake (e.g. k with
 // erdos_renyi), so it gets a clearer message than "unknown key".
 void reject_parameters_of_other_kinds(const ConfigNode& node, const std::string& kind) {
@@ -68,19 +270,84 @@ void reject_parameters_of_other_kinds(const ConfigNode& node, const std::string&
 
 }  // namespace
 
+sim::Distribution read_distribution(ConfigNode node, const sim::Distribution& fallback,
+                                    const std::vector<DistributionKind>& allowed, double constant_min,
+                                    double constant_max) {
+    std::vector<std::string> names;
+    for (const DistributionKind k : allowed) names.push_back(distribution_name(k));
+    const std::string name = node.text("distribution", distribution_name(fallback.kind));
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+        for (const auto& [k, known] : kDistributionNames)
+            if (known == name)
+                throw node.error("distribution",
+                                 "distribution \"" + name + "\" is not available here; one of: " + join(names));
+        node.choice("distribution", names.front(), names);  // throws: unknown, with the closest name
+    }
+    sim::Distribution d = fallback;
+    for (const auto& [k, known] : kDistributionNames)
+        if (known == name) d.kind = k;
+    reject_parameters_of_other_distributions(node, d.kind, allowed);
+    switch (d.kind) {
+        case DistributionKind::Constant:
+            d.mean = distribution_parameter(node, "mean", fallback.mean, constant_min, constant_max,
+                                            "distribution constant needs mean");
+            break;
+        case DistributionKind::LogNormal:
+            d.mean = distribution_parameter(node, "mean", fallback.mean, kPositive, kMax,
+                                            "distribution lognormal needs mean");
+            d.sigma = node.number("sigma", fallback.sigma, 0.0, 10.0);
+            break;
+        case DistributionKind::Gamma: {
+            // Published NBD parameters (r, alpha) are a shape and a rate.
+            const std::optional<double> mean = node.optional_number("mean", kPositive);
+            const std::optional<double> rate = node.optional_number("rate", kPositive);
+            if (mean && rate) throw node.error("rate", "give mean or rate, not both (rate = shape / mean)");
+            d.shape =
+                distribution_parameter(node, "shape", fallback.shape, 1e-6, kMax, "distribution gamma needs shape");
+            if (rate)
+                d.mean = d.shape / *rate;
+            else if (mean)
+                d.mean = *mean;
+            else
+                d.mean = distribution_parameter(node, "mean", fallback.mean, kPositive, kMax,
+                                                "distribution gamma needs mean or rate");
+            break;
+        }
+        case DistributionKind::Beta: {
+            const bool was_beta = fallback.kind == DistributionKind::Beta;
+            const double nan = std::numeric_limits<double>::quiet_NaN();  // no default: required
+            const double a = distribution_parameter(node, "a", was_beta ? fallback.mean * fallback.shape : nan,
+                                                    kPositive, kMax, "distribution beta needs a and b");
+            const double b = distribution_parameter(node, "b", was_beta ? (1.0 - fallback.mean) * fallback.shape : nan,
+                                                    kPositive, kMax, "distribution beta needs a and b");
+            d.mean = a / (a + b);
+            d.shape = a + b;
+            break;
+        }
+    }
+    node.finish();
+    return d;
+}
+
 models::PopulationParams read_population(ConfigNode node) {
     models::PopulationParams p;
     p.size = static_cast<std::uint32_t>(node.integer("size", p.size, 1, 4'000'000'000));
     p.initial_satisfaction = node.probability("initial_satisfaction", p.initial_satisfaction);
-    p.spend = read_spend(node.mapping("spend"));
+    p.initial_prospects = node.probability("initial_prospects", p.initial_prospects);
+    // A constant spend must be above 0, as it always had to be.
+    p.spend = read_distribution(node.mapping("spend"), p.spend,
+                                {DistributionKind::LogNormal, DistributionKind::Gamma, DistributionKind::Constant},
+                                kPositive);
+    p.traits = read_traits(node.mapping("traits"));
     node.finish();
     return p;
 }
 
 std::vector<models::FirmParams> read_firms(ConfigNode& root) {
     std::vector<ConfigNode> items = root.mappings("firms", true);
-    if (items.size() < 2 || items.size() > 255)
-        throw root.error("firms", "a market needs 2 to 255 firms, found " + std::to_string(items.size()));
+    // Firm ids are 8-bit; 255 (models::kNoFirm) marks a customer with no firm.
+    if (items.size() < 2 || items.size() > 254)
+        throw root.error("firms", "a market needs 2 to 254 firms, found " + std::to_string(items.size()));
     std::vector<models::FirmParams> firms;
     std::set<std::string> names;
     double share = 0.0;
@@ -119,29 +386,33 @@ models::Mechanisms read_mechanisms(ConfigNode node) {
             read_repurchase_row(n.mapping("resolved_quickly"), m.repurchase.resolved_quickly);
         n.finish();
     }
+    m.paradox = read_paradox(node.mapping("paradox"));
+    m.satisfaction = read_satisfaction(node.mapping("satisfaction"));
+    m.switching = read_switching(node.mapping("switching"));
+    m.word_of_mouth = read_word_of_mouth(node.mapping("word_of_mouth"));
+    m.ladder = read_ladder(node.mapping("ladder"));
+    m.purchases = read_purchases(node.mapping("purchases"));
+    m.acquisition = read_acquisition(node.mapping("acquisition"));
     {
-        ConfigNode n = node.mapping("satisfaction");
-        m.satisfaction.good_service_gain = n.probability("good_service_gain", m.satisfaction.good_service_gain);
-        n.finish();
-    }
-    {
-        ConfigNode n = node.mapping("switching");
-        m.switching.drift_hazard = n.probability("drift_hazard", m.switching.drift_hazard);
-        m.switching.satisfaction_after_switch =
-            n.probability("satisfaction_after_switch", m.switching.satisfaction_after_switch);
-        n.finish();
-    }
-    {
-        ConfigNode n = node.mapping("word_of_mouth");
-        auto& w = m.word_of_mouth;
-        w.enabled = n.flag("enabled", true);
-        w.negative_reach = n.probability("negative_reach", w.negative_reach);
-        w.positive_reach = n.probability("positive_reach", w.positive_reach);
-        w.story_effect = n.probability("story_effect", w.story_effect);
+        ConfigNode n = node.mapping("tarp");
+        m.tarp.horizon = static_cast<std::uint32_t>(n.integer("horizon", m.tarp.horizon, 1, kMaxCount));
         n.finish();
     }
     node.finish();
     return m;
+}
+
+models::MetricOptions read_metrics(ConfigNode node) {
+    models::MetricOptions o;
+    o.promoter_from = node.probability("promoter_from", o.promoter_from);
+    o.detractor_below = node.probability("detractor_below", o.detractor_below);
+    if (o.detractor_below > o.promoter_from)
+        throw node.error("detractor_below", "must not be above promoter_from (" + format_number(o.promoter_from) +
+                                                "): a customer would be a promoter and a detractor at once");
+    o.concentration_every =
+        static_cast<std::uint32_t>(node.integer("concentration_every", o.concentration_every, 0, 100'000'000));
+    node.finish();
+    return o;
 }
 
 NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population) {

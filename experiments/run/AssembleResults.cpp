@@ -196,7 +196,7 @@ std::vector<RunRecord> assemble_results(const std::string& path, const Experimen
         // anew, because HDF5 1.10's H5Ocopy crashes on a group whose many
         // string attributes are kept in dense storage.
         const sim::h5::Group copy = runs.create_group(std::to_string(spec.run_id));
-        for (const char* group : {"timeseries", "snapshots"})
+        for (const char* group : {"timeseries", "snapshots", "tarp", "transactions"})
             if (run.has(group)) run.open_group(group).copy_to(copy, group);
         write_run_attributes(copy, records.back());
         copy.set_attribute("config", run.string_attribute("config"));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 namespace experiments {
 namespace {
@@ -16,17 +17,30 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+void write_column(const sim::h5::Group& g, const sim::ColumnData& c) {
+    switch (c.spec.type) {
+        case sim::ColumnType::Int64:
+            return g.write_column(c.spec.name, c.ints, c.spec.units, c.spec.description);
+        case sim::ColumnType::Float64:
+            return g.write_column(c.spec.name, c.doubles, c.spec.units, c.spec.description);
+        case sim::ColumnType::String:
+            return g.write_column(c.spec.name, c.strings, c.spec.description);
+    }
+}
+
 // /snapshots/tick_<t>/: every customer's state after tick t, one dataset per variable.
 void write_snapshot(const sim::h5::Group& root, std::uint32_t tick, const std::vector<sim::ColumnData>& columns) {
     if (!root.has("snapshots")) root.create_group("snapshots");
     const sim::h5::Group g = root.open_group("snapshots").create_group("tick_" + std::to_string(tick));
     g.set_attribute("tick", std::int64_t{tick});
-    for (const auto& c : columns) {
-        if (c.spec.type == sim::ColumnType::Int64)
-            g.write_column(c.spec.name, c.ints, c.spec.units, c.spec.description);
-        else
-            g.write_column(c.spec.name, c.doubles, c.spec.units, c.spec.description);
-    }
+    for (const auto& c : columns) write_column(g, c);
+}
+
+// /<name>/: a table the model reports once per run (e.g. the TARP table).
+void write_table(const sim::h5::Group& root, const sim::Table& table) {
+    const sim::h5::Group g = root.create_group(table.name);
+    g.set_attribute("description", table.description);
+    for (const auto& c : table.columns) write_column(g, c);
 }
 
 void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
@@ -42,7 +56,8 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
 
     models::Market market(config.market, network, record.spec.stream_key);
     for (std::uint32_t i = 0; i < market.customers().size(); ++i)
-        ++record.firms[market.customers().firm[i]].initial_customers;
+        if (const std::uint8_t f = market.customers().firm[i]; f != models::kNoFirm)
+            ++record.firms[f].initial_customers;
 
     // A chunk never larger than the whole series: HDF5 pads and compresses
     // whole chunks, which costs a short run more than its simulation.
@@ -55,6 +70,12 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
         series.append(row);
         accumulate_outcome(row, record.firms);
     };
+    // The transaction log, when the model keeps one: streamed like the series.
+    std::optional<sim::TimeSeriesWriter> events;
+    if (const auto columns = market.event_columns(); !columns.empty()) {
+        events.emplace(root, "transactions", columns, config.output.chunk_rows, config.output.compression);
+        loop.events = [&](std::span<const sim::Cell> row) { events->append(row); };
+    }
     loop.progress = [&](std::uint32_t) {
         if (on_tick) on_tick();
     };
@@ -64,6 +85,8 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     };
     record.simulation_seconds = sim::run_ticks(market, loop);
     series.flush();
+    if (events) events->flush();
+    for (const sim::Table& table : market.run_tables()) write_table(root, table);
     record.status = "complete";
 }
 
@@ -85,7 +108,7 @@ RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const
         } catch (const std::exception& e) {
             record =
                 RunRecord{spec, "failed", e.what(), 0.0, 0.0, 0, std::vector<FirmOutcome>(config.market.firms.size())};
-            for (const char* group : {"timeseries", "snapshots"})
+            for (const char* group : {"timeseries", "snapshots", "tarp", "transactions"})
                 if (root.has(group)) root.remove(group);
         }
         root.set_attribute("config", config.resolved_yaml);

@@ -12,14 +12,27 @@ namespace models {
 
 enum DrawPurpose : std::uint32_t {
     // Set-up (tick 0 of the stream, before the first simulated tick).
-    kInitialFirm = 1,   // lane 0: which firm a customer starts with
-    kInitialSpend = 2,  // BlockEngine: spend level per customer (Boost distribution)
+    kInitialFirm = 1,         // lane 0: which firm a customer starts with
+    kInitialSpend = 2,        // BlockEngine: spend level per customer (Boost distribution)
+    kInitialStatus = 3,       // lanes: 0 prospect or customer, 1 draining flag, 2 violator flag
+    kInitialCostToServe = 4,  // BlockEngine, per trait
+    kInitialComplaintPropensity = 5,
+    kInitialTalkativeness = 6,
+    kInitialPriceSensitivity = 7,
+    kInitialPurchaseRate = 8,
+    kInitialDropout = 9,
 
     // One block per customer per tick; its four lanes are four decisions:
-    kEncounter = 10,     // lanes: see EncounterLane
-    kRecovery = 11,      // lane 0: how a complaint ends (drawn only for complainers)
-    kSwitchTarget = 12,  // lane 0: which competitor a switcher moves to (3+ firms)
-    kWordOfMouth = 13,   // block e/4, lane e%4: whether the teller tells neighbour e
+    kEncounter = 10,       // lanes: see EncounterLane
+    kRecovery = 11,        // lane 0: how a complaint ends (drawn only for complainers)
+    kSwitchTarget = 12,    // lane 0: which competitor a switcher moves to (3+ firms)
+    kWordOfMouth = 13,     // block e/4, lane e%4: whether the teller tells neighbour e
+    kLifecycle = 14,       // lanes: see LifecycleLane (drawn only when a lifecycle mechanism is on)
+    kAcquisition = 15,     // prospects: lane 0 whether they adopt, lane 1 which firm
+    kDropout = 16,         // BG/NBD: block j/4, lane j%4 after purchase j; Pareto/NBD: lanes 0, 1
+    kPurchaseAmount = 17,  // BlockEngine: gamma-gamma amounts of the tick's purchases
+    kPurchaseCount = 18,   // BlockEngine: purchase count when the mean is too large for inversion
+    kWeakTie = 19,         // block w: lane 0 who weak tie w is, lane 1 whether they hear
 };
 
 // Lanes of the kEncounter block. One Philox block covers a customer's whole
@@ -30,6 +43,14 @@ enum EncounterLane : std::uint32_t {
     kLaneSeverity = 1,
     kLaneComplaint = 2,
     kLaneSwitch = 3,
+};
+
+// Lanes of the kLifecycle block.
+enum LifecycleLane : std::uint32_t {
+    kLanePurchases = 0,
+    kLaneLadder = 1,
+    kLaneTalk = 2,   // whether an advocate recommends the firm this tick
+    kLaneLeave = 3,  // whether a leaver leaves the market rather than switch
 };
 
 }  // namespace models

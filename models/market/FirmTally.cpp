@@ -18,6 +18,18 @@ FirmTally& FirmTally::operator+=(const FirmTally& o) {
     satisfaction_sum += o.satisfaction_sum;
     revenue += o.revenue;
     recovery_cost += o.recovery_cost;
+    dormant += o.dormant;
+    for (std::size_t k = 0; k < kStages; ++k) stages[k] += o.stages[k];
+    acquired_marketing += o.acquired_marketing;
+    acquired_word_of_mouth += o.acquired_word_of_mouth;
+    for (std::size_t k = 0; k < kChurnReasons; ++k) churn[k] += o.churn[k];
+    left_market += o.left_market;
+    major_complaints += o.major_complaints;
+    for (std::size_t k = 0; k < kOutcomes; ++k) major_outcomes[k] += o.major_outcomes[k];
+    purchases += o.purchases;
+    promoters += o.promoters;
+    detractors += o.detractors;
+    tarp += o.tarp;
     return *this;
 }
 
@@ -43,11 +55,45 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         {"revenue", ColumnType::Float64, "currency units", "spend of the firm's customers at the start of the tick"},
         {"recovery_cost", ColumnType::Float64, "currency units", "cost of the complaints the firm resolved"},
         {"profit", ColumnType::Float64, "currency units", "margin * revenue - recovery_cost"},
+        // The customer lifecycle; appended after RM-1's columns, which keep their positions.
+        {"prospects", ColumnType::Int64, "people",
+         "market-wide: people who have never bought (same on every firm's row)"},
+        {"lapsed", ColumnType::Int64, "people", "market-wide: people who left the market (same on every firm's row)"},
+        {"dormant", ColumnType::Int64, "customers", "customers of the firm who buy no more (dropout process)"},
+        {"stage_customer", ColumnType::Int64, "customers", "customers at ladder stage customer after the tick"},
+        {"stage_client", ColumnType::Int64, "customers", "customers at ladder stage client (repeat buyers)"},
+        {"stage_advocate", ColumnType::Int64, "customers", "customers at ladder stage advocate"},
+        {"stage_partner", ColumnType::Int64, "customers", "customers at ladder stage partner"},
+        {"acquired_marketing", ColumnType::Int64, "customers",
+         "prospects who adopted the firm through external influence"},
+        {"acquired_word_of_mouth", ColumnType::Int64, "customers",
+         "prospects who adopted the firm through internal influence (referrals)"},
+        {"churn_after_failure", ColumnType::Int64, "customers", "leavers who left after a service failure"},
+        {"churn_drift", ColumnType::Int64, "customers",
+         "leavers who drifted away with no failure (incl. variety seeking)"},
+        {"churn_competitor_pull", ColumnType::Int64, "customers", "leavers pulled by a more attractive competitor"},
+        {"churn_termination", ColumnType::Int64, "customers", "customers whose relationship the firm ended"},
+        {"left_market", ColumnType::Int64, "customers", "leavers who buy from no firm afterwards"},
+        {"major_complaints", ColumnType::Int64, "customers",
+         "complaints after major failures (minor: complaints - this)"},
+        {"silent_major", ColumnType::Int64, "customers", "major failures not complained about"},
+        {"unresolved_major", ColumnType::Int64, "customers", "complaints about major failures left unresolved"},
+        {"resolved_major", ColumnType::Int64, "customers", "complaints about major failures resolved, not quickly"},
+        {"quick_major", ColumnType::Int64, "customers", "complaints about major failures resolved quickly"},
+        {"purchases", ColumnType::Int64, "purchases", "purchases from the firm during the tick"},
+        {"promoter_share", ColumnType::Float64, "1",
+         "share of the firm's customers whose satisfaction is at or above output.metrics.promoter_from"},
+        {"detractor_share", ColumnType::Float64, "1",
+         "share of the firm's customers whose satisfaction is below output.metrics.detractor_below"},
+        {"top20_value_share", ColumnType::Float64, "1",
+         "share of the firm's customers' spend with it so far held by its top 20 % of customers "
+         "(NaN on ticks it is not computed, see output.metrics.concentration_every)"},
     };
 }
 
-void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, double margin,
+void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, const RowContext& context,
                         const sim::RowSink& sink) {
+    const double margin = context.margin;
     auto i = [](std::int64_t v) { return sim::Cell{.i = v}; };
     auto f = [](double v) {
         sim::Cell c;
@@ -55,8 +101,11 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         return c;
     };
     // NaN, not 0, for a firm with no customers left: there is no mean to report.
-    const double mean_s =
-        t.customers ? t.satisfaction_sum / static_cast<double>(t.customers) : std::numeric_limits<double>::quiet_NaN();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto share = [&](std::int64_t n) {
+        return t.customers ? static_cast<double>(n) / static_cast<double>(t.customers) : nan;
+    };
+    const double mean_s = t.customers ? t.satisfaction_sum / static_cast<double>(t.customers) : nan;
     const sim::Cell row[] = {
         i(tick),
         i(firm),
@@ -76,6 +125,29 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         f(t.revenue),
         f(t.recovery_cost),
         f(margin * t.revenue - t.recovery_cost),
+        i(context.market.prospects),
+        i(context.market.lapsed),
+        i(t.dormant),
+        i(t.stages[index(Stage::Customer)]),
+        i(t.stages[index(Stage::Client)]),
+        i(t.stages[index(Stage::Advocate)]),
+        i(t.stages[index(Stage::Partner)]),
+        i(t.acquired_marketing),
+        i(t.acquired_word_of_mouth),
+        i(t.churn[static_cast<std::size_t>(ChurnReason::AfterFailure)]),
+        i(t.churn[static_cast<std::size_t>(ChurnReason::Drift)]),
+        i(t.churn[static_cast<std::size_t>(ChurnReason::CompetitorPull)]),
+        i(t.churn[static_cast<std::size_t>(ChurnReason::Termination)]),
+        i(t.left_market),
+        i(t.major_complaints),
+        i(t.major_outcomes[index(Outcome::Silent)]),
+        i(t.major_outcomes[index(Outcome::Unresolved)]),
+        i(t.major_outcomes[index(Outcome::Resolved)]),
+        i(t.major_outcomes[index(Outcome::ResolvedQuickly)]),
+        i(t.purchases),
+        f(share(t.promoters)),
+        f(share(t.detractors)),
+        f(context.value_concentration),
     };
     sink(row);
 }

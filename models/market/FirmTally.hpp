@@ -2,7 +2,10 @@
 // Per-firm counts and sums for one tick: the market's recorded metrics.
 // Tallies are filled per chunk of customers and summed in chunk order, so the
 // floating-point totals do not depend on the thread count.
+#include "models/mechanisms/RelationshipLadder.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
+#include "models/mechanisms/SwitchingHazard.hpp"
+#include "models/mechanisms/TarpTable.hpp"
 #include "sim/recording/TableSchema.hpp"
 
 #include <array>
@@ -25,7 +28,33 @@ struct FirmTally {
     double revenue = 0.0;
     double recovery_cost = 0.0;
 
+    // The customer lifecycle.
+    std::int64_t dormant = 0;                         // customers who buy no more, after the tick
+    std::array<std::int64_t, kStages> stages{};       // customers by ladder stage, after the tick
+    std::int64_t acquired_marketing = 0;              // prospects won through external influence
+    std::int64_t acquired_word_of_mouth = 0;          // ... through internal influence (referrals)
+    std::array<std::int64_t, kChurnReasons> churn{};  // leavers by ChurnReason
+    std::int64_t left_market = 0;                     // leavers who buy from no firm afterwards
+    std::int64_t major_complaints = 0;
+    std::array<std::int64_t, kOutcomes> major_outcomes{};  // outcomes of major failures
+    std::int64_t purchases = 0;
+    std::int64_t promoters = 0;   // customers after the tick at or above MetricOptions::promoter_from
+    std::int64_t detractors = 0;  // ... below MetricOptions::detractor_below
+    TarpCounts tarp;              // TARP observations completed in the tick
+
     FirmTally& operator+=(const FirmTally& o);
+};
+
+// Counts over the whole market, after the tick.
+struct MarketTally {
+    std::int64_t prospects = 0;  // people who have never bought
+    std::int64_t lapsed = 0;     // people who left the market
+
+    MarketTally& operator+=(const MarketTally& o) {
+        prospects += o.prospects;
+        lapsed += o.lapsed;
+        return *this;
+    }
 };
 
 // Per-firm tallies of one chunk, interleaved over a few lanes: customer i
@@ -53,8 +82,14 @@ private:
 
 // The recorded table: one row per (tick, firm).
 std::vector<sim::ColumnSpec> firm_tick_columns();
-// Appends the row of `firm` at `tick` (margin: the firm's profit share).
-void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, double margin,
+// What a row needs besides the firm's tally.
+struct RowContext {
+    double margin;               // the firm's profit share
+    const MarketTally& market;   // market-wide counts
+    double value_concentration;  // top-20 % value share (NaN: not computed this tick)
+};
+// Appends the row of `firm` at `tick`.
+void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, const RowContext& context,
                         const sim::RowSink& sink);
 
 }  // namespace models

@@ -4,11 +4,6 @@
 #include "sim/parallel/Chunks.hpp"
 #include "sim/random/BlockEngine.hpp"
 
-#include <boost/random/gamma_distribution.hpp>
-#include <boost/random/lognormal_distribution.hpp>
-
-#include <cmath>
-
 namespace models {
 namespace {
 
@@ -22,30 +17,78 @@ std::uint8_t draw_firm(const std::vector<FirmParams>& firms, std::uint32_t u) {
     return static_cast<std::uint8_t>(firms.size() - 1);
 }
 
-double draw_spend(const SpendParams& p, sim::BlockEngine& engine) {
-    switch (p.distribution) {
-        case SpendDistribution::LogNormal: {
-            // Boost's lognormal takes (mu, sigma) of the log; mu is set so the mean is p.mean.
-            const double mu = std::log(p.mean) - p.sigma * p.sigma / 2.0;
-            return boost::random::lognormal_distribution<double>(mu, p.sigma)(engine);
-        }
-        case SpendDistribution::Gamma:
-            return boost::random::gamma_distribution<double>(p.shape, p.mean / p.shape)(engine);
-        case SpendDistribution::Constant:
-            return p.mean;
+// A trait that varies gets a column; one that does not stays a shared value.
+sim::AgentValue<float> trait_storage(const sim::Distribution& d, const char* name, std::uint32_t n) {
+    if (d.constant()) return sim::AgentValue<float>(static_cast<float>(d.mean));
+    return sim::AgentValue<float>(name, n, static_cast<float>(d.mean));
+}
+
+struct VaryingTrait {
+    const sim::Distribution* distribution;
+    sim::AgentValue<float>* values;
+    std::uint32_t purpose;
+};
+
+std::vector<VaryingTrait> allocate_traits(const MarketParams& params, CustomerState& customers) {
+    const CustomerTraits& t = params.population.traits;
+    const Purchases& purchases = params.mechanisms.purchases;
+    CustomerTraitValues& v = customers.traits;
+    const std::uint32_t n = customers.size();
+    const std::vector<VaryingTrait> all = {
+        {&t.cost_to_serve, &v.cost_to_serve, kInitialCostToServe},
+        {&t.complaint_propensity, &v.complaint_propensity, kInitialComplaintPropensity},
+        {&t.talkativeness, &v.talkativeness, kInitialTalkativeness},
+        {&t.price_sensitivity, &v.price_sensitivity, kInitialPriceSensitivity},
+        {&purchases.rate, &v.purchase_rate, kInitialPurchaseRate},
+        {&purchases.dropout, &v.dropout, kInitialDropout},
+    };
+    std::vector<VaryingTrait> varying;
+    for (const VaryingTrait& trait : all) {
+        *trait.values = trait_storage(*trait.distribution, "trait", n);
+        if (!trait.distribution->constant()) varying.push_back(trait);
     }
-    return p.mean;
+    if (t.draining_share > 0.0 || t.violator_share > 0.0) v.flags = sim::AgentValue<std::uint8_t>("flags", n, 0);
+    return varying;
+}
+
+void start_as_customer(CustomerState& c, std::uint32_t i, std::uint8_t firm) {
+    c.firm[i] = firm;
+    c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
+    c.stage[i] = static_cast<std::uint8_t>(Stage::Customer);
+}
+
+void start_as_prospect(CustomerState& c, std::uint32_t i) {
+    c.firm[i] = kNoFirm;
+    c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Prospect);
+    c.stage[i] = static_cast<std::uint8_t>(Stage::Prospect);
 }
 
 }  // namespace
 
 void initialise_customers(const MarketParams& params, const sim::CounterStream& stream, CustomerState& customers) {
+    const std::vector<VaryingTrait> varying = allocate_traits(params, customers);
+    const PopulationParams& population = params.population;
+    const auto expectation = static_cast<float>(params.mechanisms.satisfaction.initial_expectation);
     sim::for_each_chunk(sim::Chunks(customers.size()), [&](const sim::Chunk& c) {
         for (std::uint32_t i = c.begin; i < c.end; ++i) {
-            customers.firm[i] = draw_firm(params.firms, stream.block(kInitialFirm, i, 0)[0]);
-            customers.satisfaction[i] = params.population.initial_satisfaction;
+            const sim::Block4 status = stream.block(kInitialStatus, i, 0);
+            if (sim::bernoulli(status[0], population.initial_prospects))
+                start_as_prospect(customers, i);
+            else
+                start_as_customer(customers, i, draw_firm(params.firms, stream.block(kInitialFirm, i, 0)[0]));
+            customers.satisfaction[i] = population.initial_satisfaction;
+            customers.expectation[i] = expectation;
             sim::BlockEngine engine(stream, kInitialSpend, i);
-            customers.spend[i] = draw_spend(params.population.spend, engine);
+            customers.spend[i] = population.spend.draw(engine);
+            for (const VaryingTrait& trait : varying) {
+                sim::BlockEngine trait_engine(stream, trait.purpose, i);
+                trait.values->set(i, static_cast<float>(trait.distribution->draw(trait_engine)));
+            }
+            if (customers.traits.flags.varies())
+                customers.traits.flags.set(
+                    i, static_cast<std::uint8_t>(
+                           (sim::bernoulli(status[1], population.traits.draining_share) ? kDraining : 0) |
+                           (sim::bernoulli(status[2], population.traits.violator_share) ? kViolator : 0)));
         }
     });
 }

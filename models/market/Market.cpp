@@ -2,10 +2,12 @@
 
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/InitialPopulation.hpp"
+#include "models/market/ValueConcentration.hpp"
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +26,17 @@ DrawScratch& draw_scratch() {
     return scratch;
 }
 
+bool needs_lifecycle_draws(const MarketParams& p) {
+    const Mechanisms& m = p.mechanisms;
+    return !m.purchases.every_tick() || m.ladder.enabled || m.word_of_mouth.advocate_talk > 0.0 ||
+           m.switching.leave_market_share > 0.0;
+}
+
+bool needs_network(const MarketParams& p) {
+    const Mechanisms& m = p.mechanisms;
+    return m.word_of_mouth.enabled || (m.acquisition.enabled && m.acquisition.influence == Influence::Network);
+}
+
 }  // namespace
 
 Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey key)
@@ -32,131 +45,89 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
       stream_(key),
       customers_(params_.population.size),
       chunks_(params_.population.size),
+      lifecycle_draws_(needs_lifecycle_draws(params_)),
       chunk_tallies_(chunks_.count() * params_.firms.size()),
+      chunk_scratch_(chunks_.count()),
       tally_(params_.firms.size()),
-      chunk_tellers_(chunks_.count()) {
-    if (params_.firms.size() < 2 || params_.firms.size() > 255)
-        throw std::invalid_argument("a market needs 2 to 255 firms, got " + std::to_string(params_.firms.size()));
-    if (params_.mechanisms.word_of_mouth.enabled && network_.nodes() != params_.population.size)
+      tarp_(params_.firms.size()),
+      value_concentration_(params_.firms.size(), std::numeric_limits<double>::quiet_NaN()) {
+    const std::size_t firms = params_.firms.size();
+    if (firms < 2 || firms >= kNoFirm)
+        throw std::invalid_argument("a market needs 2 to 254 firms, got " + std::to_string(firms));
+    if (needs_network(params_) && network_.nodes() != params_.population.size)
         throw std::invalid_argument("the network has " + std::to_string(network_.nodes()) + " nodes but there are " +
                                     std::to_string(params_.population.size) + " customers");
+    for (const FirmParams& f : params_.firms) {
+        appeal_.push_back({f.attractiveness, f.price});
+        barrier_factor_.push_back(std::exp(-f.switching_barrier));
+    }
+    equal_appeal_ = std::all_of(appeal_.begin(), appeal_.end(), [&](const FirmAppeal& a) {
+        return a.attractiveness == appeal_[0].attractiveness && a.price == appeal_[0].price;
+    });
+    // A competitor better than the own firm pulls at the average customer's
+    // price sensitivity (1); equal firms pull nothing.
+    for (std::size_t f = 0; f < firms; ++f) {
+        double best_gap = 0.0;
+        for (std::size_t g = 0; g < firms; ++g)
+            if (g != f)
+                best_gap = std::max(best_gap, (appeal_[g].attractiveness - appeal_[g].price) -
+                                                  (appeal_[f].attractiveness - appeal_[f].price));
+        pull_.push_back(params_.mechanisms.switching.competitor_pull * best_gap);
+    }
     initialise_customers(params_, stream_, customers_);
+    for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
 }
 
 void Market::step(std::uint32_t tick) {
     decide(tick);
     if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);
-    apply();
-    sum_chunk_tallies();
+    apply(tick);
+    ticks_done_ = tick + 1;
+    sum_chunk_tallies(tick);
 }
 
-void Market::decide(std::uint32_t tick) {
-    const std::size_t firms = params_.firms.size();
-    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
-    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        // Tally locally, then store: no false sharing between threads.
-        InterleavedTally tally(firms);
-        // Who tells stories is known here; listing them now saves the word
-        // of mouth phase a pass over every customer.
-        std::vector<std::uint32_t>& tellers = chunk_tellers_[c.index];
-        tellers.clear();
-        // Draw the encounter blocks of a batch first, many at a time (SIMD),
-        // then decide customer by customer.
-        // Columns through local pointers: byte stores may alias anything, and
-        // would otherwise make the compiler reload every column's address.
-        const std::uint8_t* const firm = customers_.firm.data();
-        const double* const satisfaction = customers_.satisfaction.data();
-        const double* const spend = customers_.spend.data();
-        std::uint8_t* const outcome = customers_.outcome.data();
-        std::uint8_t* const next_firm = customers_.next_firm.data();
-        double* const next_satisfaction = customers_.next_satisfaction.data();
-        constexpr std::uint32_t kBatch = 256;
-        std::array<sim::Block4, kBatch> addresses, draws;
-        for (std::uint32_t b = c.begin; b < c.end; b += kBatch) {
-            const std::uint32_t n = std::min(kBatch, c.end - b);
-            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
-            stream_.blocks(addresses.data(), draws.data(), n);
-            for (std::uint32_t k = 0; k < n; ++k) {
-                const std::uint32_t i = b + k;
-                const Encounter e =
-                    decide_customer(i, tick, firm[i], satisfaction[i], spend[i], draws[k], tally.lane_of(i));
-                outcome[i] = static_cast<std::uint8_t>(e.outcome);
-                next_satisfaction[i] = e.next_satisfaction;
-                next_firm[i] = e.next_firm;
-                if (wom.sign(e.outcome) != 0) tellers.push_back(i);
-            }
-        }
-        const std::vector<FirmTally> total = tally.sum();
-        std::copy(total.begin(), total.end(), chunk_tally(c.index));
-    });
+std::uint32_t Market::frequency(std::uint32_t i, std::uint32_t ticks) const {
+    if (customers_.firm[i] == kNoFirm) return 0;
+    return params_.mechanisms.purchases.every_tick() ? ticks - customers_.since[i] : customers_.purchases[i];
 }
 
-// One customer's encounter with their firm `f` this tick, from start-of-tick
-// state only (satisfaction `s`, `spend`) and the customer's kEncounter block.
-Market::Encounter Market::decide_customer(std::uint32_t i, std::uint32_t tick, std::uint8_t f, double s, double spend,
-                                          const sim::Block4& draws, FirmTally* tally) const {
-    const Mechanisms& m = params_.mechanisms;
-    const FirmParams& firm = params_.firms[f];
-    FirmTally& t = tally[f];
-    t.revenue += spend;
+double Market::monetary(std::uint32_t i, std::uint32_t ticks) const {
+    return params_.mechanisms.purchases.every_tick() ? customers_.spend[i] * frequency(i, ticks)
+                                                     : customers_.monetary[i];
+}
 
-    const Severity severity = m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity]);
-    Encounter e{Outcome::NoFailure, f, 0.0};
-    double p_switch = 0.0;
-    if (severity == Severity::None) {
-        e.next_satisfaction = m.satisfaction.after_good_service(s);
-        p_switch = m.switching.drift(s);
-    } else {
-        ++t.failures;
-        t.major_failures += severity == Severity::Major;
-        e.outcome = Outcome::Silent;
-        if (m.complaints.complains(severity, draws[kLaneComplaint])) {
-            ++t.complaints;
-            e.outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
-            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, e.outcome);
-        }
-        const double repurchase = m.repurchase.after(e.outcome, severity);
-        e.next_satisfaction = SatisfactionUpdate::after_failure(repurchase);
-        p_switch = SwitchingHazard::after_failure(repurchase);
-    }
-    ++t.outcomes[index(e.outcome)];
-
-    if (sim::bernoulli(draws[kLaneSwitch], p_switch)) {
-        const auto firms = static_cast<std::uint32_t>(params_.firms.size());
-        const std::uint32_t u = firms > 2 ? stream_.block(kSwitchTarget, i, tick)[0] : 0;
-        e.next_firm = SwitchingHazard::competitor(f, firms, u);
-        ++t.switched_out;
-    }
-    return e;
+std::uint32_t Market::last_purchase(std::uint32_t i, std::uint32_t ticks) const {
+    if (!params_.mechanisms.purchases.every_tick()) return customers_.last_purchase[i];
+    return frequency(i, ticks) > 0 ? ticks : 0;
 }
 
 // Tellers push stories to their neighbours. A hearer's counter takes integer
 // increments from any thread: integer addition commutes, so the result does
 // not depend on which thread got there first.
 void Market::spread_word_of_mouth(std::uint32_t tick) {
-    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
         // Tellers are few (a tenth of customers or less) and scattered; the
         // decide phase listed them. Draw all their edge blocks at once (SIMD),
         // then tell, with the adjacency rows a few tellers ahead prefetched.
-        const std::vector<std::uint32_t>& tellers = chunk_tellers_[c.index];
+        const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
         DrawScratch& scratch = draw_scratch();
         auto& [addresses, draws] = scratch;
         addresses.clear();
-        for (const std::uint32_t i : tellers)
-            for (std::uint32_t q = 0; q * 4 < network_.degree(i); ++q)
-                addresses.push_back(sim::CounterStream::address(kWordOfMouth, i, tick, q));
+        for (const Teller& teller : tellers)
+            for (std::uint32_t q = 0; q * 4 < network_.degree(teller.customer); ++q)
+                addresses.push_back(sim::CounterStream::address(kWordOfMouth, teller.customer, tick, q));
         draws.resize(addresses.size());
         stream_.blocks(addresses.data(), draws.data(), addresses.size());
 
         constexpr std::size_t kRowsAhead = 8;
         std::vector<FirmTally> stories(params_.firms.size());
         const sim::Block4* next_draws = draws.data();
+        const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
         for (std::size_t k = 0; k < tellers.size(); ++k) {
-            if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead]);
-            const std::uint32_t i = tellers[k];
-            const int sign = wom.sign(static_cast<Outcome>(customers_.outcome[i]));
-            const std::int64_t told = tell_neighbours(i, sign, next_draws);
+            if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
+            const auto [i, sign] = tellers[k];
+            std::int64_t told = tell_neighbours(i, sign, next_draws);
+            if (weak_ties) told += tell_weak_ties(i, sign, tick);
             next_draws += (network_.degree(i) + 3) / 4;
             FirmTally& t = stories[customers_.firm[i]];
             (sign > 0 ? t.positive_stories : t.negative_stories) += told;
@@ -169,81 +140,63 @@ void Market::spread_word_of_mouth(std::uint32_t tick) {
     });
 }
 
+// A story about firm `about` reaches person j: it counts if j buys from that
+// firm, or, when positive, if j buys from no firm (a prospect hearing of one).
+void Market::hear(std::uint32_t j, std::uint8_t about, int sign) {
+    const std::uint8_t firm = customers_.firm[j];
+    if (firm == about || (firm == kNoFirm && sign > 0))
+        std::atomic_ref<std::int32_t>(customers_.stories[j])
+            .fetch_add(firm == about ? sign : 1, std::memory_order_relaxed);
+}
+
 // Customer i tells each neighbour e with the story's reach, deciding by word
 // e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
 std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws) {
     const std::uint8_t f = customers_.firm[i];
-    const double reach = params_.mechanisms.word_of_mouth.reach(sign);
+    const double reach = params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]);
     const auto neighbours = network_.neighbours(i);
     std::int64_t told = 0;
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
         if (!sim::bernoulli(draws[e / 4][e % 4], reach)) continue;
         ++told;
-        const sim::NodeId j = neighbours[e];
-        if (customers_.firm[j] == f)
-            std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
+        hear(neighbours[e], f, sign);
     }
     return told;
 }
 
-void Market::apply() {
-    const double effect = params_.mechanisms.word_of_mouth.story_effect;
-    const double after_switch = params_.mechanisms.switching.satisfaction_after_switch;
-    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        InterleavedTally lanes(params_.firms.size());
-        for (std::uint32_t i = c.begin; i < c.end; ++i) {
-            const std::uint8_t next_firm = customers_.next_firm[i];
-            FirmTally& t = lanes.at(i, next_firm);
-            double s;
-            if (next_firm != customers_.firm[i]) {
-                ++t.switched_in;
-                customers_.firm[i] = next_firm;
-                s = after_switch;  // stories heard about the old firm no longer matter
-            } else {
-                s = std::clamp(customers_.next_satisfaction[i] + effect * customers_.stories[i], 0.0, 1.0);
-            }
-            customers_.stories[i] = 0;
-            customers_.satisfaction[i] = s;
-            ++t.customers;
-            t.satisfaction_sum += s;
-        }
-        const std::vector<FirmTally> tally = lanes.sum();
-        FirmTally* out = chunk_tally(c.index);
-        for (std::size_t f = 0; f < tally.size(); ++f) {
-            out[f].switched_in = tally[f].switched_in;
-            out[f].customers = tally[f].customers;
-            out[f].satisfaction_sum = tally[f].satisfaction_sum;
-        }
-    });
+// Weak ties: a few people anywhere in the population, each drawn afresh.
+std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick) {
+    const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
+    const double reach = std::min(1.0, wom.weak_reach * customers_.traits.talkativeness[i]);
+    const std::uint64_t people = customers_.size();
+    std::int64_t told = 0;
+    for (std::uint32_t w = 0; w < wom.weak_ties; ++w) {
+        const sim::Block4 draw = stream_.block(kWeakTie, i, tick, w);
+        const auto j = static_cast<std::uint32_t>((people * draw[0]) >> 32);
+        if (j == i || !sim::bernoulli(draw[1], reach)) continue;
+        ++told;
+        hear(j, customers_.firm[i], sign);
+    }
+    return told;
 }
 
-void Market::sum_chunk_tallies() {
+void Market::sum_chunk_tallies(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     std::fill(tally_.begin(), tally_.end(), FirmTally{});
-    for (std::size_t c = 0; c < chunks_.count(); ++c)
+    market_tally_ = MarketTally{};
+    for (std::size_t c = 0; c < chunks_.count(); ++c) {
         for (std::size_t f = 0; f < firms; ++f) tally_[f] += chunk_tallies_[c * firms + f];
-}
-
-std::vector<sim::ColumnSpec> Market::metric_columns() const {
-    return firm_tick_columns();
-}
-
-void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
-    for (std::uint32_t f = 0; f < tally_.size(); ++f)
-        emit_firm_tick_row(tick, f, tally_[f], params_.firms[f].margin, sink);
-}
-
-std::vector<sim::ColumnData> Market::snapshot() const {
-    using sim::ColumnType;
-    const CustomerState& c = customers_;
-    sim::ColumnData firm{{"firm", ColumnType::Int64, "1", "the customer's firm (index into the firms list)"}, {}, {}};
-    sim::ColumnData satisfaction{
-        {"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, {}, {}};
-    sim::ColumnData spend{{"spend", ColumnType::Float64, "currency units", "the customer's spend per tick"}, {}, {}};
-    firm.ints.assign(c.firm.data(), c.firm.data() + c.size());
-    satisfaction.doubles.assign(c.satisfaction.data(), c.satisfaction.data() + c.size());
-    spend.doubles.assign(c.spend.data(), c.spend.data() + c.size());
-    return {std::move(firm), std::move(satisfaction), std::move(spend)};
+        market_tally_ += chunk_scratch_[c].market;
+    }
+    adopters_ = static_cast<std::int64_t>(customers_.size()) - market_tally_.prospects - market_tally_.lapsed;
+    for (std::size_t f = 0; f < firms; ++f) tarp_[f] += tally_[f].tarp;
+    const std::uint32_t every = params_.metrics.concentration_every;
+    const bool concentration_tick = every != 0 && (tick + 1) % every == 0;
+    if (concentration_tick)
+        value_concentration_ = top_value_share(
+            customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick + 1); }, firms, 0.2);
+    else
+        std::fill(value_concentration_.begin(), value_concentration_.end(), std::numeric_limits<double>::quiet_NaN());
 }
 
 std::size_t Market::bytes() const {

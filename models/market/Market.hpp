@@ -1,12 +1,15 @@
 #pragma once
-// The market model: customers of competing firms meeting service, failures,
-// complaints and recovery, telling each other about it and switching. Each
-// tick is synchronous: decide (every customer, from start-of-tick state),
-// spread word of mouth, apply. Each phase runs over fixed chunks of
-// customers in parallel; results do not depend on the thread count.
+// The market model: people who are prospects or customers of competing
+// firms, buying, meeting service, failures, complaints and recovery,
+// climbing the relationship ladder, telling each other about it, switching,
+// leaving and being acquired. Each tick is synchronous: decide (every person,
+// from start-of-tick state), spread word of mouth, apply. Each phase runs
+// over fixed chunks of people in parallel; results do not depend on the
+// thread count.
 #include "models/market/CustomerState.hpp"
 #include "models/market/FirmTally.hpp"
 #include "models/market/MarketParams.hpp"
+#include "models/mechanisms/FirmChoice.hpp"
 #include "sim/network/Network.hpp"
 #include "sim/parallel/Chunks.hpp"
 #include "sim/random/CounterStream.hpp"
@@ -18,35 +21,84 @@ namespace models {
 
 class Market final : public sim::TickModel {
 public:
-    // `network` must outlive the market and have one node per customer (it
-    // may be empty when word of mouth is off).
+    // `network` must outlive the market and have one node per person (it
+    // may be empty when neither word of mouth nor network influence is on).
     Market(MarketParams params, const sim::Network& network, sim::StreamKey key);
 
     void step(std::uint32_t tick) override;
     std::vector<sim::ColumnSpec> metric_columns() const override;
     void emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const override;
     std::vector<sim::ColumnData> snapshot() const override;
+    std::vector<sim::Table> run_tables() const override;
+    // The transaction log (MetricOptions::transaction_log): one row per
+    // customer and tick with purchases.
+    std::vector<sim::ColumnSpec> event_columns() const override;
+    void emit_events(std::uint32_t tick, const sim::RowSink& sink) const override;
 
     const MarketParams& params() const { return params_; }
     const CustomerState& customers() const { return customers_; }
     // Per-firm tally of the last tick stepped.
     const std::vector<FirmTally>& tally() const { return tally_; }
+    // Market-wide counts after the last tick stepped.
+    const MarketTally& market_tally() const { return market_tally_; }
+    // The TARP table so far, per firm (observations completed).
+    const std::vector<TarpCounts>& tarp() const { return tarp_; }
     std::size_t bytes() const;
 
 private:
-    void decide(std::uint32_t tick);
-    // What one customer's encounter decided: written to the scratch columns.
-    struct Encounter {
-        Outcome outcome;
-        std::uint8_t next_firm;
-        double next_satisfaction;
+    // Who tells stories this tick, and with which sign (listed while deciding).
+    struct Teller {
+        std::uint32_t customer;
+        std::int32_t sign;
     };
-    Encounter decide_customer(std::uint32_t i, std::uint32_t tick, std::uint8_t f, double s, double spend,
-                              const sim::Block4& draws, FirmTally* tally) const;
+    // A customer's purchases in one tick (the transaction log's row).
+    struct Transaction {
+        std::uint32_t customer;
+        std::uint8_t firm;
+        std::uint32_t purchases;
+        double amount;
+    };
+    struct ChunkScratch {
+        std::vector<Teller> tellers;
+        std::vector<Transaction> transactions;
+        MarketTally market;
+    };
+
+    void decide(std::uint32_t tick);
+    // One customer's tick with their firm: purchases, the encounter, the
+    // ladder and whether they leave; lists them in `scratch` if they tell
+    // stories or bought (with the transaction log on).
+    void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
+                         const sim::Block4& encounter, const sim::Block4& lifecycle, FirmTally* tally,
+                         ChunkScratch& scratch);
+    static int story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
+                          const sim::Block4& lifecycle);
+    // One prospect's tick: whether they adopt, and which firm.
+    void decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tally);
+    struct Basket {
+        std::uint32_t purchases = 0;
+        double amount = 0.0;
+        bool dropped_out = false;
+    };
+    // Purchases of a Poisson-process customer (not RM-1's one per tick).
+    Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u) const;
+    std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
+    double adopter_share(std::uint32_t i) const;
+    static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
+                                       std::uint32_t tick, bool retained, FirmTally& t);
+    // RFM counters through the first `ticks` ticks. With RM-1's one purchase
+    // per tick they follow from tenure and spend level and are not stored.
+    std::uint32_t frequency(std::uint32_t i, std::uint32_t ticks) const;
+    double monetary(std::uint32_t i, std::uint32_t ticks) const;
+    std::uint32_t last_purchase(std::uint32_t i, std::uint32_t ticks) const;
+
     void spread_word_of_mouth(std::uint32_t tick);
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
-    void apply();
-    void sum_chunk_tallies();
+    std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick);
+    void hear(std::uint32_t j, std::uint8_t about, int sign);
+
+    void apply(std::uint32_t tick);
+    void sum_chunk_tallies(std::uint32_t tick);
     FirmTally* chunk_tally(std::size_t chunk) { return &chunk_tallies_[chunk * params_.firms.size()]; }
 
     MarketParams params_;
@@ -54,9 +106,19 @@ private:
     sim::CounterStream stream_;
     CustomerState customers_;
     sim::Chunks chunks_;
-    std::vector<FirmTally> chunk_tallies_;                   // chunk-major: chunks x firms
-    std::vector<FirmTally> tally_;                           // firms
-    std::vector<std::vector<std::uint32_t>> chunk_tellers_;  // per chunk: customers telling stories this tick
+    bool lifecycle_draws_;                  // some mechanism needs the kLifecycle block
+    bool equal_appeal_;                     // every firm equally attractive at the same price
+    std::vector<FirmAppeal> appeal_;        // per firm, for the logit choice
+    std::vector<double> barrier_factor_;    // per firm: exp(-switching_barrier)
+    std::vector<double> pull_;              // per firm: hazard added by better competitors
+    std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
+    std::uint32_t ticks_done_ = 0;          // ticks stepped so far
+    std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
+    std::vector<ChunkScratch> chunk_scratch_;
+    std::vector<FirmTally> tally_;  // firms
+    MarketTally market_tally_;
+    std::vector<TarpCounts> tarp_;             // firms, whole run
+    std::vector<double> value_concentration_;  // firms, last computed
 };
 
 }  // namespace models

@@ -1,7 +1,8 @@
 #pragma once
 // Complaints (seed 000, "불평관리"): a customer who met a failure complains with
 // a probability that depends on how bad it was. Non-complainers stay silent
-// and still react (their outcome is Outcome::Silent).
+// and still react (their outcome is Outcome::Silent). Customers differ in
+// their propensity to complain (CustomerTraits).
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "sim/random/CounterStream.hpp"
 
@@ -16,9 +17,11 @@ struct ComplaintBehaviour {
     bool enabled = true;
     ComplaintParams probability;
 
-    bool complains(Severity severity, std::uint32_t u) const {
+    // `propensity`: the customer's trait, multiplying the probability (capped at 1).
+    bool complains(Severity severity, std::uint32_t u, double propensity = 1.0) const {
         if (!enabled) return false;
-        return sim::bernoulli(u, severity == Severity::Major ? probability.major : probability.minor);
+        const double p = severity == Severity::Major ? probability.major : probability.minor;
+        return sim::bernoulli(u, p * propensity);
     }
 };
 

@@ -1,17 +1,44 @@
 #pragma once
-// Satisfaction after this tick's encounter. Good service closes a fixed share
-// of the gap to full satisfaction; after a failure, satisfaction becomes the
-// customer's repurchase intention for their (outcome, severity) group, so a
-// well-recovered customer ends more satisfied than a silent one.
-#include "models/mechanisms/RepurchaseIntention.hpp"
+// Satisfaction after this tick's encounter (DESIGN 1.6), by one of two models:
+//   - rm1: good service closes a fixed share of the gap to full
+//     satisfaction; after a failure, satisfaction becomes the customer's
+//     repurchase intention for their (outcome, severity) group (RM-1).
+//   - disconfirmation: expectation-disconfirmation (Oliver 1980) with a
+//     cumulative anchor (Bolton 1998). The encounter's perceived performance
+//     is the firm's service quality after good service and the group's
+//     repurchase intention after a failure; the transaction's satisfaction is
+//     performance plus a share of (performance - expectation), and
+//         S_t = anchor_weight * S_{t-1} + (1 - anchor_weight) * s_t;
+//     expectations move a share of the way towards performance.
+#include <algorithm>
 
 namespace models {
 
+enum class SatisfactionModel : unsigned char { Rm1, Disconfirmation };
+
+struct SatisfactionState {
+    double satisfaction;
+    double expectation;
+};
+
 struct SatisfactionUpdate {
-    double good_service_gain = 0.05;  // share of (1 - s) gained per good tick
+    SatisfactionModel model = SatisfactionModel::Rm1;
+    double good_service_gain = 0.05;       // rm1: share of (1 - s) gained per good tick
+    double anchor_weight = 0.80;           // disconfirmation: weight of the previous satisfaction
+    double disconfirmation_weight = 0.50;  // disconfirmation: effect of (performance - expectation)
+    double expectation_adaptation = 0.10;  // disconfirmation: share of the gap expectations close per encounter
+    double initial_expectation = 0.70;     // [0, 1]
 
     double after_good_service(double s) const { return s + good_service_gain * (1.0 - s); }
     static double after_failure(double repurchase) { return repurchase; }
+
+    // Disconfirmation update for an encounter perceived at `performance`.
+    SatisfactionState after_encounter(SatisfactionState now, double performance) const {
+        const double transaction =
+            std::clamp(performance + disconfirmation_weight * (performance - now.expectation), 0.0, 1.0);
+        return {anchor_weight * now.satisfaction + (1.0 - anchor_weight) * transaction,
+                now.expectation + expectation_adaptation * (performance - now.expectation)};
+    }
 };
 
 }  // namespace models

@@ -1,21 +1,45 @@
 #pragma once
-// Switching (seed 000, "전환 예방관리"): after a failure a customer leaves with
-// the probability of not buying again (1 - repurchase intention); with good
-// service they still drift away at a hazard that falls with satisfaction.
-// A switcher joins a competitor, starting over at a fixed satisfaction.
+// Switching (seed 000, "전환 예방관리"; DESIGN 1.7). After a failure a customer
+// leaves with the probability of not buying again (1 - repurchase
+// intention). Otherwise they drift away at a hazard that falls with
+// satisfaction, (1 - s)^convexity (convexity > 1: loyalty rises steeply near
+// full satisfaction, Jones & Sasser 1995), scaled by the relationship
+// stage and the firm's switching barrier, plus variety seeking; competitors
+// more attractive than the own firm add a pull. A leaver joins a competitor
+// (multinomial logit, FirmChoice) or, with leave_market_share, leaves the
+// market, starting over at configured satisfaction and expectation.
+#include "models/mechanisms/RelationshipLadder.hpp"
+
+#include <array>
+#include <cmath>
 #include <cstdint>
+#include <string_view>
 
 namespace models {
 
-struct SwitchingHazard {
-    double drift_hazard = 0.02;               // per tick, multiplied by (1 - satisfaction)
-    double satisfaction_after_switch = 0.60;  // a new customer's starting satisfaction
+// Why a customer left their firm (recorded per firm and tick).
+enum class ChurnReason : std::uint8_t { None = 0, AfterFailure, Drift, CompetitorPull, Termination };
+inline constexpr std::size_t kChurnReasons = 5;
 
-    double drift(double satisfaction) const { return drift_hazard * (1.0 - satisfaction); }
+struct SwitchingHazard {
+    double drift_hazard = 0.02;  // per tick, times (1 - satisfaction)^convexity
+    double convexity = 1.0;
+    std::array<double, kStages> stage_factor = {1.0, 1.0, 1.0, 1.0, 1.0};  // hazard multiplier by stage
+    double variety_seeking = 0.0;             // hazard per tick added to drift, whatever the satisfaction
+    double competitor_pull = 0.0;             // hazard per unit of utility by which the best competitor beats the firm
+    double leave_market_share = 0.0;          // share of leavers who buy from no firm afterwards
+    double satisfaction_after_switch = 0.60;  // a new customer's starting satisfaction
+    double expectation_after_switch = 0.70;
+
+    double drift(double satisfaction) const {
+        const double gap = 1.0 - satisfaction;
+        return drift_hazard * (convexity == 1.0 ? gap : std::pow(gap, convexity));
+    }
     static double after_failure(double repurchase) { return 1.0 - repurchase; }
 
-    // The competitor a switcher joins: with two firms the other one; with
-    // more, one of the others chosen uniformly by one 32-bit draw.
+    // The competitor a switcher joins when all firms are equally attractive:
+    // with two firms the other one; with more, one of the others chosen
+    // uniformly by one 32-bit draw.
     static std::uint8_t competitor(std::uint8_t from, std::uint32_t firms, std::uint32_t u) {
         if (firms == 2) return static_cast<std::uint8_t>(1 - from);
         const auto pick = static_cast<std::uint32_t>((static_cast<std::uint64_t>(u) * (firms - 1)) >> 32);

@@ -10,7 +10,7 @@
 
 namespace sim {
 
-enum class ColumnType { Int64, Float64 };
+enum class ColumnType { Int64, Float64, String };
 
 struct ColumnSpec {
     std::string name;
@@ -19,18 +19,27 @@ struct ColumnSpec {
     std::string description;  // one sentence: what the value means
 };
 
-// A table cell: integer columns read .i, float columns read .f.
+// A table cell: integer columns read .i, float columns read .f (per-tick
+// tables have no string columns).
 union Cell {
     std::int64_t i;
     double f;
 };
 
 // A whole column at once (e.g. one value per agent in a snapshot): integer
-// columns fill `ints`, float columns `doubles`.
+// columns fill `ints`, float columns `doubles`, string columns `strings`.
 struct ColumnData {
     ColumnSpec spec;
     std::vector<std::int64_t> ints;
     std::vector<double> doubles;
+    std::vector<std::string> strings;
+};
+
+// A table a model reports once, at the end of a run.
+struct Table {
+    std::string name;  // becomes the group name in the run's results
+    std::string description;
+    std::vector<ColumnData> columns;
 };
 
 // Where a data source sends rows (a file writer, a test's vector, ...).

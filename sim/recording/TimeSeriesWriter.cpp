@@ -94,6 +94,10 @@ TimeSeriesWriter::TimeSeriesWriter(const h5::Group& parent, const std::string& n
       columns_(std::move(columns)),
       buffer_(columns_.size(), std::vector<Cell>(chunk_rows)),
       chunk_rows_(chunk_rows) {
+    for (const ColumnSpec& c : columns_)
+        if (c.type == ColumnType::String)
+            throw std::invalid_argument("time series column " + c.name +
+                                        " is a string: per-tick rows hold numbers only");
     group_.set_attribute("columns", joined_names(columns_));
     datasets_.reserve(columns_.size());
     for (std::size_t c = 0; c < columns_.size(); ++c) {

@@ -9,6 +9,7 @@ double run_ticks(TickModel& model, const TickLoopOptions& options) {
     for (std::uint32_t tick = 0; tick < options.ticks; ++tick) {
         model.step(tick);
         if (options.record) model.emit_metrics(tick, options.record);
+        if (options.events) model.emit_events(tick, options.events);
         if (options.snapshot_every && options.snapshot && (tick + 1) % options.snapshot_every == 0)
             options.snapshot(tick, model.snapshot());
         if (options.progress) options.progress(tick + 1);

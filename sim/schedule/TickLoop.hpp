@@ -11,6 +11,7 @@ namespace sim {
 struct TickLoopOptions {
     std::uint32_t ticks = 0;
     RowSink record;                                    // may be empty: no recording
+    RowSink events;                                    // may be empty: no event log
     std::function<void(std::uint32_t done)> progress;  // may be empty; called after each tick
     // Per-agent snapshots after every `snapshot_every` ticks (0: none).
     std::uint32_t snapshot_every = 0;

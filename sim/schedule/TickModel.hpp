@@ -19,6 +19,12 @@ public:
     virtual void emit_metrics(std::uint32_t tick, const RowSink& sink) const = 0;
     // Every agent's state, one column per variable (per-agent snapshots).
     virtual std::vector<ColumnData> snapshot() const { return {}; }
+    // An optional event log (e.g. transactions): its columns (empty: none),
+    // and the events of the tick just run.
+    virtual std::vector<ColumnSpec> event_columns() const { return {}; }
+    virtual void emit_events(std::uint32_t /*tick*/, const RowSink& /*sink*/) const {}
+    // Tables that describe the whole run, written once after the last tick.
+    virtual std::vector<Table> run_tables() const { return {}; }
 };
 
 }  // namespace sim

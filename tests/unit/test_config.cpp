@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@ using experiments::load_experiment_config;
 using experiments::NetworkKind;
 
 const std::string kRm1 = std::string(CRMSIM_SOURCE_DIR) + "/configs/reference/rm1.yaml";
+const std::string kEveryNewKey = std::string(CRMSIM_TEST_DATA) + "/configs/every_new_key.yaml";
 
 // A config file in a folder of its own under the system temp folder, removed
 // with the object. Line 1 of the file is the first line of `text`.
@@ -113,7 +115,7 @@ TEST(ConfigRm1, ReferenceConfigHoldsTheRm1Numbers) {
     const auto& pop = c.market.population;
     EXPECT_EQ(pop.size, 100000u);
     EXPECT_EQ(pop.initial_satisfaction, 0.70);
-    EXPECT_EQ(pop.spend.distribution, models::SpendDistribution::LogNormal);
+    EXPECT_EQ(pop.spend.kind, sim::DistributionKind::LogNormal);
     EXPECT_EQ(pop.spend.mean, 50.0);
     EXPECT_EQ(pop.spend.sigma, 1.7);
 
@@ -174,7 +176,7 @@ TEST(ConfigDefaults, OnlyFirmsGivenEverythingElseIsTheDocumentedDefault) {
     EXPECT_TRUE(c.experiment.common_random_numbers);
     EXPECT_EQ(c.market.population.size, 100000u);
     EXPECT_EQ(c.market.population.initial_satisfaction, 0.7);
-    EXPECT_EQ(c.market.population.spend.distribution, models::SpendDistribution::LogNormal);
+    EXPECT_EQ(c.market.population.spend.kind, sim::DistributionKind::LogNormal);
     EXPECT_EQ(c.market.population.spend.mean, 50.0);
     EXPECT_EQ(c.market.population.spend.sigma, 1.7);
     EXPECT_EQ(c.network.kind, NetworkKind::WattsStrogatz);
@@ -261,7 +263,7 @@ TEST(ConfigOverrides, LaterSetsWinAndValuesAreParsedAsYaml) {
     const ExperimentConfig c = load_text(
         kOnlyFirms, {"population.size=10", "population.size=20", "population.spend={distribution: constant, mean: 3}"});
     EXPECT_EQ(c.market.population.size, 20u);
-    EXPECT_EQ(c.market.population.spend.distribution, models::SpendDistribution::Constant);
+    EXPECT_EQ(c.market.population.spend.kind, sim::DistributionKind::Constant);
     EXPECT_EQ(c.market.population.spend.mean, 3.0);
 }
 
@@ -321,12 +323,13 @@ TEST(ConfigErrors, UnknownKeySuggestsTheClosestKnownKey) {
 )" + kOnlyFirms,
                               1, "populaton", "did you mean 'population'?"));
     // Far from every known key: no suggestion, but the list of keys.
-    EXPECT_TRUE(text_fails_at(R"(population:
+    EXPECT_TRUE(
+        text_fails_at(R"(population:
   size: 1000
   zzzzzz: 1
 )" + kOnlyFirms,
-                              3, "population.zzzzzz",
-                              "unknown key; known keys here: initial_satisfaction, size, spend"));
+                      3, "population.zzzzzz",
+                      "unknown key; known keys here: initial_prospects, initial_satisfaction, size, spend, traits"));
 }
 
 TEST(ConfigErrors, TextWhereANumberIsExpected) {
@@ -443,7 +446,7 @@ TEST(ConfigErrors, FewerThanTwoFirms) {
 firms:
   - name: alone
 )",
-                              3, "firms", "a market needs 2 to 255 firms, found 1"));
+                              3, "firms", "a market needs 2 to 254 firms, found 1"));
     // No firms at all: located at the top of the file.
     EXPECT_TRUE(text_fails_at(R"(experiment:
   ticks: 5
@@ -618,6 +621,401 @@ TEST(ConfigSetErrors, ListIndexPastTheEnd) {
 TEST(ConfigSetErrors, KeyInsideASingleValue) {
     EXPECT_TRUE(set_fails_at("population: {size: 10}\n" + kOnlyFirms, {"population.size.x=3"}, "population.size.x=3",
                              "population.size.x", "cannot set a key inside a single value"));
+}
+
+// ---------------------------------------------------------------- lifecycle keys
+
+void expect_same_distribution(const sim::Distribution& got, const sim::Distribution& want, const std::string& what) {
+    SCOPED_TRACE(what);
+    EXPECT_EQ(got.kind, want.kind);
+    EXPECT_EQ(got.mean, want.mean);
+    if (want.kind == sim::DistributionKind::LogNormal) {
+        EXPECT_EQ(got.sigma, want.sigma);
+    }
+    if (want.kind == sim::DistributionKind::Gamma || want.kind == sim::DistributionKind::Beta) {
+        EXPECT_EQ(got.shape, want.shape);
+    }
+}
+
+// Each key of tests/data/configs/every_new_key.yaml has a value of its own, so
+// a key read into the wrong field fails here.
+TEST(ConfigLifecycle, EveryNewKeyIsReadIntoItsField) {
+    using sim::DistributionKind;
+    const ExperimentConfig c = load_experiment_config(kEveryNewKey, {});
+    const auto& pop = c.market.population;
+    EXPECT_EQ(pop.size, 2000u);
+    EXPECT_EQ(pop.initial_satisfaction, 0.61);
+    EXPECT_EQ(pop.initial_prospects, 0.25);
+    expect_same_distribution(pop.spend, {DistributionKind::Gamma, 2.5 / 0.1, 1.0, 2.5}, "spend (shape and rate)");
+    const auto& t = pop.traits;
+    expect_same_distribution(t.cost_to_serve, {DistributionKind::Gamma, 4.0, 1.0, 3.0}, "cost_to_serve");
+    expect_same_distribution(t.complaint_propensity, {DistributionKind::LogNormal, 1.1, 0.4}, "complaint_propensity");
+    expect_same_distribution(t.talkativeness, {DistributionKind::Constant, 1.3}, "talkativeness");
+    expect_same_distribution(t.price_sensitivity, {DistributionKind::Gamma, 0.8 / 2.0, 1.0, 0.8}, "price_sensitivity");
+    EXPECT_EQ(t.draining_share, 0.03);
+    EXPECT_EQ(t.violator_share, 0.02);
+
+    ASSERT_EQ(c.market.firms.size(), 2u);
+    const auto& a = c.market.firms[0];
+    const auto& b = c.market.firms[1];
+    EXPECT_EQ(a.attractiveness, -0.5);
+    EXPECT_EQ(a.price, 1.2);
+    EXPECT_EQ(a.service_quality, 0.9);
+    EXPECT_EQ(a.switching_barrier, 0.7);
+    EXPECT_EQ(b.attractiveness, 0.25);
+    EXPECT_EQ(b.price, 0.8);
+    EXPECT_EQ(b.service_quality, 0.75);
+    EXPECT_EQ(b.switching_barrier, 1.5);
+
+    const auto& m = c.market.mechanisms;
+    EXPECT_TRUE(m.paradox.enabled);
+    EXPECT_EQ(m.paradox.satisfaction_bonus, 0.15);
+    EXPECT_FALSE(m.paradox.first_failure_only);
+    EXPECT_FALSE(m.paradox.minor_only);
+
+    EXPECT_EQ(m.satisfaction.model, models::SatisfactionModel::Disconfirmation);
+    EXPECT_EQ(m.satisfaction.good_service_gain, 0.07);
+    EXPECT_EQ(m.satisfaction.anchor_weight, 0.6);
+    EXPECT_EQ(m.satisfaction.disconfirmation_weight, 0.3);
+    EXPECT_EQ(m.satisfaction.expectation_adaptation, 0.2);
+    EXPECT_EQ(m.satisfaction.initial_expectation, 0.65);
+
+    const auto& s = m.switching;
+    EXPECT_EQ(s.drift_hazard, 0.03);
+    EXPECT_EQ(s.convexity, 2.0);
+    const std::array<double, models::kStages> stage_factor = {0.9, 1.1, 0.8, 0.5, 0.25};  // in Stage order
+    EXPECT_EQ(s.stage_factor, stage_factor);
+    EXPECT_EQ(s.variety_seeking, 0.01);
+    EXPECT_EQ(s.competitor_pull, 0.04);
+    EXPECT_EQ(s.leave_market_share, 0.2);
+    EXPECT_EQ(s.satisfaction_after_switch, 0.55);
+    EXPECT_EQ(s.expectation_after_switch, 0.75);
+
+    const auto& w = m.word_of_mouth;
+    EXPECT_TRUE(w.enabled);
+    EXPECT_EQ(w.negative_reach, 0.12);
+    EXPECT_EQ(w.positive_reach, 0.06);
+    EXPECT_EQ(w.story_effect, 0.03);
+    EXPECT_EQ(w.expectation_effect, -0.01);
+    EXPECT_EQ(w.dissatisfied_below, 0.3);
+    EXPECT_EQ(w.advocate_talk, 0.22);
+    EXPECT_EQ(w.weak_ties, 3u);
+    EXPECT_EQ(w.weak_reach, 0.02);
+
+    const auto& l = m.ladder;
+    EXPECT_TRUE(l.enabled);
+    const std::array<double, 3> promote = {0.9, 0.2, 0.1};  // from customer, client, advocate
+    const std::array<double, 3> demote = {0.4, 0.35, 0.6};  // from client, advocate, partner
+    EXPECT_EQ(l.promote, promote);
+    EXPECT_EQ(l.demote, demote);
+    EXPECT_EQ(l.client_purchases, 3u);
+    EXPECT_EQ(l.advocate_satisfaction, 0.85);
+    EXPECT_EQ(l.advocate_tenure, 8u);
+    EXPECT_EQ(l.partner_satisfaction, 0.95);
+    EXPECT_EQ(l.partner_tenure, 40u);
+    EXPECT_EQ(l.demote_below, 0.45);
+
+    const auto& p = m.purchases;
+    EXPECT_EQ(p.process, models::PurchaseProcess::BgNbd);
+    // NBD (r, alpha) typed as shape and rate; BG (a, b) as a and b.
+    expect_same_distribution(p.rate, {DistributionKind::Gamma, 0.243 / 4.414, 1.0, 0.243}, "purchase rate");
+    expect_same_distribution(p.dropout, {DistributionKind::Beta, 0.793 / (0.793 + 2.426), 1.0, 0.793 + 2.426},
+                             "dropout");
+    EXPECT_EQ(p.amount_shape, 6.0);
+
+    const auto& q = m.acquisition;
+    EXPECT_TRUE(q.enabled);
+    EXPECT_EQ(q.external, 0.02);
+    EXPECT_EQ(q.internal, 0.3);
+    EXPECT_EQ(q.influence, models::Influence::Mixed);
+    EXPECT_EQ(q.story_weight, 0.05);
+    EXPECT_FALSE(q.lapsed_return);
+
+    EXPECT_EQ(m.tarp.horizon, 13u);
+
+    EXPECT_EQ(c.market.metrics.promoter_from, 0.9);
+    EXPECT_EQ(c.market.metrics.detractor_below, 0.6);
+    EXPECT_EQ(c.market.metrics.concentration_every, 4u);
+}
+
+TEST(ConfigLifecycle, EveryNewKeyReloadsToTheSameConfig) {
+    const ExperimentConfig first = load_experiment_config(kEveryNewKey, {});
+    const TempConfig resolved(first.resolved_yaml, "resolved.yaml");
+    const ExperimentConfig second = load_experiment_config(resolved.path(), {});
+    EXPECT_EQ(second.resolved_yaml, first.resolved_yaml);
+    // A gamma given by its rate is recorded by its rate (giving both would be an error).
+    const YAML::Node r = YAML::Load(first.resolved_yaml);
+    EXPECT_EQ(r["population"]["spend"]["rate"].as<std::string>(), "0.1");
+    EXPECT_FALSE(r["population"]["spend"]["mean"].IsDefined());
+    EXPECT_EQ(r["mechanisms"]["purchases"]["dropout"]["a"].as<std::string>(), "0.793");
+    EXPECT_EQ(second.market.mechanisms.purchases.dropout.shape, 0.793 + 2.426);
+}
+
+// Absent keys are the structs' own defaults (and the documented ones).
+TEST(ConfigLifecycle, AbsentKeysAreTheStructDefaults) {
+    const ExperimentConfig c = load_text(kOnlyFirms);
+    const models::PopulationParams pop;
+    const auto& p = c.market.population;
+    EXPECT_EQ(p.initial_prospects, pop.initial_prospects);
+    expect_same_distribution(p.spend, pop.spend, "spend");
+    EXPECT_EQ(p.spend.sigma, pop.spend.sigma);
+    expect_same_distribution(p.traits.cost_to_serve, pop.traits.cost_to_serve, "cost_to_serve");
+    expect_same_distribution(p.traits.complaint_propensity, pop.traits.complaint_propensity, "complaint_propensity");
+    expect_same_distribution(p.traits.talkativeness, pop.traits.talkativeness, "talkativeness");
+    expect_same_distribution(p.traits.price_sensitivity, pop.traits.price_sensitivity, "price_sensitivity");
+    EXPECT_EQ(p.traits.draining_share, pop.traits.draining_share);
+    EXPECT_EQ(p.traits.violator_share, pop.traits.violator_share);
+
+    const models::FirmParams firm;
+    for (const auto& f : c.market.firms) {
+        EXPECT_EQ(f.attractiveness, firm.attractiveness);
+        EXPECT_EQ(f.price, firm.price);
+        EXPECT_EQ(f.service_quality, firm.service_quality);
+        EXPECT_EQ(f.switching_barrier, firm.switching_barrier);
+    }
+
+    const models::Mechanisms d;
+    const auto& m = c.market.mechanisms;
+    EXPECT_EQ(m.paradox.enabled, d.paradox.enabled);
+    EXPECT_EQ(m.paradox.satisfaction_bonus, d.paradox.satisfaction_bonus);
+    EXPECT_EQ(m.paradox.first_failure_only, d.paradox.first_failure_only);
+    EXPECT_EQ(m.paradox.minor_only, d.paradox.minor_only);
+    EXPECT_EQ(m.satisfaction.model, d.satisfaction.model);
+    EXPECT_EQ(m.satisfaction.good_service_gain, d.satisfaction.good_service_gain);
+    EXPECT_EQ(m.satisfaction.anchor_weight, d.satisfaction.anchor_weight);
+    EXPECT_EQ(m.satisfaction.disconfirmation_weight, d.satisfaction.disconfirmation_weight);
+    EXPECT_EQ(m.satisfaction.expectation_adaptation, d.satisfaction.expectation_adaptation);
+    EXPECT_EQ(m.satisfaction.initial_expectation, d.satisfaction.initial_expectation);
+    EXPECT_EQ(m.switching.drift_hazard, d.switching.drift_hazard);
+    EXPECT_EQ(m.switching.convexity, d.switching.convexity);
+    EXPECT_EQ(m.switching.stage_factor, d.switching.stage_factor);
+    EXPECT_EQ(m.switching.variety_seeking, d.switching.variety_seeking);
+    EXPECT_EQ(m.switching.competitor_pull, d.switching.competitor_pull);
+    EXPECT_EQ(m.switching.leave_market_share, d.switching.leave_market_share);
+    EXPECT_EQ(m.switching.satisfaction_after_switch, d.switching.satisfaction_after_switch);
+    EXPECT_EQ(m.switching.expectation_after_switch, d.switching.expectation_after_switch);
+    EXPECT_EQ(m.word_of_mouth.enabled, d.word_of_mouth.enabled);
+    EXPECT_EQ(m.word_of_mouth.expectation_effect, d.word_of_mouth.expectation_effect);
+    EXPECT_EQ(m.word_of_mouth.dissatisfied_below, d.word_of_mouth.dissatisfied_below);
+    EXPECT_EQ(m.word_of_mouth.advocate_talk, d.word_of_mouth.advocate_talk);
+    EXPECT_EQ(m.word_of_mouth.weak_ties, d.word_of_mouth.weak_ties);
+    EXPECT_EQ(m.word_of_mouth.weak_reach, d.word_of_mouth.weak_reach);
+    EXPECT_EQ(m.ladder.enabled, d.ladder.enabled);
+    EXPECT_EQ(m.ladder.promote, d.ladder.promote);
+    EXPECT_EQ(m.ladder.demote, d.ladder.demote);
+    EXPECT_EQ(m.ladder.client_purchases, d.ladder.client_purchases);
+    EXPECT_EQ(m.ladder.advocate_satisfaction, d.ladder.advocate_satisfaction);
+    EXPECT_EQ(m.ladder.advocate_tenure, d.ladder.advocate_tenure);
+    EXPECT_EQ(m.ladder.partner_satisfaction, d.ladder.partner_satisfaction);
+    EXPECT_EQ(m.ladder.partner_tenure, d.ladder.partner_tenure);
+    EXPECT_EQ(m.ladder.demote_below, d.ladder.demote_below);
+    EXPECT_EQ(m.purchases.process, d.purchases.process);
+    expect_same_distribution(m.purchases.rate, d.purchases.rate, "purchase rate");
+    expect_same_distribution(m.purchases.dropout, d.purchases.dropout, "dropout");
+    EXPECT_EQ(m.purchases.amount_shape, d.purchases.amount_shape);
+    EXPECT_EQ(m.acquisition.enabled, d.acquisition.enabled);
+    EXPECT_EQ(m.acquisition.external, d.acquisition.external);
+    EXPECT_EQ(m.acquisition.internal, d.acquisition.internal);
+    EXPECT_EQ(m.acquisition.influence, d.acquisition.influence);
+    EXPECT_EQ(m.acquisition.story_weight, d.acquisition.story_weight);
+    EXPECT_EQ(m.acquisition.lapsed_return, d.acquisition.lapsed_return);
+    EXPECT_EQ(m.tarp.horizon, d.tarp.horizon);
+
+    const models::MetricOptions metrics;
+    EXPECT_EQ(c.market.metrics.promoter_from, metrics.promoter_from);
+    EXPECT_EQ(c.market.metrics.detractor_below, metrics.detractor_below);
+    EXPECT_EQ(c.market.metrics.concentration_every, metrics.concentration_every);
+}
+
+// The shipped configs predate these keys and load as they did.
+TEST(ConfigLifecycle, ShippedConfigsLoadUnchanged) {
+    for (const std::string name :
+         {"reference/rm1.yaml", "examples/quickstart.yaml", "examples/recovery-policies.yaml"}) {
+        SCOPED_TRACE(name);
+        const ExperimentConfig c = load_experiment_config(std::string(CRMSIM_SOURCE_DIR) + "/configs/" + name, {});
+        expect_same_distribution(c.market.population.spend, models::PopulationParams{}.spend, "spend");
+        EXPECT_EQ(c.market.population.spend.sigma, 1.7);
+        EXPECT_EQ(c.market.mechanisms.purchases.process, models::PurchaseProcess::EveryTick);
+        EXPECT_FALSE(c.market.mechanisms.ladder.enabled);
+    }
+}
+
+TEST(ConfigLifecycle, DistributionSpecs) {
+    using sim::DistributionKind;
+    // Today's spend keys, for each kind.
+    auto spend = load_text(kOnlyFirms, {"population.spend={distribution: gamma, mean: 40, shape: 2}"}).market;
+    expect_same_distribution(spend.population.spend, {DistributionKind::Gamma, 40.0, 1.0, 2.0}, "gamma spend");
+    spend = load_text(kOnlyFirms, {"population.spend={mean: 30, sigma: 0.5}"}).market;
+    expect_same_distribution(spend.population.spend, {DistributionKind::LogNormal, 30.0, 0.5}, "lognormal spend");
+    // A gamma without mean or rate takes the default's mean; shape 1 when the default has none.
+    const auto m = load_text(kOnlyFirms, {"population.traits.talkativeness={distribution: gamma}"}).market;
+    expect_same_distribution(m.population.traits.talkativeness, {DistributionKind::Gamma, 1.0, 1.0, 1.0},
+                             "talkativeness");
+    // Pareto/NBD: the dropout rate is a gamma too.
+    const auto pareto = load_text(kOnlyFirms, {"mechanisms.purchases.process=pareto_nbd",
+                                               "mechanisms.purchases.dropout={distribution: gamma, shape: 0.61, "
+                                               "rate: 11.67}"})
+                            .market.mechanisms.purchases;
+    EXPECT_EQ(pareto.process, models::PurchaseProcess::ParetoNbd);
+    expect_same_distribution(pareto.dropout, {DistributionKind::Gamma, 0.61 / 11.67, 1.0, 0.61}, "dropout");
+    // BG/NBD: a constant dropout probability.
+    const auto bg = load_text(kOnlyFirms, {"mechanisms.purchases.process=bg_nbd",
+                                           "mechanisms.purchases.dropout={distribution: constant, mean: 0.3}"})
+                        .market.mechanisms.purchases;
+    expect_same_distribution(bg.dropout, {DistributionKind::Constant, 0.3}, "dropout");
+}
+
+TEST(ConfigLifecycle, GammaTakesMeanOrRateNotBoth) {
+    EXPECT_TRUE(text_fails_at(R"(population:
+  spend:
+    distribution: gamma
+    shape: 2
+    mean: 50
+    rate: 0.04
+)" + kOnlyFirms,
+                              6, "population.spend.rate", "give mean or rate, not both"));
+    EXPECT_TRUE(text_fails_at(R"(population:
+  spend: {distribution: gamma, rate: 0}
+)" + kOnlyFirms,
+                              2, "population.spend.rate", "must be in [1e-09"));
+}
+
+TEST(ConfigLifecycle, DistributionKindMustBeAllowedForTheKey) {
+    EXPECT_TRUE(text_fails_at(R"(population:
+  traits:
+    talkativeness: {distribution: beta, a: 2, b: 3}
+)" + kOnlyFirms,
+                              3, "population.traits.talkativeness.distribution",
+                              "distribution \"beta\" is not available here; one of: constant, lognormal, gamma"));
+    EXPECT_TRUE(text_fails_at(R"(population:
+  spend: {distribution: beta, a: 2, b: 3}
+)" + kOnlyFirms,
+                              2, "population.spend.distribution",
+                              "is not available here; one of: lognormal, gamma, constant"));
+    // Pareto/NBD's dropout is a rate, not a probability.
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    process: pareto_nbd
+    dropout: {distribution: beta, a: 1, b: 3}
+)",
+                              7, "mechanisms.purchases.dropout.distribution", "one of: constant, gamma"));
+    // A misspelt kind gets the closest allowed one.
+    EXPECT_TRUE(text_fails_at(R"(population:
+  traits:
+    cost_to_serve: {distribution: gama, mean: 2}
+)" + kOnlyFirms,
+                              3, "population.traits.cost_to_serve.distribution", "did you mean \"gamma\""));
+}
+
+TEST(ConfigLifecycle, DistributionParametersBelongToTheirKind) {
+    EXPECT_TRUE(text_fails_at(R"(population:
+  spend: {distribution: gamma, mean: 50, sigma: 1.2}
+)" + kOnlyFirms,
+                              2, "population.spend.sigma",
+                              "does not apply to distribution gamma (it is a parameter of lognormal"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    process: bg_nbd
+    dropout: {distribution: beta, mean: 0.2}
+)",
+                              7, "mechanisms.purchases.dropout.mean", "beta takes a, b"));
+    // Without a default to fall back on, beta needs both a and b.
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    process: bg_nbd
+    dropout: {distribution: beta, a: 1}
+)",
+                              7, "mechanisms.purchases.dropout.b", "distribution beta needs a and b"));
+    // A cost to serve defaults to 0, which a lognormal mean cannot be.
+    EXPECT_TRUE(text_fails_at(R"(population:
+  traits:
+    cost_to_serve: {distribution: lognormal, sigma: 0.5}
+)" + kOnlyFirms,
+                              3, "population.traits.cost_to_serve.mean", "distribution lognormal needs mean"));
+}
+
+TEST(ConfigLifecycle, DropoutOnlyWithADropoutProcess) {
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    process: poisson
+    dropout: {distribution: constant, mean: 0.1}
+)",
+                              7, "mechanisms.purchases.dropout", "applies only to pareto_nbd and bg_nbd"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    dropout: {distribution: gamma, mean: 0.1}
+)",
+                              6, "mechanisms.purchases.dropout", "applies only to pareto_nbd and bg_nbd"));
+    // BG/NBD's dropout is a probability.
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  purchases:
+    process: bg_nbd
+    dropout: {distribution: constant, mean: 1.5}
+)",
+                              7, "mechanisms.purchases.dropout.mean", "must be in [0, 1], found 1.5"));
+}
+
+TEST(ConfigLifecycle, LadderPromotePlusDemoteAtMostOne) {
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  ladder:
+    promote: {client: 0.7}
+    demote:
+      client: 0.4
+)",
+                              8, "mechanisms.ladder.demote.client",
+                              "promote.client + demote.client must be at most 1"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + R"(mechanisms:
+  ladder:
+    promote: {advocate: 0.5}
+    demote: {advocate: 0.6}
+)",
+                              7, "mechanisms.ladder.demote.advocate",
+                              "promote.advocate + demote.advocate must be at most 1"));
+    // With demote left at its default, the promote key is the one written.
+    EXPECT_TRUE(
+        text_fails_at(kOnlyFirms + R"(mechanisms:
+  ladder:
+    promote: {client: 0.6}
+)",
+                      6, "mechanisms.ladder.promote.client",
+                      "must be at most 1 (one draw decides both), found 1.1 (demote.client is 0.5 by default)"));
+    // Customers cannot slip and partners cannot climb: no limit there.
+    EXPECT_NO_THROW(load_text(kOnlyFirms + "mechanisms: {ladder: {promote: {customer: 1}, demote: {partner: 1}}}\n"));
+}
+
+TEST(ConfigLifecycle, NetworkAcquisitionNeedsANetwork) {
+    const std::string no_network =
+        "network: {kind: none}\nmechanisms:\n  word_of_mouth: {enabled: false}\n  acquisition: {enabled: true}\n";
+    EXPECT_TRUE(text_fails_at(no_network + kOnlyFirms, 1, "network",
+                              "acquisition by network influence is on but network.kind is none"));
+    EXPECT_NO_THROW(load_text(no_network + kOnlyFirms, {"mechanisms.acquisition.influence=mixed"}));
+    // Nothing to acquire (no prospects, nobody leaves the market) is allowed.
+    const auto c = load_text(kOnlyFirms, {"mechanisms.acquisition.enabled=true"});
+    EXPECT_EQ(c.market.population.initial_prospects, 0.0);
+    EXPECT_EQ(c.market.mechanisms.switching.leave_market_share, 0.0);
+}
+
+TEST(ConfigLifecycle, RangesOfTheNewKeys) {
+    EXPECT_TRUE(text_fails_at(R"(firms:
+  - name: a
+    price: 0
+  - name: b
+)",
+                              3, "firms.0.price", "must be in [1e-09"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "mechanisms:\n  word_of_mouth:\n    weak_ties: 1001\n", 6,
+                              "mechanisms.word_of_mouth.weak_ties", "must be in [0, 1000], found 1001"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "mechanisms:\n  word_of_mouth:\n    expectation_effect: -1.5\n", 6,
+                              "mechanisms.word_of_mouth.expectation_effect", "must be in [-1, 1]"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "mechanisms:\n  switching:\n    stage_factor: {custmer: 2}\n", 6,
+                              "mechanisms.switching.stage_factor.custmer", "did you mean 'customer'"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "mechanisms:\n  tarp: {horizon: 0}\n", 5, "mechanisms.tarp.horizon",
+                              "must be in [1, "));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "output:\n  metrics: {promoter_from: 0.5, detractor_below: 0.6}\n", 5,
+                              "output.metrics.detractor_below", "must not be above promoter_from"));
+    // 255 is the "no firm" mark, so 254 firms is the most.
+    std::string firms = "firms: [";
+    for (int i = 0; i < 255; ++i) firms += i ? ", {}" : "{}";
+    EXPECT_TRUE(text_fails_at(firms + "]\n", 1, "firms", "a market needs 2 to 254 firms, found 255"));
 }
 
 // ---------------------------------------------------------------- the pieces

@@ -1,0 +1,25 @@
+#pragma once
+// Where a person stands with the market as a whole. Active and dormant
+// customers belong to a firm; prospects and lapsed customers buy from none.
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace models {
+
+enum class CustomerStatus : std::uint8_t {
+    Prospect = 0,    // has never bought
+    Active = 1,      // buys from their firm
+    Dormant = 2,     // still their firm's customer on the books, but buys no more (dropout process)
+    Lapsed = 3,      // left the market after leaving a firm
+    Terminated = 4,  // their firm ended the relationship
+};
+
+inline constexpr std::size_t kStatuses = 5;
+inline constexpr std::array<std::string_view, kStatuses> kStatusNames = {"prospect", "active", "dormant", "lapsed",
+                                                                         "terminated"};
+
+// The firm index of someone who buys from no firm.
+inline constexpr std::uint8_t kNoFirm = 0xFF;
+
+}  // namespace models

@@ -1,0 +1,246 @@
+// The decide phase of a tick: every person decides from start-of-tick state.
+// A customer's tick with their firm: purchases, the service encounter
+// (failure, complaint, recovery, satisfaction), the TARP observation, the
+// ladder, and whether they leave. Prospects are in ProspectTick.cpp.
+#include "models/market/DrawPurpose.hpp"
+#include "models/market/Market.hpp"
+#include "sim/random/BlockEngine.hpp"
+
+#include <boost/random/gamma_distribution.hpp>
+#include <boost/random/poisson_distribution.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace models {
+
+std::uint32_t Market::purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const {
+    if (mean <= 0.0) return 0;
+    if (mean <= kInversionLimit) return poisson_by_inversion(mean, u);
+    sim::BlockEngine engine(stream_, kPurchaseCount, i, tick);
+    return boost::random::poisson_distribution<std::uint32_t, double>(mean)(engine);
+}
+
+// This tick's purchases: their number and total amount, and whether the
+// customer dropped out (Pareto/NBD, BG/NBD) along the way.
+Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u) const {
+    const Purchases& p = params_.mechanisms.purchases;
+    Basket basket;
+    const double rate = customers_.traits.purchase_rate[i];
+    const double dropout = customers_.traits.dropout[i];
+    double alive = 1.0;  // share of the tick the customer is still active
+    if (p.process == PurchaseProcess::ParetoNbd && dropout > 0.0) {
+        // Exponential lifetime: dies within the tick with 1 - e^-mu, at a
+        // time from the exponential truncated to the tick.
+        const sim::Block4 d = stream_.block(kDropout, i, tick);
+        const double dies = -std::expm1(-dropout);
+        if (sim::to_unit(d[0]) < dies) {
+            basket.dropped_out = true;
+            alive = -std::log1p(-sim::to_unit(d[1]) * dies) / dropout;
+        }
+    }
+    basket.purchases = purchase_count(i, tick, rate * alive, u);
+    if (p.process == PurchaseProcess::BgNbd && dropout > 0.0) {
+        // After each purchase the customer drops out with probability p;
+        // later purchases of the tick then never happen.
+        sim::Block4 d{};
+        for (std::uint32_t j = 0; j < basket.purchases; ++j) {
+            if (j % 4 == 0) d = stream_.block(kDropout, i, tick, j / 4);
+            if (sim::bernoulli(d[j % 4], dropout)) {
+                basket.purchases = j + 1;
+                basket.dropped_out = true;
+                break;
+            }
+        }
+    }
+    if (basket.purchases == 0) return basket;
+    const double level = customers_.spend[i];
+    if (p.amount_shape > 0.0) {
+        // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
+        sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick);
+        basket.amount = boost::random::gamma_distribution<double>(basket.purchases * p.amount_shape,
+                                                                  level / p.amount_shape)(engine);
+    } else {
+        basket.amount = level * basket.purchases;
+    }
+    return basket;
+}
+
+// Inline into the decide loop, so that the column pointers stay in registers.
+[[gnu::always_inline]] inline void Market::decide_customer(const Mechanisms& m, const CustomerColumns& c,
+                                                           std::uint32_t i, std::uint32_t tick,
+                                                           const sim::Block4& draws, const sim::Block4& lifecycle,
+                                                           FirmTally* tally, ChunkScratch& scratch) {
+    const std::uint8_t f = c.firm[i];
+    const FirmParams& firm = params_.firms[f];
+    FirmTally& t = tally[f];
+    const double s = c.satisfaction[i];
+    const auto stage = static_cast<Stage>(c.stage[i]);
+    c.next_firm[i] = f;
+    if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
+        c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
+        c.next_satisfaction[i] = s;
+        close_tarp_observation(m.tarp, c, i, tick, false, t);  // buys no more: not retained
+        return;
+    }
+
+    // Purchases, and the customer's RFM counters with the firm. RM-1's
+    // customers buy once a tick at their level (the inline fast path).
+    const Basket basket =
+        m.purchases.every_tick() ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
+    t.revenue += basket.amount;
+    t.purchases += basket.purchases;
+    // RM-1's counters follow from tenure and spend (Market::frequency), and are not stored.
+    if (basket.purchases > 0 && !m.purchases.every_tick()) {
+        c.purchases[i] += basket.purchases;
+        c.monetary[i] += static_cast<float>(basket.amount);
+        c.last_purchase[i] = tick + 1;
+    }
+    if (basket.purchases > 0 && params_.metrics.transaction_log)
+        scratch.transactions.push_back({i, f, basket.purchases, basket.amount});
+    if (basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
+
+    // The service encounter: every tick a customer buys.
+    const Severity severity = basket.purchases > 0
+                                  ? m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity])
+                                  : Severity::None;
+    const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f];
+    double drift = barrier * (m.switching.drift(s) + m.switching.variety_seeking);
+    double p_switch = drift + barrier * pull_[f];
+    ChurnReason reason = ChurnReason::Drift;
+    Outcome outcome = Outcome::NoFailure;
+    const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
+    SatisfactionState feel{s, disconfirmation ? c.expectation[i] : 0.0};
+    if (severity == Severity::None) {
+        if (basket.purchases > 0)
+            feel = disconfirmation ? m.satisfaction.after_encounter(feel, firm.service_quality)
+                                   : SatisfactionState{m.satisfaction.after_good_service(s), feel.expectation};
+    } else {
+        ++t.failures;
+        t.major_failures += severity == Severity::Major;
+        outcome = Outcome::Silent;
+        if (m.complaints.complains(severity, draws[kLaneComplaint], customers_.traits.complaint_propensity[i])) {
+            ++t.complaints;
+            t.major_complaints += severity == Severity::Major;
+            outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
+            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, outcome);
+        }
+        if (m.paradox.applies(c.failures[i], severity, outcome)) {
+            // Recovered so well that it beats good service (DESIGN 1.5).
+            const double bonus = m.paradox.satisfaction_bonus;
+            feel = disconfirmation ? m.satisfaction.after_encounter(feel, std::min(1.0, firm.service_quality + bonus))
+                                   : SatisfactionState{std::min(1.0, m.satisfaction.after_good_service(s) + bonus),
+                                                       feel.expectation};
+        } else {
+            const double repurchase = m.repurchase.after(outcome, severity);
+            feel = disconfirmation ? m.satisfaction.after_encounter(feel, repurchase)
+                                   : SatisfactionState{SatisfactionUpdate::after_failure(repurchase), feel.expectation};
+            drift = p_switch = SwitchingHazard::after_failure(repurchase);
+            reason = ChurnReason::AfterFailure;
+        }
+        c.failures[i] = static_cast<std::uint8_t>(std::min(255, c.failures[i] + 1));  // for the paradox
+        if (c.tarp_group[i] == kNotObserved) {
+            c.tarp_opened[i] = tick;
+            c.tarp_group[i] = tarp_group(severity, outcome);
+        }
+    }
+    ++t.outcomes[index(outcome)];
+    if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
+    c.outcome[i] = static_cast<std::uint8_t>(outcome);
+    c.next_satisfaction[i] = feel.satisfaction;
+    if (disconfirmation) c.expectation[i] = static_cast<float>(feel.expectation);
+
+    // Leaving: to a competitor, or out of the market.
+    const double x = sim::to_unit(draws[kLaneSwitch]);
+    if (x < p_switch) {
+        if (reason == ChurnReason::Drift && x >= drift) reason = ChurnReason::CompetitorPull;
+        ++t.switched_out;
+        ++t.churn[static_cast<std::size_t>(reason)];
+        const auto firms = static_cast<std::uint32_t>(params_.firms.size());
+        if (sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
+            c.next_firm[i] = kNoFirm;
+            ++t.left_market;
+        } else if (firms == 2) {
+            c.next_firm[i] = SwitchingHazard::competitor(f, firms, 0);
+        } else {
+            const std::uint32_t u = stream_.block(kSwitchTarget, i, tick)[0];
+            c.next_firm[i] = equal_appeal_ ? SwitchingHazard::competitor(f, firms, u)
+                                           : choose_firm(appeal_, customers_.traits.price_sensitivity[i], u, f);
+        }
+    }
+
+    close_tarp_observation(m.tarp, c, i, tick, c.next_firm[i] == f, t);
+
+    // The ladder, on start-of-tick satisfaction and this tick's purchases.
+    if (m.ladder.enabled)
+        c.stage[i] = static_cast<std::uint8_t>(
+            m.ladder.next({stage, s, frequency(i, tick + 1), tick - c.since[i]}, lifecycle[kLaneLadder]));
+
+    if (const int sign = story_sign(m.word_of_mouth, outcome, stage, s, lifecycle); sign != 0)
+        scratch.tellers.push_back({i, sign});
+}
+
+// Who speaks this tick: after a bad or a quickly recovered experience, when
+// dissatisfied, or as an advocate recommending the firm.
+// TARP: an observation ends when the customer leaves (or stops buying), or
+// when its horizon is over; either way it is known at decide time.
+inline void Market::close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
+                                           std::uint32_t tick, bool retained, FirmTally& t) {
+    const std::uint8_t group = c.tarp_group[i];
+    if (group == kNotObserved || (retained && !tarp.complete(c.tarp_opened[i], tick))) return;
+    ++t.tarp.customers[group];
+    t.tarp.retained[group] += retained;
+    c.tarp_group[i] = kNotObserved;
+}
+
+void Market::decide(std::uint32_t tick) {
+    const std::size_t firms = params_.firms.size();
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
+        // Tally locally, then store: no false sharing between threads.
+        InterleavedTally tally(firms);
+        // Who tells stories is known here; listing them now saves the word
+        // of mouth phase a pass over every customer.
+        ChunkScratch& scratch = chunk_scratch_[chunk.index];
+        scratch.tellers.clear();
+        scratch.transactions.clear();
+        const CustomerColumns c(customers_);
+        // A local copy of the rules: a byte store could alias the market's
+        // own copy, which the compiler would then reload for every customer.
+        const Mechanisms m = params_.mechanisms;
+        // Draw the blocks of a batch first, many at a time (SIMD), then
+        // decide person by person.
+        constexpr std::uint32_t kBatch = 256;
+        std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
+        for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
+            const std::uint32_t n = std::min(kBatch, chunk.end - b);
+            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
+            stream_.blocks(addresses.data(), encounter.data(), n);
+            if (lifecycle_draws_) {
+                for (std::uint32_t k = 0; k < n; ++k)
+                    addresses[k] = sim::CounterStream::address(kLifecycle, b + k, tick);
+                stream_.blocks(addresses.data(), lifecycle.data(), n);
+            }
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const std::uint32_t i = b + k;
+                if (c.firm[i] == kNoFirm)
+                    decide_prospect(i, tick, tally.lane_of(i));
+                else
+                    decide_customer(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
+            }
+        }
+        const std::vector<FirmTally> total = tally.sum();
+        std::copy(total.begin(), total.end(), chunk_tally(chunk.index));
+    });
+}
+
+inline int Market::story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
+                              const sim::Block4& lifecycle) {
+    if (!wom.enabled) return 0;
+    if (const int sign = wom.sign(outcome); sign != 0) return sign;
+    if (satisfaction < wom.dissatisfied_below) return -1;
+    if (stage >= Stage::Advocate && sim::bernoulli(lifecycle[kLaneTalk], wom.advocate_talk)) return +1;
+    return 0;
+}
+
+}  // namespace models

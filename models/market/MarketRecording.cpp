@@ -1,0 +1,140 @@
+// What the market reports: the per-tick firm table, per-customer snapshots
+// and the run's TARP table.
+#include "models/market/Market.hpp"
+
+namespace models {
+namespace {
+
+template <class T>
+sim::ColumnData int_column(sim::ColumnSpec spec, const sim::Column<T>& values) {
+    sim::ColumnData column{std::move(spec), {}, {}, {}};
+    column.ints.assign(values.data(), values.data() + values.size());
+    return column;
+}
+
+template <class T>
+sim::ColumnData float_column(sim::ColumnSpec spec, const sim::Column<T>& values) {
+    sim::ColumnData column{std::move(spec), {}, {}, {}};
+    column.doubles.assign(values.data(), values.data() + values.size());
+    return column;
+}
+
+}  // namespace
+
+std::vector<sim::ColumnSpec> Market::metric_columns() const {
+    return firm_tick_columns();
+}
+
+void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
+    for (std::uint32_t f = 0; f < tally_.size(); ++f)
+        emit_firm_tick_row(tick, f, tally_[f], {params_.firms[f].margin, market_tally_, value_concentration_[f]}, sink);
+}
+
+std::vector<sim::ColumnData> Market::snapshot() const {
+    using sim::ColumnType;
+    const CustomerState& c = customers_;
+    std::vector<sim::ColumnData> columns;
+    columns.push_back(int_column(
+        {"firm", ColumnType::Int64, "1", "the customer's firm (index into the firms list; 255: none)"}, c.firm));
+    columns.push_back(
+        float_column({"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, c.satisfaction));
+    columns.push_back(float_column(
+        {"spend", ColumnType::Float64, "currency units", "the customer's spend level per purchase"}, c.spend));
+    columns.push_back(int_column(
+        {"status", ColumnType::Int64, "1", "0 prospect, 1 active, 2 dormant, 3 lapsed, 4 terminated"}, c.status));
+    columns.push_back(int_column(
+        {"stage", ColumnType::Int64, "1", "ladder stage: 0 prospect, 1 customer, 2 client, 3 advocate, 4 partner"},
+        c.stage));
+    columns.push_back(
+        float_column({"expectation", ColumnType::Float64, "1", "the customer's expectation [0, 1]"}, c.expectation));
+    columns.push_back(
+        int_column({"since", ColumnType::Int64, "tick",
+                    "first tick with the current firm (or of having none); tenure after tick t is t + 1 - since"},
+                   c.since));
+    sim::ColumnData frequency{
+        {"frequency", ColumnType::Int64, "purchases", "purchases from the current firm"}, {}, {}, {}};
+    sim::ColumnData last{{"last_purchase", ColumnType::Int64, "tick",
+                          "tick of the last purchase + 1 (0: none); recency after tick t = t + 1 - this"},
+                         {},
+                         {},
+                         {}};
+    sim::ColumnData value{
+        {"monetary", ColumnType::Float64, "currency units", "spend with the current firm so far"}, {}, {}, {}};
+    for (std::uint32_t i = 0; i < c.size(); ++i) {
+        frequency.ints.push_back(this->frequency(i, ticks_done_));
+        last.ints.push_back(last_purchase(i, ticks_done_));
+        value.doubles.push_back(monetary(i, ticks_done_));
+    }
+    columns.push_back(std::move(frequency));
+    columns.push_back(std::move(last));
+    columns.push_back(std::move(value));
+    return columns;
+}
+
+std::vector<sim::ColumnSpec> Market::event_columns() const {
+    using sim::ColumnType;
+    if (!params_.metrics.transaction_log) return {};
+    return {
+        {"customer", ColumnType::Int64, "1", "customer index"},
+        {"tick", ColumnType::Int64, "tick", "tick of the purchases"},
+        {"firm", ColumnType::Int64, "1", "firm bought from"},
+        {"purchases", ColumnType::Int64, "purchases", "purchases by the customer in the tick"},
+        {"amount", ColumnType::Float64, "currency units", "their total amount"},
+    };
+}
+
+// Rows in customer order: chunks in order, customers in order within each.
+void Market::emit_events(std::uint32_t tick, const sim::RowSink& sink) const {
+    if (!params_.metrics.transaction_log) return;
+    for (const ChunkScratch& chunk : chunk_scratch_) {
+        for (const Transaction& t : chunk.transactions) {
+            sim::Cell row[5];
+            row[0].i = t.customer;
+            row[1].i = tick;
+            row[2].i = t.firm;
+            row[3].i = t.purchases;
+            row[4].f = t.amount;
+            sink(row);
+        }
+    }
+}
+
+// /runs/<id>/tarp: one row per (firm, severity, outcome).
+std::vector<sim::Table> Market::run_tables() const {
+    using sim::ColumnType;
+    sim::ColumnData firm{{"firm", ColumnType::Int64, "1", "firm index"}, {}, {}, {}};
+    sim::ColumnData severity{{"severity", ColumnType::String, "", "minor or major"}, {}, {}, {}};
+    sim::ColumnData outcome{
+        {"outcome", ColumnType::String, "", "silent, unresolved, resolved or resolved_quickly"}, {}, {}, {}};
+    sim::ColumnData customers{{"customers", ColumnType::Int64, "customers",
+                               "customers whose failure of this kind started an observation that completed"},
+                              {},
+                              {},
+                              {}};
+    sim::ColumnData retained{{"retained", ColumnType::Int64, "customers",
+                              "of those, customers still with the firm at the end of the horizon"},
+                             {},
+                             {},
+                             {}};
+    sim::ColumnData share{{"share", ColumnType::Float64, "1", "retained / customers (NaN if none)"}, {}, {}, {}};
+    for (std::size_t f = 0; f < tarp_.size(); ++f) {
+        for (std::size_t g = 0; g < kTarpGroups; ++g) {
+            firm.ints.push_back(static_cast<std::int64_t>(f));
+            severity.strings.emplace_back(tarp_severity(g) == Severity::Major ? "major" : "minor");
+            outcome.strings.emplace_back(kOutcomeNames[index(tarp_outcome(g))]);
+            const std::int64_t n = tarp_[f].customers[g], kept = tarp_[f].retained[g];
+            customers.ints.push_back(n);
+            retained.ints.push_back(kept);
+            share.doubles.push_back(n ? static_cast<double>(kept) / static_cast<double>(n)
+                                      : std::numeric_limits<double>::quiet_NaN());
+        }
+    }
+    sim::Table table{"tarp",
+                     "TARP table: customers who met a failure, by firm, severity and outcome, and the share still "
+                     "with the firm after mechanisms.tarp.horizon ticks",
+                     {std::move(firm), std::move(severity), std::move(outcome), std::move(customers),
+                      std::move(retained), std::move(share)}};
+    return {std::move(table)};
+}
+
+}  // namespace models

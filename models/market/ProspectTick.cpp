@@ -1,0 +1,41 @@
+// A prospect's tick (someone who buys from no firm): whether they adopt,
+// through which influence, and which firm they choose.
+#include "models/market/DrawPurpose.hpp"
+#include "models/market/Market.hpp"
+
+namespace models {
+
+// The share of adopters that influences person i: over the whole market
+// (mixed), or among i's network neighbours.
+double Market::adopter_share(std::uint32_t i) const {
+    const Acquisition& a = params_.mechanisms.acquisition;
+    if (a.influence == Influence::Mixed) return static_cast<double>(adopters_) / static_cast<double>(customers_.size());
+    const auto neighbours = network_.neighbours(i);
+    if (neighbours.empty()) return 0.0;
+    std::uint32_t adopted = 0;
+    for (const sim::NodeId j : neighbours) adopted += customers_.firm[j] != kNoFirm;
+    return static_cast<double>(adopted) / static_cast<double>(neighbours.size());
+}
+
+void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
+    CustomerState& c = customers_;
+    const Acquisition& a = params_.mechanisms.acquisition;
+    c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
+    c.next_firm[i] = kNoFirm;
+    c.next_satisfaction[i] = c.satisfaction[i];
+    // Positive stories heard last tick are used up now (the word of mouth
+    // phase of this tick adds the next ones).
+    const std::int32_t stories = c.stories[i];
+    c.stories[i] = 0;
+    const bool may_adopt = c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ||
+                           (a.lapsed_return && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed));
+    if (!a.enabled || !may_adopt) return;
+    const sim::Block4 draws = stream_.block(kAcquisition, i, tick);
+    const AcquisitionSource source = a.adopts(adopter_share(i), stories, draws[0]);
+    if (source == AcquisitionSource::None) return;
+    const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1]);
+    c.next_firm[i] = f;
+    ++(source == AcquisitionSource::Marketing ? tally[f].acquired_marketing : tally[f].acquired_word_of_mouth);
+}
+
+}  // namespace models

@@ -1,0 +1,45 @@
+#pragma once
+// Acquisition (seed 000, "신규고객관리"; DESIGN 1.9): a prospect adopts in a
+// tick with probability 1 - exp(-h), where the hazard
+//   h = external + internal * x + story_weight * (positive stories heard)
+// adds external influence (marketing) and internal influence (x: the share
+// of adopters in the whole population, or among the prospect's network
+// neighbours). With mixed influence and no stories this is the Bass model
+// in discrete time; short ticks approach its closed form. The adopter then
+// chooses a firm (FirmChoice).
+#include "sim/random/CounterStream.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace models {
+
+enum class Influence : std::uint8_t { Mixed, Network };
+enum class AcquisitionSource : std::uint8_t { None, Marketing, WordOfMouth };
+
+struct Acquisition {
+    bool enabled = false;
+    double external = 0.01;  // Bass p, per tick
+    double internal = 0.10;  // Bass q, per tick
+    Influence influence = Influence::Network;
+    double story_weight = 0.0;  // hazard added per positive story heard last tick
+    bool lapsed_return = true;  // customers who left the market become prospects again
+
+    double hazard(double adopter_share, std::int32_t stories) const {
+        return external + internal * adopter_share + story_weight * std::max(0, stories);
+    }
+
+    // Whether the prospect adopts, and through which influence: the draw
+    // falls in the external part of the hazard's probability or the rest.
+    AcquisitionSource adopts(double adopter_share, std::int32_t stories, std::uint32_t u) const {
+        const double h = hazard(adopter_share, stories);
+        if (h <= 0.0) return AcquisitionSource::None;
+        const double p = -std::expm1(-h);
+        const double x = sim::to_unit(u);
+        if (x >= p) return AcquisitionSource::None;
+        return x < p * (external / h) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;
+    }
+};
+
+}  // namespace models

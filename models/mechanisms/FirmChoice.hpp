@@ -1,0 +1,47 @@
+#pragma once
+// How a customer chooses a firm (DESIGN 1.9): a multinomial logit on each
+// firm's perceived utility, attractiveness - price_sensitivity * price. Used
+// by prospects choosing their first firm and by switchers choosing among the
+// competitors of the firm they leave.
+#include "sim/random/CounterStream.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+namespace models {
+
+struct FirmAppeal {
+    double attractiveness = 0.0;  // utility units
+    double price = 1.0;           // relative price index
+};
+
+// Picks among `firms` (all of them, or all but `excluded`) by one uniform
+// draw. With equal utilities this is a uniform pick.
+inline std::uint8_t choose_firm(const std::vector<FirmAppeal>& firms, double price_sensitivity, std::uint32_t u,
+                                int excluded = -1) {
+    double weights[256];
+    double total = 0.0;
+    double best = -1e300;
+    for (std::size_t f = 0; f < firms.size(); ++f)
+        if (static_cast<int>(f) != excluded)
+            best = std::max(best, firms[f].attractiveness - price_sensitivity * firms[f].price);
+    for (std::size_t f = 0; f < firms.size(); ++f) {
+        // Utilities relative to the best keep exp() in range.
+        const double utility = firms[f].attractiveness - price_sensitivity * firms[f].price;
+        weights[f] = static_cast<int>(f) == excluded ? 0.0 : std::exp(utility - best);
+        total += weights[f];
+    }
+    const double target = sim::to_unit(u) * total;
+    double cumulative = 0.0;
+    std::size_t last = 0;
+    for (std::size_t f = 0; f < firms.size(); ++f) {
+        if (weights[f] == 0.0) continue;
+        last = f;
+        cumulative += weights[f];
+        if (target < cumulative) return static_cast<std::uint8_t>(f);
+    }
+    return static_cast<std::uint8_t>(last);
+}
+
+}  // namespace models

@@ -1,0 +1,49 @@
+#pragma once
+// The TARP table of a run (seed 000; DESIGN, "The TARP tree"): customers who
+// met a failure, by severity and by how their complaint ended (silent,
+// unresolved, resolved, resolved quickly), and how many were still with the
+// firm `horizon` ticks later. A customer is observed from a failure until the
+// horizon ends or they leave; a failure met while already observed does not
+// open a second observation (the groups stay independent samples).
+// Observations still open when the run ends are censored and not counted.
+#include "models/mechanisms/ServiceOutcome.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace models {
+
+inline constexpr std::size_t kTarpGroups = 8;       // 2 severities x 4 outcomes after a failure
+inline constexpr std::uint8_t kNotObserved = 0xFF;  // the tarp group of a customer not under observation
+
+constexpr std::uint8_t tarp_group(Severity s, Outcome o) {
+    return static_cast<std::uint8_t>((index(s) - 1) * 4 + (index(o) - 1));
+}
+constexpr Severity tarp_severity(std::size_t group) {
+    return static_cast<Severity>(group / 4 + 1);
+}
+constexpr Outcome tarp_outcome(std::size_t group) {
+    return static_cast<Outcome>(group % 4 + 1);
+}
+
+struct TarpTracking {
+    std::uint32_t horizon = 1;  // ticks from the failure (1: still with the firm at the end of that tick)
+
+    // Whether an observation opened at `opened` is complete at the end of `tick`.
+    bool complete(std::uint32_t opened, std::uint32_t tick) const { return tick + 1 - opened >= horizon; }
+};
+
+struct TarpCounts {
+    std::array<std::int64_t, kTarpGroups> customers{};
+    std::array<std::int64_t, kTarpGroups> retained{};
+
+    TarpCounts& operator+=(const TarpCounts& o) {
+        for (std::size_t g = 0; g < kTarpGroups; ++g) {
+            customers[g] += o.customers[g];
+            retained[g] += o.retained[g];
+        }
+        return *this;
+    }
+};
+
+}  // namespace models

@@ -117,9 +117,7 @@ OutputSettings read_output(ConfigNode node, models::MetricOptions& metrics) {
     o.chunk_rows = static_cast<std::uint32_t>(node.integer("chunk_rows", o.chunk_rows, 1, 1'000'000));
     o.snapshot_every = static_cast<std::uint32_t>(node.integer("snapshot_every", 0, 0, 100'000'000));
     metrics = read_metrics(node.mapping("metrics"));
-    // Transaction logs need the purchase mechanism, which this version does not have.
-    if (node.flag("transaction_log", false))
-        throw node.error("transaction_log", "not available: this version has no purchase mechanism to log");
+    metrics.transaction_log = node.flag("transaction_log", false);
     node.finish();
     return o;
 }

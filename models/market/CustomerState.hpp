@@ -19,12 +19,14 @@ struct CustomerTraitValues {
     sim::AgentValue<float> talkativeness{1.0f};
     sim::AgentValue<float> price_sensitivity{1.0f};
     sim::AgentValue<float> purchase_rate{1.0f};  // purchases per tick (Poisson processes)
+    sim::AgentValue<float> no_purchase{0.0f};    // exp(-purchase_rate): P(no purchase in a whole tick)
     sim::AgentValue<float> dropout{0.0f};        // Pareto/NBD rate or BG/NBD probability
     sim::AgentValue<std::uint8_t> flags{0};      // CustomerFlag bits
 
     std::size_t bytes() const {
         return cost_to_serve.bytes() + complaint_propensity.bytes() + talkativeness.bytes() +
-               price_sensitivity.bytes() + purchase_rate.bytes() + dropout.bytes() + flags.bytes();
+               price_sensitivity.bytes() + purchase_rate.bytes() + no_purchase.bytes() + dropout.bytes() +
+               flags.bytes();
     }
 };
 
@@ -54,7 +56,8 @@ struct CustomerState {
         return firm.bytes() + status.bytes() + stage.bytes() + satisfaction.bytes() + expectation.bytes() +
                spend.bytes() + purchases.bytes() + last_purchase.bytes() + monetary.bytes() + failures.bytes() +
                last_firm.bytes() + since.bytes() + tarp_opened.bytes() + tarp_group.bytes() + next_firm.bytes() +
-               next_satisfaction.bytes() + outcome.bytes() + stories.bytes() + traits.bytes();
+               next_satisfaction.bytes() + outcome.bytes() + stories.bytes() + traits.bytes() +
+               adopted_neighbours.bytes();
     }
 
     sim::Column<std::uint8_t> firm;            // index into MarketParams::firms, kNoFirm for none
@@ -73,6 +76,9 @@ struct CustomerState {
     sim::Column<std::uint32_t> tarp_opened;    // tick of the failure under TARP observation
     sim::Column<std::uint8_t> tarp_group;      // its tarp_group(severity, outcome), or kNotObserved (0xFF)
     CustomerTraitValues traits;
+    // Network neighbours who buy from some firm (kept only for network
+    // acquisition influence; empty otherwise).
+    sim::Column<std::uint32_t> adopted_neighbours;
 
     sim::Column<std::uint8_t> next_firm;    // firm after this tick (differs if switching, kNoFirm if leaving)
     sim::Column<double> next_satisfaction;  // satisfaction after the encounter, before stories

@@ -4,6 +4,8 @@
 #include "sim/parallel/Chunks.hpp"
 #include "sim/random/BlockEngine.hpp"
 
+#include <cmath>
+
 namespace models {
 namespace {
 
@@ -48,6 +50,10 @@ std::vector<VaryingTrait> allocate_traits(const MarketParams& params, CustomerSt
         if (!trait.distribution->constant()) varying.push_back(trait);
     }
     if (t.draining_share > 0.0 || t.violator_share > 0.0) v.flags = sim::AgentValue<std::uint8_t>("flags", n, 0);
+    // The Poisson draw of every tick needs exp(-rate); it is computed once.
+    v.no_purchase = purchases.rate.constant() || purchases.every_tick()
+                        ? sim::AgentValue<float>(static_cast<float>(std::exp(-purchases.rate.mean)))
+                        : sim::AgentValue<float>("no_purchase", n, 0.0f);
     return varying;
 }
 
@@ -84,6 +90,8 @@ void initialise_customers(const MarketParams& params, const sim::CounterStream& 
                 sim::BlockEngine trait_engine(stream, trait.purpose, i);
                 trait.values->set(i, static_cast<float>(trait.distribution->draw(trait_engine)));
             }
+            if (customers.traits.no_purchase.varies())
+                customers.traits.no_purchase.set(i, static_cast<float>(std::exp(-customers.traits.purchase_rate[i])));
             if (customers.traits.flags.varies())
                 customers.traits.flags.set(
                     i, static_cast<std::uint8_t>(

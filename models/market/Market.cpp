@@ -76,6 +76,27 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     }
     initialise_customers(params_, stream_, customers_);
     for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
+    if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
+        count_adopted_neighbours();
+}
+
+// Counting once and then following every adoption and departure (in apply)
+// is far cheaper than scanning every prospect's neighbours every tick.
+void Market::count_adopted_neighbours() {
+    auto& counts = customers_.adopted_neighbours;
+    counts = sim::Column<std::uint32_t>("adopted_neighbours", customers_.size());
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        for (std::uint32_t i = c.begin; i < c.end; ++i)
+            for (const sim::NodeId j : network_.neighbours(i)) counts[i] += customers_.firm[j] != kNoFirm;
+    });
+}
+
+// Person i started (+1) or stopped (-1) buying from any firm. Integer
+// increments from any thread commute: the counts do not depend on the order.
+void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
+    for (const sim::NodeId j : network_.neighbours(i))
+        std::atomic_ref<std::uint32_t>(customers_.adopted_neighbours[j])
+            .fetch_add(static_cast<std::uint32_t>(change), std::memory_order_relaxed);
 }
 
 void Market::step(std::uint32_t tick) {

@@ -84,6 +84,8 @@ private:
     Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u) const;
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
     double adopter_share(std::uint32_t i) const;
+    void count_adopted_neighbours();
+    void tell_neighbours_of_adoption(std::uint32_t i, int change);
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);
     // RFM counters through the first `ticks` ticks. With RM-1's one purchase

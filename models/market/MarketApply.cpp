@@ -44,6 +44,7 @@ void Market::apply(std::uint32_t tick) {
     const bool count_stages = m.ladder.enabled || m.purchases.dropout.mean > 0.0;
     const Arrival acquired{params_.population.initial_satisfaction, m.satisfaction.initial_expectation};
     const Arrival switched{m.switching.satisfaction_after_switch, m.switching.expectation_after_switch};
+    const bool track_adopters = customers_.adopted_neighbours.size() > 0;
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
         const CustomerColumns c(customers_);
         InterleavedTally lanes(params_.firms.size());
@@ -70,6 +71,8 @@ void Market::apply(std::uint32_t tick) {
                 // Stories heard about the old firm no longer matter.
                 c.stories[i] = 0;
                 if (before != kNoFirm) c.last_firm[i] = before;
+                if (track_adopters && (before == kNoFirm || after == kNoFirm))
+                    tell_neighbours_of_adoption(i, before == kNoFirm ? +1 : -1);
                 if (after == kNoFirm) {
                     leave_market(c, i, tick);
                     ++market.lapsed;

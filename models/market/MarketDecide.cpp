@@ -5,8 +5,8 @@
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
 #include "sim/random/BlockEngine.hpp"
+#include "sim/random/FastGamma.hpp"
 
-#include <boost/random/gamma_distribution.hpp>
 #include <boost/random/poisson_distribution.hpp>
 
 #include <algorithm>
@@ -40,7 +40,9 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             alive = -std::log1p(-sim::to_unit(d[1]) * dies) / dropout;
         }
     }
-    basket.purchases = purchase_count(i, tick, rate * alive, u);
+    basket.purchases = alive == 1.0 && rate <= kInversionLimit
+                           ? poisson_by_inversion(rate, customers_.traits.no_purchase[i], u)
+                           : purchase_count(i, tick, rate * alive, u);
     if (p.process == PurchaseProcess::BgNbd && dropout > 0.0) {
         // After each purchase the customer drops out with probability p;
         // later purchases of the tick then never happen.
@@ -59,8 +61,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (p.amount_shape > 0.0) {
         // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
         sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick);
-        basket.amount = boost::random::gamma_distribution<double>(basket.purchases * p.amount_shape,
-                                                                  level / p.amount_shape)(engine);
+        basket.amount = sim::fast_gamma(engine, basket.purchases * p.amount_shape, level / p.amount_shape);
     } else {
         basket.amount = level * basket.purchases;
     }

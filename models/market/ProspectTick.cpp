@@ -10,11 +10,8 @@ namespace models {
 double Market::adopter_share(std::uint32_t i) const {
     const Acquisition& a = params_.mechanisms.acquisition;
     if (a.influence == Influence::Mixed) return static_cast<double>(adopters_) / static_cast<double>(customers_.size());
-    const auto neighbours = network_.neighbours(i);
-    if (neighbours.empty()) return 0.0;
-    std::uint32_t adopted = 0;
-    for (const sim::NodeId j : neighbours) adopted += customers_.firm[j] != kNoFirm;
-    return static_cast<double>(adopted) / static_cast<double>(neighbours.size());
+    const std::uint32_t degree = network_.degree(i);
+    return degree ? static_cast<double>(customers_.adopted_neighbours[i]) / degree : 0.0;
 }
 
 void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {

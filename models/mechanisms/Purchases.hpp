@@ -37,9 +37,10 @@ struct Purchases {
 // caller uses Boost's sampler instead (inversion would need many terms).
 inline constexpr double kInversionLimit = 30.0;
 
-inline std::uint32_t poisson_by_inversion(double mean, std::uint32_t u) {
+// `p0` = exp(-mean), when the caller has it already.
+inline std::uint32_t poisson_by_inversion(double mean, double p0, std::uint32_t u) {
     const double x = sim::to_unit(u);
-    double term = std::exp(-mean);
+    double term = p0;
     double cumulative = term;
     std::uint32_t k = 0;
     while (x >= cumulative && k < 1000) {
@@ -49,6 +50,10 @@ inline std::uint32_t poisson_by_inversion(double mean, std::uint32_t u) {
         if (term < 1e-300) break;
     }
     return k;
+}
+
+inline std::uint32_t poisson_by_inversion(double mean, std::uint32_t u) {
+    return poisson_by_inversion(mean, std::exp(-mean), u);
 }
 
 }  // namespace models

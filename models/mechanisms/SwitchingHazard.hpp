@@ -33,7 +33,10 @@ struct SwitchingHazard {
 
     double drift(double satisfaction) const {
         const double gap = 1.0 - satisfaction;
-        return drift_hazard * (convexity == 1.0 ? gap : std::pow(gap, convexity));
+        // pow() is slow and this runs for every customer every tick: the
+        // common exponents are multiplied out.
+        const double shape = convexity == 1.0 ? gap : convexity == 2.0 ? gap * gap : std::pow(gap, convexity);
+        return drift_hazard * shape;
     }
     static double after_failure(double repurchase) { return 1.0 - repurchase; }
 

@@ -353,6 +353,29 @@ TEST_F(CliPython, ReadmePandasSnippetReadsTheTimeSeries) {
     EXPECT_TRUE(contains(r.out, "'firm'")) << r;
 }
 
+// The README's Python examples ("Reading results in Python"), run as written
+// on a real results file: the docs cannot drift from the file layout.
+TEST_F(CliPython, ReadmePythonExamplesRunOnARealFile) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out).status, 0);
+    const std::string readme = read_file(CRMSIM_SOURCE_DIR "/README.md");
+    const std::size_t from = readme.find("### Reading results in Python");
+    const std::string section = readme.substr(from, readme.find("\n## ", from) - from);
+    std::string script;
+    for (std::size_t at = section.find("```python\n"); at != std::string::npos;
+         at = section.find("```python\n", at + 1)) {
+        const std::size_t begin = at + std::string("```python\n").size();
+        script += section.substr(begin, section.find("```", begin) - begin);
+    }
+    ASSERT_TRUE(contains(script, "def table(group)")) << script;
+    const std::string placeholder = "results/quickstart.h5";
+    ASSERT_TRUE(contains(script, placeholder)) << script;
+    script.replace(script.find(placeholder), placeholder.size(), out);
+    const Result r = python(script);
+    ASSERT_EQ(r.status, 0) << r << "\n" << script;
+    EXPECT_TRUE(contains(r.out, "silent")) << r;  // the pooled TARP table printed
+}
+
 TEST_F(CliPython, ConfigAttributeIsAStringWithTheResolvedConfig) {
     const std::string out = path("out.h5");
     ASSERT_EQ(run_tiny(out).status, 0);

@@ -99,6 +99,12 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
                                          format_number(f.recovery.quick + f.recovery.slow));
     f.recovery.cost_quick = recovery.number("cost_quick", f.recovery.cost_quick, 0.0);
     f.recovery.cost_slow = recovery.number("cost_slow", f.recovery.cost_slow, 0.0);
+    f.recovery.channel_ease = recovery.number("channel_ease", f.recovery.channel_ease, 0.0, 1000.0);
+    f.recovery.capacity =
+        static_cast<std::uint32_t>(recovery.integer("capacity", f.recovery.capacity, 0, 4'000'000'000));
+    f.recovery.cost_per_case = recovery.number("cost_per_case", f.recovery.cost_per_case, 0.0);
+    f.recovery.compensation = recovery.number("compensation", f.recovery.compensation, 0.0);
+    f.recovery.compensation_lift = recovery.probability("compensation_lift", f.recovery.compensation_lift);
     recovery.finish();
     node.finish();
     return f;

@@ -18,6 +18,7 @@ FirmTally& FirmTally::operator+=(const FirmTally& o) {
     satisfaction_sum += o.satisfaction_sum;
     revenue += o.revenue;
     recovery_cost += o.recovery_cost;
+    compensation_cost += o.compensation_cost;
     dormant += o.dormant;
     for (std::size_t k = 0; k < kStages; ++k) stages[k] += o.stages[k];
     acquired_marketing += o.acquired_marketing;
@@ -53,7 +54,8 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         {"mean_satisfaction", ColumnType::Float64, "1",
          "mean satisfaction [0, 1] of the firm's customers after the tick (NaN if it has none)"},
         {"revenue", ColumnType::Float64, "currency units", "spend of the firm's customers at the start of the tick"},
-        {"recovery_cost", ColumnType::Float64, "currency units", "cost of the complaints the firm resolved"},
+        {"recovery_cost", ColumnType::Float64, "currency units",
+         "cost of complaint recovery: resolutions, case handling and compensation"},
         {"profit", ColumnType::Float64, "currency units", "margin * revenue - recovery_cost"},
         // The customer lifecycle; appended after RM-1's columns, which keep their positions.
         {"prospects", ColumnType::Int64, "people",
@@ -88,6 +90,8 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         {"top20_value_share", ColumnType::Float64, "1",
          "share of the firm's customers' spend with it so far held by its top 20 % of customers "
          "(NaN on ticks it is not computed, see output.metrics.concentration_every)"},
+        {"compensation_cost", ColumnType::Float64, "currency units",
+         "compensation paid with resolved complaints (part of recovery_cost)"},
     };
 }
 
@@ -148,6 +152,7 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         f(share(t.promoters)),
         f(share(t.detractors)),
         f(context.value_concentration),
+        f(t.compensation_cost),
     };
     sink(row);
 }

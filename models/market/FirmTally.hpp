@@ -26,7 +26,8 @@ struct FirmTally {
     std::int64_t positive_stories = 0;
     double satisfaction_sum = 0.0;  // over customers after the tick
     double revenue = 0.0;
-    double recovery_cost = 0.0;
+    double recovery_cost = 0.0;      // resolutions, case handling and compensation
+    double compensation_cost = 0.0;  // the compensation part of recovery_cost
 
     // The customer lifecycle.
     std::int64_t dormant = 0;                         // customers who buy no more, after the tick

@@ -58,6 +58,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         throw std::invalid_argument("the network has " + std::to_string(network_.nodes()) + " nodes but there are " +
                                     std::to_string(params_.population.size) + " customers");
     for (const FirmParams& f : params_.firms) {
+        limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         appeal_.push_back({f.attractiveness, f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }
@@ -101,6 +102,7 @@ void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
 
 void Market::step(std::uint32_t tick) {
     decide(tick);
+    if (limited_capacity_) resolve_complaints(tick);
     if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);
     apply(tick);
     ticks_done_ = tick + 1;

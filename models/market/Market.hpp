@@ -58,8 +58,20 @@ private:
         std::uint32_t purchases;
         double amount;
     };
+    // A complaint whose outcome waits for the firm's capacity to be shared out.
+    struct PendingComplaint {
+        std::uint32_t customer;
+        Severity severity;
+        Outcome outcome;  // as drawn; a quick one may become slow
+    };
+    struct EncounterResult {
+        Severity severity;
+        Outcome outcome;
+        bool bought;
+    };
     struct ChunkScratch {
         std::vector<Teller> tellers;
+        std::vector<PendingComplaint> complaints;
         std::vector<Transaction> transactions;
         MarketTally market;
     };
@@ -71,6 +83,10 @@ private:
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, FirmTally* tally,
                          ChunkScratch& scratch);
+    void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
+                            const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
+                            FirmTally& t, ChunkScratch& scratch);
+    void resolve_complaints(std::uint32_t tick);
     static int story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
                           const sim::Block4& lifecycle);
     // One prospect's tick: whether they adopt, and which firm.
@@ -110,6 +126,7 @@ private:
     sim::Chunks chunks_;
     bool lifecycle_draws_;                  // some mechanism needs the kLifecycle block
     bool equal_appeal_;                     // every firm equally attractive at the same price
+    bool limited_capacity_ = false;         // some firm resolves only so many complaints quickly per tick
     std::vector<FirmAppeal> appeal_;        // per firm, for the logit choice
     std::vector<double> barrier_factor_;    // per firm: exp(-switching_barrier)
     std::vector<double> pull_;              // per firm: hazard added by better competitors

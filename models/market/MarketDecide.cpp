@@ -76,12 +76,10 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     FirmTally& t = tally[f];
-    const double s = c.satisfaction[i];
-    const auto stage = static_cast<Stage>(c.stage[i]);
     c.next_firm[i] = f;
     if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
-        c.next_satisfaction[i] = s;
+        c.next_satisfaction[i] = c.satisfaction[i];
         close_tarp_observation(m.tarp, c, i, tick, false, t);  // buys no more: not retained
         return;
     }
@@ -106,26 +104,57 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     const Severity severity = basket.purchases > 0
                                   ? m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity])
                                   : Severity::None;
+    Outcome outcome = Outcome::NoFailure;
+    if (severity != Severity::None) {
+        ++t.failures;
+        t.major_failures += severity == Severity::Major;
+        outcome = Outcome::Silent;
+        const double propensity = customers_.traits.complaint_propensity[i] * firm.recovery.channel_ease;
+        if (m.complaints.complains(severity, draws[kLaneComplaint], propensity)) {
+            ++t.complaints;
+            t.major_complaints += severity == Severity::Major;
+            outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
+            if (firm.recovery.capacity > 0) {
+                // The firm's capacity is shared by all of this tick's complaints:
+                // they are concluded once all are known (resolve_complaints).
+                scratch.complaints.push_back({i, severity, outcome});
+                return;
+            }
+        }
+    }
+    conclude_encounter(m, c, i, tick, {severity, outcome, basket.purchases > 0}, draws, lifecycle, t, scratch);
+}
+
+// What follows from the encounter once its outcome is known: the recovery's
+// cost, satisfaction, switching, the TARP observation, the ladder, and
+// whether the customer tells anyone.
+[[gnu::always_inline]] inline void Market::conclude_encounter(const Mechanisms& m, const CustomerColumns& c,
+                                                              std::uint32_t i, std::uint32_t tick,
+                                                              const EncounterResult& e, const sim::Block4& draws,
+                                                              const sim::Block4& lifecycle, FirmTally& t,
+                                                              ChunkScratch& scratch) {
+    const std::uint8_t f = c.firm[i];
+    const FirmParams& firm = params_.firms[f];
+    const double s = c.satisfaction[i];
+    const auto stage = static_cast<Stage>(c.stage[i]);
+    const Severity severity = e.severity;
+    const Outcome outcome = e.outcome;
     const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f];
     double drift = barrier * (m.switching.drift(s) + m.switching.variety_seeking);
     double p_switch = drift + barrier * pull_[f];
     ChurnReason reason = ChurnReason::Drift;
-    Outcome outcome = Outcome::NoFailure;
     const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
     SatisfactionState feel{s, disconfirmation ? c.expectation[i] : 0.0};
     if (severity == Severity::None) {
-        if (basket.purchases > 0)
+        if (e.bought)
             feel = disconfirmation ? m.satisfaction.after_encounter(feel, firm.service_quality)
                                    : SatisfactionState{m.satisfaction.after_good_service(s), feel.expectation};
     } else {
-        ++t.failures;
-        t.major_failures += severity == Severity::Major;
-        outcome = Outcome::Silent;
-        if (m.complaints.complains(severity, draws[kLaneComplaint], customers_.traits.complaint_propensity[i])) {
-            ++t.complaints;
-            t.major_complaints += severity == Severity::Major;
-            outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
-            t.recovery_cost += ComplaintRecovery::cost(firm.recovery, outcome);
+        const RecoveryParams& recovery = firm.recovery;
+        if (outcome != Outcome::Silent) {
+            const double compensation = ComplaintRecovery::compensation(recovery, outcome);
+            t.recovery_cost += ComplaintRecovery::cost(recovery, outcome) + recovery.cost_per_case + compensation;
+            t.compensation_cost += compensation;
         }
         if (m.paradox.applies(c.failures[i], severity, outcome)) {
             // Recovered so well that it beats good service (DESIGN 1.5).
@@ -134,7 +163,8 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
                                    : SatisfactionState{std::min(1.0, m.satisfaction.after_good_service(s) + bonus),
                                                        feel.expectation};
         } else {
-            const double repurchase = m.repurchase.after(outcome, severity);
+            const double repurchase =
+                ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
             feel = disconfirmation ? m.satisfaction.after_encounter(feel, repurchase)
                                    : SatisfactionState{SatisfactionUpdate::after_failure(repurchase), feel.expectation};
             drift = p_switch = SwitchingHazard::after_failure(repurchase);
@@ -182,6 +212,37 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
         scratch.tellers.push_back({i, sign});
 }
 
+// Complaints at firms with a resolution capacity: each firm resolves at most
+// `capacity` complaints quickly per tick, taken in customer order (chunk by
+// chunk, so the same for any thread count); the quick resolutions beyond it
+// wait, and end resolved, not quickly. Then each complaint is concluded.
+void Market::resolve_complaints(std::uint32_t tick) {
+    std::vector<std::uint32_t> quick(params_.firms.size(), 0);
+    for (ChunkScratch& chunk : chunk_scratch_)
+        for (PendingComplaint& p : chunk.complaints) {
+            if (p.outcome != Outcome::ResolvedQuickly) continue;
+            const std::uint8_t f = customers_.firm[p.customer];
+            if (quick[f] < params_.firms[f].recovery.capacity)
+                ++quick[f];
+            else
+                p.outcome = Outcome::Resolved;
+        }
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
+        ChunkScratch& scratch = chunk_scratch_[chunk.index];
+        if (scratch.complaints.empty()) return;
+        const CustomerColumns c(customers_);
+        const Mechanisms m = params_.mechanisms;
+        FirmTally* tally = chunk_tally(chunk.index);
+        for (const PendingComplaint& p : scratch.complaints) {
+            const sim::Block4 draws = stream_.block(kEncounter, p.customer, tick);
+            const sim::Block4 lifecycle =
+                lifecycle_draws_ ? stream_.block(kLifecycle, p.customer, tick) : sim::Block4{};
+            conclude_encounter(m, c, p.customer, tick, {p.severity, p.outcome, true}, draws, lifecycle,
+                               tally[c.firm[p.customer]], scratch);
+        }
+    });
+}
+
 // Who speaks this tick: after a bad or a quickly recovered experience, when
 // dissatisfied, or as an advocate recommending the firm.
 // TARP: an observation ends when the customer leaves (or stops buying), or
@@ -205,6 +266,7 @@ void Market::decide(std::uint32_t tick) {
         ChunkScratch& scratch = chunk_scratch_[chunk.index];
         scratch.tellers.clear();
         scratch.transactions.clear();
+        scratch.complaints.clear();
         const CustomerColumns c(customers_);
         // A local copy of the rules: a byte store could alias the market's
         // own copy, which the compiler would then reload for every customer.

@@ -662,6 +662,12 @@ TEST(ConfigLifecycle, EveryNewKeyIsReadIntoItsField) {
     EXPECT_EQ(a.price, 1.2);
     EXPECT_EQ(a.service_quality, 0.9);
     EXPECT_EQ(a.switching_barrier, 0.7);
+    EXPECT_EQ(a.recovery.channel_ease, 1.5);
+    EXPECT_EQ(a.recovery.capacity, 40u);
+    EXPECT_EQ(a.recovery.cost_per_case, 2.5);
+    EXPECT_EQ(a.recovery.compensation, 12.0);
+    EXPECT_EQ(a.recovery.compensation_lift, 0.3);
+    EXPECT_EQ(b.recovery.capacity, 0u);  // unlimited unless set
     EXPECT_EQ(b.attractiveness, 0.25);
     EXPECT_EQ(b.price, 0.8);
     EXPECT_EQ(b.service_quality, 0.75);

@@ -33,6 +33,7 @@ enum DrawPurpose : std::uint32_t {
     kPurchaseAmount = 17,  // BlockEngine: gamma-gamma amounts of the tick's purchases
     kPurchaseCount = 18,   // BlockEngine: purchase count when the mean is too large for inversion
     kWeakTie = 19,         // block w: lane 0 who weak tie w is, lane 1 whether they hear
+    kStrategy = 20,        // lanes: see StrategyLane (drawn only for customers a strategy acts on)
 };
 
 // Lanes of the kEncounter block. One Philox block covers a customer's whole
@@ -43,6 +44,14 @@ enum EncounterLane : std::uint32_t {
     kLaneSeverity = 1,
     kLaneComplaint = 2,
     kLaneSwitch = 3,
+};
+
+// Lanes of the kStrategy block.
+enum StrategyLane : std::uint32_t {
+    kLaneSurvey = 0,       // the error of the firm's satisfaction survey (switching prevention)
+    kLaneOffer = 1,        // whether a prevention offer works
+    kLaneTermination = 2,  // whether an ended customer tells others
+    kLaneWinBack = 3,      // whether a win-back or activation contact works
 };
 
 // Lanes of the kLifecycle block.

@@ -1,5 +1,7 @@
 #include "models/market/FirmTally.hpp"
 
+#include "models/market/FirmAccounts.hpp"
+
 #include <limits>
 #include <string>
 
@@ -19,6 +21,19 @@ FirmTally& FirmTally::operator+=(const FirmTally& o) {
     revenue += o.revenue;
     recovery_cost += o.recovery_cost;
     compensation_cost += o.compensation_cost;
+    service_cost += o.service_cost;
+    programme_cost += o.programme_cost;
+    offer_cost += o.offer_cost;
+    acquisition_cost += o.acquisition_cost;
+    termination_cost += o.termination_cost;
+    members += o.members;
+    offers += o.offers;
+    offers_accepted += o.offers_accepted;
+    terminated += o.terminated;
+    limited += o.limited;
+    terminated_cost_to_serve += o.terminated_cost_to_serve;
+    won_back += o.won_back;
+    activated += o.activated;
     dormant += o.dormant;
     for (std::size_t k = 0; k < kStages; ++k) stages[k] += o.stages[k];
     acquired_marketing += o.acquired_marketing;
@@ -56,7 +71,9 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         {"revenue", ColumnType::Float64, "currency units", "spend of the firm's customers at the start of the tick"},
         {"recovery_cost", ColumnType::Float64, "currency units",
          "cost of complaint recovery: resolutions, case handling and compensation"},
-        {"profit", ColumnType::Float64, "currency units", "margin * revenue - recovery_cost"},
+        {"profit", ColumnType::Float64, "currency units",
+         "margin * revenue - recovery_cost - service_cost - programme_cost - offer_cost - acquisition_cost - "
+         "termination_cost (= revenue - cost_of_sales - those costs)"},
         // The customer lifecycle; appended after RM-1's columns, which keep their positions.
         {"prospects", ColumnType::Int64, "people",
          "market-wide: people who have never bought (same on every firm's row)"},
@@ -92,12 +109,34 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
          "(NaN on ticks it is not computed, see output.metrics.concentration_every)"},
         {"compensation_cost", ColumnType::Float64, "currency units",
          "compensation paid with resolved complaints (part of recovery_cost)"},
+        // The firm's strategies and its accounts.
+        {"cost_of_sales", ColumnType::Float64, "currency units", "revenue - margin * revenue"},
+        {"service_cost", ColumnType::Float64, "currency units", "cost to serve the firm's customers"},
+        {"programme_cost", ColumnType::Float64, "currency units", "loyalty programme: members and points"},
+        {"offer_cost", ColumnType::Float64, "currency units",
+         "switching-prevention offers, win-back and activation contacts"},
+        {"acquisition_cost", ColumnType::Float64, "currency units", "marketing spend and referral rewards"},
+        {"termination_cost", ColumnType::Float64, "currency units", "handling of relationships the firm ended"},
+        {"members", ColumnType::Int64, "customers", "loyalty programme members during the tick"},
+        {"prevention_offers", ColumnType::Int64, "offers", "switching-prevention offers made"},
+        {"prevention_accepted", ColumnType::Int64, "offers", "offers that worked"},
+        {"terminated", ColumnType::Int64, "customers", "relationships the firm ended"},
+        {"limited", ColumnType::Int64, "customers", "customers under the firm's price / service limits"},
+        {"terminated_cost_to_serve", ColumnType::Float64, "currency units",
+         "cost to serve per tick of the customers ended this tick (what ending them saves each tick)"},
+        {"won_back", ColumnType::Int64, "customers", "lapsed former customers won back"},
+        {"activated", ColumnType::Int64, "customers", "dormant customers buying again after a contact"},
+        {"retention", ColumnType::Float64, "1", "share of the tick's starting customers still with the firm"},
+        {"clv", ColumnType::Float64, "currency units",
+         "customer lifetime value m r / (1 + i - r): m profit per starting customer, r retention, "
+         "i output.metrics.discount_rate"},
+        {"customer_equity", ColumnType::Float64, "currency units", "clv * customers"},
     };
 }
 
 void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, const RowContext& context,
                         const sim::RowSink& sink) {
-    const double margin = context.margin;
+    const FirmAccounts accounts = account(t, context.margin, context.discount_rate);
     auto i = [](std::int64_t v) { return sim::Cell{.i = v}; };
     auto f = [](double v) {
         sim::Cell c;
@@ -128,7 +167,7 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         f(mean_s),
         f(t.revenue),
         f(t.recovery_cost),
-        f(margin * t.revenue - t.recovery_cost),
+        f(accounts.profit),
         i(context.market.prospects),
         i(context.market.lapsed),
         i(t.dormant),
@@ -153,6 +192,23 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         f(share(t.detractors)),
         f(context.value_concentration),
         f(t.compensation_cost),
+        f(accounts.cost_of_sales),
+        f(t.service_cost),
+        f(t.programme_cost),
+        f(t.offer_cost),
+        f(t.acquisition_cost),
+        f(t.termination_cost),
+        i(t.members),
+        i(t.offers),
+        i(t.offers_accepted),
+        i(t.terminated),
+        i(t.limited),
+        f(t.terminated_cost_to_serve),
+        i(t.won_back),
+        i(t.activated),
+        f(accounts.retention),
+        f(accounts.clv),
+        f(accounts.equity),
     };
     sink(row);
 }

@@ -28,6 +28,20 @@ struct FirmTally {
     double revenue = 0.0;
     double recovery_cost = 0.0;      // resolutions, case handling and compensation
     double compensation_cost = 0.0;  // the compensation part of recovery_cost
+    // The firm's strategies and their costs.
+    double service_cost = 0.0;      // cost to serve its customers
+    double programme_cost = 0.0;    // loyalty programme: members and points
+    double offer_cost = 0.0;        // prevention offers, win-back and activation contacts
+    double acquisition_cost = 0.0;  // marketing and referral rewards
+    double termination_cost = 0.0;  // handling of ended relationships
+    std::int64_t members = 0;       // loyalty programme members this tick
+    std::int64_t offers = 0;        // prevention offers made
+    std::int64_t offers_accepted = 0;
+    std::int64_t terminated = 0;            // relationships the firm ended
+    std::int64_t limited = 0;               // customers under price / service limits
+    double terminated_cost_to_serve = 0.0;  // the cost to serve per tick the terminations save
+    std::int64_t won_back = 0;              // lapsed former customers won back
+    std::int64_t activated = 0;             // dormant customers buying again
 
     // The customer lifecycle.
     std::int64_t dormant = 0;                         // customers who buy no more, after the tick
@@ -86,6 +100,7 @@ std::vector<sim::ColumnSpec> firm_tick_columns();
 // What a row needs besides the firm's tally.
 struct RowContext {
     double margin;               // the firm's profit share
+    double discount_rate;        // per tick, for customer lifetime value
     const MarketTally& market;   // market-wide counts
     double value_concentration;  // top-20 % value share (NaN: not computed this tick)
 };

@@ -59,7 +59,14 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
                                     std::to_string(params_.population.size) + " customers");
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
-        appeal_.push_back({f.attractiveness, f.price});
+        const FirmStrategies& s = f.strategies;
+        strategic_.push_back(s.loyalty.enabled || s.prevention.enabled || s.termination.enabled || s.win_back.enabled ||
+                             params_.population.traits.cost_to_serve.mean != 0.0);
+        // Everyone is a member unless the programme targets the most valuable.
+        member_threshold_.push_back(s.loyalty.targeting == Targeting::TopValue
+                                        ? std::numeric_limits<double>::infinity()
+                                        : -std::numeric_limits<double>::infinity());
+        appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }
     equal_appeal_ = std::all_of(appeal_.begin(), appeal_.end(), [&](const FirmAppeal& a) {
@@ -101,6 +108,7 @@ void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
 }
 
 void Market::step(std::uint32_t tick) {
+    review_programmes(tick);
     decide(tick);
     if (limited_capacity_) resolve_complaints(tick);
     if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);
@@ -212,7 +220,10 @@ void Market::sum_chunk_tallies(std::uint32_t tick) {
         market_tally_ += chunk_scratch_[c].market;
     }
     adopters_ = static_cast<std::int64_t>(customers_.size()) - market_tally_.prospects - market_tally_.lapsed;
-    for (std::size_t f = 0; f < firms; ++f) tarp_[f] += tally_[f].tarp;
+    for (std::size_t f = 0; f < firms; ++f) {
+        tarp_[f] += tally_[f].tarp;
+        tally_[f].acquisition_cost += params_.firms[f].strategies.acquisition.marketing_per_tick;
+    }
     const std::uint32_t every = params_.metrics.concentration_every;
     const bool concentration_tick = every != 0 && (tick + 1) % every == 0;
     if (concentration_tick)

@@ -58,16 +58,26 @@ private:
         std::uint32_t purchases;
         double amount;
     };
+    // What the firm's strategies do to one customer this tick (FirmPolicy.cpp).
+    struct PolicyEffect {
+        bool member = false;             // in the loyalty programme
+        bool end = false;                // the firm ends the relationship this tick
+        bool limited = false;            // under price / service limits
+        double drift_factor = 1.0;       // loyalty barrier on the drift hazard
+        double satisfaction_gain = 0.0;  // information programme
+    };
     // A complaint whose outcome waits for the firm's capacity to be shared out.
     struct PendingComplaint {
         std::uint32_t customer;
         Severity severity;
         Outcome outcome;  // as drawn; a quick one may become slow
+        PolicyEffect policy;
     };
     struct EncounterResult {
         Severity severity;
         Outcome outcome;
         bool bought;
+        PolicyEffect policy;
     };
     struct ChunkScratch {
         std::vector<Teller> tellers;
@@ -87,6 +97,17 @@ private:
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
                             FirmTally& t, ChunkScratch& scratch);
     void resolve_complaints(std::uint32_t tick);
+    // The firm's strategies (FirmPolicy.cpp).
+    PolicyEffect policy_effect(std::uint32_t i, std::uint32_t tick, std::uint8_t f) const;
+    void charge_policy(std::uint32_t i, const PolicyEffect& p, const FirmParams& firm, double amount,
+                       FirmTally& t) const;
+    // Returns the change to this tick's chance of leaving (1: none).
+    double prevent_switching(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, double satisfaction,
+                             double& satisfaction_gain, FirmTally& t) const;
+    bool end_relationship(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t, int& story) const;
+    void activate(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t);
+    bool win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally);
+    void review_programmes(std::uint32_t tick);
     static int story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
                           const sim::Block4& lifecycle);
     // One prospect's tick: whether they adopt, and which firm.
@@ -130,6 +151,8 @@ private:
     std::vector<FirmAppeal> appeal_;        // per firm, for the logit choice
     std::vector<double> barrier_factor_;    // per firm: exp(-switching_barrier)
     std::vector<double> pull_;              // per firm: hazard added by better competitors
+    std::vector<char> strategic_;           // per firm: some strategy (or a cost to serve) to apply
+    std::vector<double> member_threshold_;  // per firm: value from which customers are programme members
     std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;          // ticks stepped so far
     std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms

@@ -78,7 +78,9 @@ void Market::apply(std::uint32_t tick) {
                     ++market.lapsed;
                     continue;
                 }
-                const Arrival& start = before == kNoFirm ? acquired : switched;
+                // Someone from no firm starts where their decision said (acquired or won back).
+                const Arrival start =
+                    before == kNoFirm ? Arrival{c.next_satisfaction[i], acquired.expectation} : switched;
                 join(c, i, after, tick);
                 s = start.satisfaction;
                 c.satisfaction[i] = s;

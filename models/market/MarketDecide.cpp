@@ -81,13 +81,19 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
         c.next_satisfaction[i] = c.satisfaction[i];
         close_tarp_observation(m.tarp, c, i, tick, false, t);  // buys no more: not retained
+        if (strategic_[f]) activate(i, tick, firm, t);         // unless the firm wins them back
         return;
     }
+    const PolicyEffect policy = strategic_[f] ? policy_effect(i, tick, f) : PolicyEffect{};
 
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
-    const Basket basket =
+    Basket basket =
         m.purchases.every_tick() ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
+    if (strategic_[f]) {
+        if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
+        charge_policy(i, policy, firm, basket.amount, t);
+    }
     t.revenue += basket.amount;
     t.purchases += basket.purchases;
     // RM-1's counters follow from tenure and spend (Market::frequency), and are not stored.
@@ -101,8 +107,12 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
 
     // The service encounter: every tick a customer buys.
+    ServiceFailureParams service = firm.service;
+    if (policy.limited)  // a lower service level fails more often
+        service.failure_rate =
+            std::min(1.0, service.failure_rate * (1.0 + firm.strategies.termination.failure_increase));
     const Severity severity = basket.purchases > 0
-                                  ? m.service_failures.draw(firm.service, draws[kLaneFailure], draws[kLaneSeverity])
+                                  ? m.service_failures.draw(service, draws[kLaneFailure], draws[kLaneSeverity])
                                   : Severity::None;
     Outcome outcome = Outcome::NoFailure;
     if (severity != Severity::None) {
@@ -117,12 +127,12 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             if (firm.recovery.capacity > 0) {
                 // The firm's capacity is shared by all of this tick's complaints:
                 // they are concluded once all are known (resolve_complaints).
-                scratch.complaints.push_back({i, severity, outcome});
+                scratch.complaints.push_back({i, severity, outcome, policy});
                 return;
             }
         }
     }
-    conclude_encounter(m, c, i, tick, {severity, outcome, basket.purchases > 0}, draws, lifecycle, t, scratch);
+    conclude_encounter(m, c, i, tick, {severity, outcome, basket.purchases > 0, policy}, draws, lifecycle, t, scratch);
 }
 
 // What follows from the encounter once its outcome is known: the recovery's
@@ -139,7 +149,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     const auto stage = static_cast<Stage>(c.stage[i]);
     const Severity severity = e.severity;
     const Outcome outcome = e.outcome;
-    const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f];
+    const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor;
     double drift = barrier * (m.switching.drift(s) + m.switching.variety_seeking);
     double p_switch = drift + barrier * pull_[f];
     ChurnReason reason = ChurnReason::Drift;
@@ -179,11 +189,23 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     ++t.outcomes[index(outcome)];
     if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
     c.outcome[i] = static_cast<std::uint8_t>(outcome);
+    if (strategic_[f]) {
+        double gain = e.policy.satisfaction_gain;
+        const double cut = prevent_switching(i, tick, firm, s, gain, t);
+        drift *= cut;
+        p_switch *= cut;
+        feel.satisfaction += gain;  // clamped to [0, 1] when applied
+    }
     c.next_satisfaction[i] = feel.satisfaction;
     if (disconfirmation) c.expectation[i] = static_cast<float>(feel.expectation);
 
     // Leaving: to a competitor, or out of the market.
     const double x = sim::to_unit(draws[kLaneSwitch]);
+    int story = 0;
+    if (x >= p_switch && e.policy.end && end_relationship(i, tick, firm, t, story)) {
+        reason = ChurnReason::Termination;
+        p_switch = 1.0;  // leaves like a switcher, below
+    }
     if (x < p_switch) {
         if (reason == ChurnReason::Drift && x >= drift) reason = ChurnReason::CompetitorPull;
         ++t.switched_out;
@@ -208,8 +230,8 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
         c.stage[i] = static_cast<std::uint8_t>(
             m.ladder.next({stage, s, frequency(i, tick + 1), tick - c.since[i]}, lifecycle[kLaneLadder]));
 
-    if (const int sign = story_sign(m.word_of_mouth, outcome, stage, s, lifecycle); sign != 0)
-        scratch.tellers.push_back({i, sign});
+    if (story == 0) story = story_sign(m.word_of_mouth, outcome, stage, s, lifecycle);
+    if (story != 0) scratch.tellers.push_back({i, story});
 }
 
 // Complaints at firms with a resolution capacity: each firm resolves at most
@@ -237,7 +259,7 @@ void Market::resolve_complaints(std::uint32_t tick) {
             const sim::Block4 draws = stream_.block(kEncounter, p.customer, tick);
             const sim::Block4 lifecycle =
                 lifecycle_draws_ ? stream_.block(kLifecycle, p.customer, tick) : sim::Block4{};
-            conclude_encounter(m, c, p.customer, tick, {p.severity, p.outcome, true}, draws, lifecycle,
+            conclude_encounter(m, c, p.customer, tick, {p.severity, p.outcome, true, p.policy}, draws, lifecycle,
                                tally[c.firm[p.customer]], scratch);
         }
     });

@@ -16,6 +16,7 @@
 #include "models/mechanisms/SwitchingHazard.hpp"
 #include "models/mechanisms/TarpTable.hpp"
 #include "models/mechanisms/WordOfMouth.hpp"
+#include "models/strategies/FirmStrategies.hpp"
 #include "sim/random/Distribution.hpp"
 
 #include <cstdint>
@@ -33,7 +34,8 @@ struct FirmParams {
     double service_quality = 0.80;   // perceived performance of good service (disconfirmation satisfaction)
     double switching_barrier = 0.0;  // drift hazard x exp(-barrier)
     ServiceFailureParams service;
-    RecoveryParams recovery;
+    RecoveryParams recovery;    // incl. complaint handling
+    FirmStrategies strategies;  // loyalty, prevention, termination, win-back, acquisition spend
 };
 
 struct PopulationParams {
@@ -67,6 +69,8 @@ struct MetricOptions {
     std::uint32_t concentration_every = 1;
     // Keep every customer's purchases of each tick for the transaction log.
     bool transaction_log = false;
+    // Per tick, for customer lifetime value m r / (1 + i - r) (Gupta & Lehmann).
+    double discount_rate = 0.002;
 };
 
 struct MarketParams {

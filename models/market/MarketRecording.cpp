@@ -27,7 +27,9 @@ std::vector<sim::ColumnSpec> Market::metric_columns() const {
 
 void Market::emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const {
     for (std::uint32_t f = 0; f < tally_.size(); ++f)
-        emit_firm_tick_row(tick, f, tally_[f], {params_.firms[f].margin, market_tally_, value_concentration_[f]}, sink);
+        emit_firm_tick_row(
+            tick, f, tally_[f],
+            {params_.firms[f].margin, params_.metrics.discount_rate, market_tally_, value_concentration_[f]}, sink);
 }
 
 std::vector<sim::ColumnData> Market::snapshot() const {

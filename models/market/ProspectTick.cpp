@@ -19,11 +19,12 @@ void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tal
     const Acquisition& a = params_.mechanisms.acquisition;
     c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
     c.next_firm[i] = kNoFirm;
-    c.next_satisfaction[i] = c.satisfaction[i];
+    c.next_satisfaction[i] = params_.population.initial_satisfaction;  // if they join a firm
     // Positive stories heard last tick are used up now (the word of mouth
     // phase of this tick adds the next ones).
     const std::int32_t stories = c.stories[i];
     c.stories[i] = 0;
+    if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed) && win_back(i, tick, tally)) return;
     const bool may_adopt = c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ||
                            (a.lapsed_return && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed));
     if (!a.enabled || !may_adopt) return;
@@ -32,7 +33,12 @@ void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tal
     if (source == AcquisitionSource::None) return;
     const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1]);
     c.next_firm[i] = f;
-    ++(source == AcquisitionSource::Marketing ? tally[f].acquired_marketing : tally[f].acquired_word_of_mouth);
+    if (source == AcquisitionSource::Marketing) {
+        ++tally[f].acquired_marketing;
+    } else {
+        ++tally[f].acquired_word_of_mouth;
+        tally[f].acquisition_cost += params_.firms[f].strategies.acquisition.referral_reward;
+    }
 }
 
 }  // namespace models

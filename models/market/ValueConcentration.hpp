@@ -44,3 +44,27 @@ std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Va
 }
 
 }  // namespace models
+
+namespace models {
+
+// The value from which a customer is in the top `top[f]` share of firm f's
+// customers (the k-th largest value, k = ceil(top * customers); +infinity for
+// a firm with none). Serial and in index order, like top_value_share.
+template <class Value>
+std::vector<double> top_value_cutoff(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
+                                     const std::vector<double>& top) {
+    std::vector<std::vector<double>> by_firm(firms);
+    for (std::uint32_t i = 0; i < firm.size(); ++i)
+        if (firm[i] < firms) by_firm[firm[i]].push_back(value(i));
+    std::vector<double> cutoff(firms, std::numeric_limits<double>::infinity());
+    for (std::size_t f = 0; f < firms; ++f) {
+        std::vector<double>& v = by_firm[f];
+        const auto k = static_cast<std::ptrdiff_t>(std::ceil(top[f] * static_cast<double>(v.size())));
+        if (k == 0) continue;
+        std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<double>());
+        cutoff[f] = v[static_cast<std::size_t>(k - 1)];
+    }
+    return cutoff;
+}
+
+}  // namespace models

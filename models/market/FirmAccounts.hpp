@@ -1,0 +1,37 @@
+#pragma once
+// A firm's accounts for one tick (DESIGN 1.11): revenue, cost by category,
+// profit, and customer lifetime value and equity. Revenue minus every cost,
+// the cost of sales included, is the profit.
+#include "models/market/FirmTally.hpp"
+
+#include <limits>
+
+namespace models {
+
+struct FirmAccounts {
+    double cost_of_sales;  // revenue - margin * revenue
+    double other_costs;    // recovery, service, programme, offers, acquisition, terminations
+    double profit;         // margin * revenue - other_costs
+    double retention;      // share of the tick's starting customers still with the firm
+    double clv;            // m r / (1 + i - r), m: profit per starting customer (Gupta & Lehmann)
+    double equity;         // clv * customers after the tick
+};
+
+inline FirmAccounts account(const FirmTally& t, double margin, double discount_rate) {
+    FirmAccounts a{};
+    a.cost_of_sales = t.revenue - margin * t.revenue;
+    // Summed in this order, RM-1's profit (other costs all 0) is margin * revenue - recovery_cost exactly.
+    a.other_costs =
+        t.recovery_cost + t.service_cost + t.programme_cost + t.offer_cost + t.acquisition_cost + t.termination_cost;
+    a.profit = margin * t.revenue - a.other_costs;
+    const std::int64_t joined = t.switched_in + t.acquired_marketing + t.acquired_word_of_mouth + t.won_back;
+    const std::int64_t start = t.customers - joined + t.switched_out;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    a.retention = start > 0 ? 1.0 - static_cast<double>(t.switched_out) / static_cast<double>(start) : nan;
+    const double per_customer = start > 0 ? a.profit / static_cast<double>(start) : nan;
+    a.clv = per_customer * a.retention / (1.0 + discount_rate - a.retention);
+    a.equity = a.clv * static_cast<double>(t.customers);
+    return a;
+}
+
+}  // namespace models

@@ -1,0 +1,131 @@
+// The firms' strategies acting on their customers (models/strategies/):
+// loyalty programmes, switching prevention, ending relationships, win-back
+// and activation, acquisition spend. Each acts only when its firm has it on;
+// every action is charged to its cost category.
+#include "models/market/DrawPurpose.hpp"
+#include "models/market/Market.hpp"
+#include "models/market/ValueConcentration.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace models {
+
+// Who is in the programme and whose relationship ends or is limited, from
+// start-of-tick state.
+Market::PolicyEffect Market::policy_effect(std::uint32_t i, std::uint32_t tick, std::uint8_t f) const {
+    const FirmParams& firm = params_.firms[f];
+    const FirmStrategies& s = firm.strategies;
+    PolicyEffect p;
+    const double value = monetary(i, tick);
+    if (s.loyalty.enabled && value >= member_threshold_[f]) {
+        p.member = true;
+        if (s.loyalty.has_barrier()) p.drift_factor = s.loyalty.barrier;
+        if (s.loyalty.informs()) p.satisfaction_gain = s.loyalty.satisfaction_gain;
+    }
+    if (s.termination.enabled) {
+        const std::uint32_t tenure = tick - customers_.since[i];
+        const double cost = customers_.traits.cost_to_serve[i];
+        const double average_profit = tenure ? firm.margin * value / tenure - cost : 0.0;
+        const std::uint8_t flags = customers_.traits.flags[i];
+        if (s.termination.selects(average_profit, tenure, flags & kDraining, flags & kViolator)) {
+            p.end = s.termination.action == TerminationAction::End;
+            p.limited = s.termination.action == TerminationAction::Limit;
+        }
+    }
+    return p;
+}
+
+// The tick's costs of serving customer i, and of their programme membership.
+void Market::charge_policy(std::uint32_t i, const PolicyEffect& p, const FirmParams& firm, double amount,
+                           FirmTally& t) const {
+    const double cost = customers_.traits.cost_to_serve[i];
+    t.service_cost += p.limited ? cost * (1.0 - firm.strategies.termination.service_cut) : cost;
+    t.limited += p.limited;
+    if (!p.member) return;
+    const LoyaltyProgramme& programme = firm.strategies.loyalty;
+    ++t.members;
+    t.programme_cost += programme.cost_per_member + (programme.gives_points() ? programme.points_rate * amount : 0.0);
+}
+
+double Market::prevent_switching(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, double satisfaction,
+                                 double& satisfaction_gain, FirmTally& t) const {
+    const SwitchingPrevention& prevention = firm.strategies.prevention;
+    if (!prevention.enabled) return 1.0;
+    const sim::Block4 draws = stream_.block(kStrategy, i, tick);
+    const std::uint32_t last = last_purchase(i, tick + 1);
+    const std::uint32_t recency = last ? tick + 1 - last : tick + 1 - customers_.since[i];
+    const double risk =
+        prevention.risk(recency, customers_.failures[i], satisfaction, sim::to_unit(draws[kLaneSurvey]));
+    if (risk < prevention.threshold) return 1.0;
+    ++t.offers;
+    t.offer_cost += prevention.offer_cost;
+    if (!sim::bernoulli(draws[kLaneOffer], prevention.success)) return 1.0;
+    ++t.offers_accepted;
+    satisfaction_gain += prevention.satisfaction_gain;
+    return 1.0 - prevention.hazard_cut;
+}
+
+// The firm ends the relationship: counted, charged, and perhaps told about
+// (`story` becomes -1).
+bool Market::end_relationship(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t,
+                              int& story) const {
+    const Termination& rule = firm.strategies.termination;
+    ++t.terminated;
+    t.termination_cost += rule.cost_per_termination;
+    t.terminated_cost_to_serve += customers_.traits.cost_to_serve[i];
+    if (params_.mechanisms.word_of_mouth.enabled &&
+        sim::bernoulli(stream_.block(kStrategy, i, tick)[kLaneTermination], rule.negative_word_of_mouth))
+        story = -1;
+    return true;
+}
+
+// A dormant customer contacted by their firm may buy again.
+void Market::activate(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t) {
+    const WinBack& w = firm.strategies.win_back;
+    if (!w.enabled) return;
+    t.offer_cost += w.contact_cost;
+    if (!sim::bernoulli(stream_.block(kStrategy, i, tick)[kLaneWinBack], w.activation_success)) return;
+    ++t.activated;
+    customers_.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
+}
+
+// A lapsed former customer within the firm's window is contacted and may
+// come back; returns whether they did.
+bool Market::win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
+    CustomerState& c = customers_;
+    const std::uint8_t f = c.last_firm[i];
+    if (f == kNoFirm || c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Lapsed)) return false;
+    const WinBack& w = params_.firms[f].strategies.win_back;
+    if (!w.enabled || tick - c.since[i] >= w.window) return false;
+    tally[f].offer_cost += w.contact_cost;
+    if (!sim::bernoulli(stream_.block(kStrategy, i, tick)[kLaneWinBack], w.success)) return false;
+    ++tally[f].won_back;
+    c.next_firm[i] = f;
+    c.next_satisfaction[i] = w.satisfaction;
+    return true;
+}
+
+// Top-value targeting: who is in the top share of each firm's customers by
+// value, recomputed every review_every ticks from start-of-tick state.
+void Market::review_programmes(std::uint32_t tick) {
+    const std::size_t firms = params_.firms.size();
+    bool due = false;
+    for (const FirmParams& f : params_.firms) {
+        const LoyaltyProgramme& p = f.strategies.loyalty;
+        due = due || (p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0);
+    }
+    if (!due) return;
+    std::vector<double> top(firms, 0.0);
+    for (std::size_t f = 0; f < firms; ++f) top[f] = params_.firms[f].strategies.loyalty.top_share;
+    const std::vector<double> cutoff = top_value_cutoff(
+        customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick); }, firms, top);
+    for (std::size_t f = 0; f < firms; ++f) {
+        const LoyaltyProgramme& p = params_.firms[f].strategies.loyalty;
+        if (p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0)
+            member_threshold_[f] = cutoff[f];
+    }
+}
+
+}  // namespace models

@@ -1,0 +1,20 @@
+#pragma once
+// Win-back and activation (seed 001, database-marketing strategies): the firm
+// contacts its lapsed former customers within `window` ticks of their leaving
+// the market, and its dormant customers, with an offer. A contact costs
+// `contact_cost`; it works with `success` (lapsed) or `activation_success`
+// (dormant). A won-back customer starts again at `satisfaction`.
+#include <cstdint>
+
+namespace models {
+
+struct WinBack {
+    bool enabled = false;
+    std::uint32_t window = 26;        // ticks after leaving in which lapsed customers are contacted
+    double success = 0.05;            // per contact and tick
+    double activation_success = 0.05;  // dormant customers brought back to buying, per contact and tick
+    double contact_cost = 2.0;
+    double satisfaction = 0.65;       // a won-back customer's starting satisfaction
+};
+
+}  // namespace models

@@ -17,6 +17,7 @@
 
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 namespace experiments::cli {
 namespace po = boost::program_options;
@@ -135,7 +136,22 @@ int command(const std::vector<std::string>& args, const po::options_description&
     });
 }
 
-// The plan as a table: one line per run with its coordinates and seeds.
+// What each scenario and policy changes, in the order it is applied (a
+// policy file's values, then its `set`), and where each value is written.
+void print_variant_overrides(const char* kind, const std::vector<Variant>& variants, std::ostream& out) {
+    for (const Variant& v : variants)
+        for (const Override& o : v.overrides) {
+            YAML::Emitter value;
+            value << YAML::Flow << o.value;
+            out << "  " << kind << " " << v.name << ": " << o.path << " = " << value.c_str();
+            if (!o.origin.file.empty())
+                out << "  (" << o.origin.file << (o.origin.line > 0 ? ":" + std::to_string(o.origin.line) : "") << ")";
+            out << "\n";
+        }
+}
+
+// The plan as a table: one line per run with its coordinates and seeds,
+// after what each scenario and policy sets.
 void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostream& out) {
     const auto& d = plan.design;
     out << c.experiment.name << ": " << plan.runs.size() << " run(s) = " << d.scenarios.size() << " scenario(s) x "
@@ -144,6 +160,10 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
         << " ticks, " << c.market.population.size << " customers, seed " << c.experiment.seed
         << (c.experiment.common_random_numbers ? ", common random numbers" : ", independent draws per policy")
         << "\n\n";
+    std::ostringstream overrides;
+    print_variant_overrides("scenario", d.scenarios, overrides);
+    print_variant_overrides("policy", d.policies, overrides);
+    if (!overrides.str().empty()) out << "set by scenarios and policies, in order:\n" << overrides.str() << "\n";
     out << std::setw(6) << "run_id"
         << "  " << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point" << std::setw(5)
         << "rep"

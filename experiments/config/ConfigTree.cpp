@@ -68,6 +68,15 @@ ConfigLocation ConfigNode::locate(const std::string& path, const YAML::Node& nod
             return where;
         }
     ConfigLocation where{source_->file, 0, 0, path};
+    // A key that is in no file was made by an override of a key inside it
+    // (a misspelt section in a `set:` or a policy file): located there.
+    if (!node.IsDefined() || node.Mark().is_null())
+        for (const auto& [set_path, origin] : source_->overrides)
+            if (set_path.rfind(path + ".", 0) == 0) {
+                ConfigLocation made = origin;
+                made.key = path;
+                return made;
+            }
     const YAML::Node& at = node.IsDefined() && !node.Mark().is_null() ? node : node_;
     if (at.IsDefined() && !at.Mark().is_null()) {
         where.line = at.Mark().line + 1;
@@ -201,13 +210,17 @@ std::vector<ConfigNode> ConfigNode::mappings(const std::string& key, bool requir
     return items;
 }
 
-std::vector<Override> ConfigNode::overrides(const std::string& key) {
+std::vector<Override> ConfigNode::overrides(const std::string& key, std::vector<Override> first) {
     read_.insert(key);
-    std::vector<Override> out;
-    if (!has(key)) return out;
+    std::vector<Override> out = std::move(first);
+    YAML::Node record(YAML::NodeType::Map);
+    for (const Override& o : out) record[o.path] = YAML::Clone(o.value);
+    if (!has(key)) {
+        if (!out.empty()) resolved_[key] = record;
+        return out;
+    }
     const YAML::Node map = node_[key];
     if (!map.IsMap()) throw error(key, "expected a mapping of dotted config keys to values, found " + describe(map));
-    YAML::Node record(YAML::NodeType::Map);
     for (const auto& entry : map) {
         const std::string path = entry.first.Scalar();
         out.push_back(Override{path, entry.second, locate(child_path(key) + "." + path, entry.second)});

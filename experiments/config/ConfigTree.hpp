@@ -54,8 +54,10 @@ public:
     std::vector<ConfigNode> mappings(const std::string& key, bool required);
 
     // A mapping of dotted config paths to values (an experiment variant's
-    // `set:`), as overrides located at their lines. Missing: none.
-    std::vector<struct Override> overrides(const std::string& key);
+    // `set:`), as overrides located at their lines, after `first` (a policy
+    // file's, applied before). Missing: none. The resolved config records
+    // them all under `key`, `first` first.
+    std::vector<struct Override> overrides(const std::string& key, std::vector<struct Override> first = {});
 
     // Marks a key as read without reading it (sections handled elsewhere).
     void skip(const std::string& key) { read_.insert(key); }

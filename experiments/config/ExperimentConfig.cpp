@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace experiments {
@@ -122,8 +123,81 @@ OutputSettings read_output(ConfigNode node, models::MetricOptions& metrics) {
     return o;
 }
 
+// A policy file's mapping as overrides of firm `prefix` (firms.<i>), one per
+// value, each located where the file writes it.
+void flatten_policy(const std::string& file, const YAML::Node& map, const std::string& prefix,
+                    std::vector<Override>& out) {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+        const std::string path = prefix + "." + entry.first.Scalar();
+        const YAML::Mark key_mark = entry.first.Mark();
+        if (!seen.insert(entry.first.Scalar()).second)
+            throw ConfigError({file, key_mark.line + 1, key_mark.column + 1, path},
+                              "duplicate key: it is already given above");
+        if (entry.second.IsMap()) {
+            flatten_policy(file, entry.second, path, out);
+            continue;
+        }
+        const YAML::Mark mark = entry.second.Mark().is_null() ? key_mark : entry.second.Mark();
+        out.push_back(Override{path, entry.second, ConfigLocation{file, mark.line + 1, mark.column + 1, path}});
+    }
+}
+
+// `use:` a policy file for `firm:` (an index or a name): the file's settings
+// become overrides firms.<i>.<key> (before the variant's `set:`). The file is
+// resolved against the config's folder.
+std::vector<Override> read_policy_use(ConfigNode& node, const std::string& config_dir,
+                                      const std::vector<models::FirmParams>& firms) {
+    if (!node.has("use")) {
+        if (node.has("firm")) throw node.error("firm", "applies only with use: (the firm that follows a policy file)");
+        node.skip("use");
+        node.skip("firm");
+        return {};
+    }
+    const std::string given = node.text("use", "");
+    const std::string who = node.required_text("firm");
+    std::size_t firm = firms.size();
+    if (!who.empty() && who.find_first_not_of("0123456789") == std::string::npos) {
+        if (who.size() > 3 || std::stoul(who) >= firms.size())
+            throw node.error("firm", "firm " + who + " is out of range: there are " + std::to_string(firms.size()) +
+                                         " firms (0 to " + std::to_string(firms.size() - 1) + ")");
+        firm = std::stoul(who);
+    } else {
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < firms.size(); ++i) {
+            names.push_back(firms[i].name);
+            if (firms[i].name == who) firm = i;
+        }
+        if (firm == firms.size()) {
+            const std::string near = closest_name(who, names);
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            throw node.error("firm", "no firm is called \"" + who + "\"" +
+                                         (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
+                                         "; give a firm's index or one of: " + list);
+        }
+    }
+    const std::filesystem::path p(given);
+    const std::string file = p.is_absolute() ? given : (std::filesystem::path(config_dir) / p).string();
+    if (!std::filesystem::is_regular_file(file))
+        throw node.error("use",
+                         (std::filesystem::exists(file) ? "not a policy file: " : "no such policy file: ") + file);
+    const YAML::Node root = parse_text(file, read_text(file));
+    std::vector<Override> out;
+    if (root.IsNull() || (root.IsMap() && root.size() == 0)) return out;
+    if (!root.IsMap()) {
+        const int line = root.Mark().is_null() ? 1 : root.Mark().line + 1;
+        throw ConfigError({file, line, 1, ""},
+                          "a policy file must be a mapping of one firm's settings (recovery, loyalty, prevention, "
+                          "termination, win_back, acquisition, ...)");
+    }
+    flatten_policy(file, root, "firms." + std::to_string(firm), out);
+    return out;
+}
+
 std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, const std::string& implicit,
-                                   std::vector<ConfigNode>& nodes) {
+                                   std::vector<ConfigNode>& nodes, const std::string& config_dir,
+                                   const std::vector<models::FirmParams>& firms) {
     nodes = root.mappings(key, false);
     std::vector<Variant> variants;
     for (auto& node : nodes) {
@@ -131,7 +205,7 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
         v.name = node.required_text("name");
         for (const auto& other : variants)
             if (other.name == v.name) throw node.error("name", "two " + key + " are called \"" + v.name + "\"");
-        v.overrides = node.overrides("set");
+        v.overrides = node.overrides("set", read_policy_use(node, config_dir, firms));
         variants.push_back(std::move(v));
     }
     if (variants.empty()) variants.push_back(Variant{implicit, {}});
@@ -202,12 +276,14 @@ SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origi
     return s;
 }
 
-ExperimentDesign read_design(ConfigNode& root, std::vector<ConfigLocation>& sweep_key_origins) {
+ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
+                             const std::vector<models::FirmParams>& firms,
+                             std::vector<ConfigLocation>& sweep_key_origins) {
     ExperimentDesign d;
     std::vector<ConfigNode> scenario_nodes, policy_nodes;
-    d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes);
+    d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes, config_dir, firms);
     for (auto& n : scenario_nodes) n.finish();
-    d.policies = read_variants(root, "policies", "baseline", policy_nodes);
+    d.policies = read_variants(root, "policies", "baseline", policy_nodes, config_dir, firms);
     d.baseline = read_baseline(policy_nodes, root);
     d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins);
     return d;
@@ -234,8 +310,9 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
     ConfigNode root(source, tree, "", resolved);
     config.experiment = read_experiment(root.mapping("experiment"));
     config.market.population = read_population(root.mapping("population"));
-    const std::string dir = std::filesystem::path(path).parent_path().string();
-    config.network = read_network(root.mapping("network"), dir.empty() ? "." : dir, config.market.population.size);
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    const std::string dir = parent.empty() ? "." : parent;
+    config.network = read_network(root.mapping("network"), dir, config.market.population.size);
     config.market.firms = read_firms(root);
     config.market.mechanisms = read_mechanisms(root.mapping("mechanisms"));
     if (config.market.mechanisms.word_of_mouth.enabled && config.network.kind == NetworkKind::None)
@@ -248,7 +325,7 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
         throw root.error("network",
                          "acquisition by network influence is on but network.kind is none; "
                          "set mechanisms.acquisition.influence: mixed or choose a network");
-    config.design = read_design(root, sweep_key_origins);
+    config.design = read_design(root, dir, config.market.firms, sweep_key_origins);
     config.output = read_output(root.mapping("output"), config.market.metrics);
     root.finish();
 

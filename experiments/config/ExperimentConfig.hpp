@@ -38,10 +38,12 @@ struct OutputSettings {
     std::uint32_t snapshot_every = 0;  // per-customer snapshots every k ticks; 0: none
 };
 
-// A named variant of the base config: a scenario or a policy.
+// A named variant of the base config: a scenario or a policy. Its overrides
+// are those of the policy file it may `use:` for one `firm:` (as
+// firms.<i>.<key>, located in that file), then those of its `set:`.
 struct Variant {
     std::string name;
-    std::vector<Override> overrides;  // applied on top of the base config
+    std::vector<Override> overrides;  // applied on top of the base config, in order
 };
 
 // What an experiment compares (DESIGN.md 2): scenarios x sweep points x

@@ -79,6 +79,86 @@ void reject_parameters_of_other_distributions(const ConfigNode& node, Distributi
     }
 }
 
+// Firm strategies (models/strategies/): each a mapping under the firm, every
+// key optional with the struct's default.
+models::LoyaltyProgramme read_loyalty(ConfigNode node) {
+    models::LoyaltyProgramme l;
+    l.enabled = node.flag("enabled", l.enabled);
+    const std::vector<std::string> types = {"membership", "information", "points"};  // in ProgrammeType order
+    const std::string type = node.choice("type", types[static_cast<std::size_t>(l.type)], types);
+    l.type = static_cast<models::ProgrammeType>(std::find(types.begin(), types.end(), type) - types.begin());
+    const std::vector<std::string> targets = {"everyone", "top_value"};  // in Targeting order
+    const std::string targeting = node.choice("targeting", targets[static_cast<std::size_t>(l.targeting)], targets);
+    l.targeting =
+        static_cast<models::Targeting>(std::find(targets.begin(), targets.end(), targeting) - targets.begin());
+    l.top_share = node.number("top_share", l.top_share, kPositive, 1.0);
+    l.review_every = static_cast<std::uint32_t>(node.integer("review_every", l.review_every, 1, kMaxCount));
+    l.barrier = node.probability("barrier", l.barrier);
+    l.satisfaction_gain = node.probability("satisfaction_gain", l.satisfaction_gain);
+    l.cost_per_member = node.number("cost_per_member", l.cost_per_member, 0.0);
+    l.points_rate = node.probability("points_rate", l.points_rate);
+    node.finish();
+    return l;
+}
+
+models::SwitchingPrevention read_prevention(ConfigNode node) {
+    models::SwitchingPrevention p;
+    p.enabled = node.flag("enabled", p.enabled);
+    p.recency_weight = node.number("recency_weight", p.recency_weight, 0.0);
+    p.failure_weight = node.number("failure_weight", p.failure_weight, 0.0);
+    p.satisfaction_weight = node.number("satisfaction_weight", p.satisfaction_weight, 0.0);
+    p.survey_noise = node.probability("survey_noise", p.survey_noise);
+    p.threshold = node.number("threshold", p.threshold, 0.0);
+    p.offer_cost = node.number("offer_cost", p.offer_cost, 0.0);
+    p.success = node.probability("success", p.success);
+    p.hazard_cut = node.probability("hazard_cut", p.hazard_cut);
+    p.satisfaction_gain = node.probability("satisfaction_gain", p.satisfaction_gain);
+    node.finish();
+    return p;
+}
+
+models::Termination read_termination(ConfigNode node) {
+    models::Termination t;
+    t.enabled = node.flag("enabled", t.enabled);
+    t.unprofitable = node.flag("unprofitable", t.unprofitable);
+    t.draining = node.flag("draining", t.draining);
+    t.violators = node.flag("violators", t.violators);
+    t.min_profit = node.number("min_profit", t.min_profit);
+    t.window = static_cast<std::uint32_t>(node.integer("window", t.window, 1, kMaxCount));
+    const std::vector<std::string> actions = {"end", "limit"};  // in TerminationAction order
+    const std::string action = node.choice("action", actions[static_cast<std::size_t>(t.action)], actions);
+    t.action =
+        static_cast<models::TerminationAction>(std::find(actions.begin(), actions.end(), action) - actions.begin());
+    t.negative_word_of_mouth = node.probability("negative_word_of_mouth", t.negative_word_of_mouth);
+    t.cost_per_termination = node.number("cost_per_termination", t.cost_per_termination, 0.0);
+    t.price_markup = node.number("price_markup", t.price_markup, 0.0);
+    t.service_cut = node.probability("service_cut", t.service_cut);
+    t.failure_increase = node.number("failure_increase", t.failure_increase, 0.0);
+    node.finish();
+    return t;
+}
+
+models::WinBack read_win_back(ConfigNode node) {
+    models::WinBack w;
+    w.enabled = node.flag("enabled", w.enabled);
+    w.window = static_cast<std::uint32_t>(node.integer("window", w.window, 1, kMaxCount));
+    w.success = node.probability("success", w.success);
+    w.activation_success = node.probability("activation_success", w.activation_success);
+    w.contact_cost = node.number("contact_cost", w.contact_cost, 0.0);
+    w.satisfaction = node.probability("satisfaction", w.satisfaction);
+    node.finish();
+    return w;
+}
+
+models::AcquisitionSpend read_acquisition_spend(ConfigNode node) {
+    models::AcquisitionSpend a;
+    a.marketing_per_tick = node.number("marketing_per_tick", a.marketing_per_tick, 0.0);
+    a.lift_per_1000 = node.number("lift_per_1000", a.lift_per_1000, 0.0);
+    a.referral_reward = node.number("referral_reward", a.referral_reward, 0.0);
+    node.finish();
+    return a;
+}
+
 models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t count) {
     models::FirmParams f;
     f.name = node.text("name", "firm" + std::to_string(index));
@@ -106,6 +186,11 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.recovery.compensation = recovery.number("compensation", f.recovery.compensation, 0.0);
     f.recovery.compensation_lift = recovery.probability("compensation_lift", f.recovery.compensation_lift);
     recovery.finish();
+    f.strategies.loyalty = read_loyalty(node.mapping("loyalty"));
+    f.strategies.prevention = read_prevention(node.mapping("prevention"));
+    f.strategies.termination = read_termination(node.mapping("termination"));
+    f.strategies.win_back = read_win_back(node.mapping("win_back"));
+    f.strategies.acquisition = read_acquisition_spend(node.mapping("acquisition"));
     node.finish();
     return f;
 }
@@ -417,6 +502,7 @@ models::MetricOptions read_metrics(ConfigNode node) {
                                                 "): a customer would be a promoter and a detractor at once");
     o.concentration_every =
         static_cast<std::uint32_t>(node.integer("concentration_every", o.concentration_every, 0, 100'000'000));
+    o.discount_rate = node.number("discount_rate", o.discount_rate, 0.0);
     node.finish();
     return o;
 }

@@ -57,7 +57,7 @@ struct CustomerState {
                spend.bytes() + purchases.bytes() + last_purchase.bytes() + monetary.bytes() + failures.bytes() +
                last_firm.bytes() + since.bytes() + tarp_opened.bytes() + tarp_group.bytes() + next_firm.bytes() +
                next_satisfaction.bytes() + outcome.bytes() + stories.bytes() + traits.bytes() +
-               adopted_neighbours.bytes();
+               adopted_neighbours.bytes() + member.bytes();
     }
 
     sim::Column<std::uint8_t> firm;            // index into MarketParams::firms, kNoFirm for none
@@ -79,6 +79,9 @@ struct CustomerState {
     // Network neighbours who buy from some firm (kept only for network
     // acquisition influence; empty otherwise).
     sim::Column<std::uint32_t> adopted_neighbours;
+    // Member of the current firm's top-value loyalty programme, as decided at
+    // the firm's last review (kept only when some firm targets by value).
+    sim::Column<std::uint8_t> member;
 
     sim::Column<std::uint8_t> next_firm;    // firm after this tick (differs if switching, kNoFirm if leaving)
     sim::Column<double> next_satisfaction;  // satisfaction after the encounter, before stories
@@ -110,7 +113,8 @@ struct CustomerColumns {
           next_firm(c.next_firm.data()),
           next_satisfaction(c.next_satisfaction.data()),
           outcome(c.outcome.data()),
-          stories(c.stories.data()) {}
+          stories(c.stories.data()),
+          member(c.member.size() ? c.member.data() : nullptr) {}
 
     std::uint8_t* firm;
     std::uint8_t* status;
@@ -130,6 +134,7 @@ struct CustomerColumns {
     double* next_satisfaction;
     std::uint8_t* outcome;
     std::int32_t* stories;
+    std::uint8_t* member;  // null unless kept
 };
 
 }  // namespace models

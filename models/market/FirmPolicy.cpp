@@ -18,8 +18,8 @@ Market::PolicyEffect Market::policy_effect(std::uint32_t i, std::uint32_t tick, 
     const FirmParams& firm = params_.firms[f];
     const FirmStrategies& s = firm.strategies;
     PolicyEffect p;
-    const double value = monetary(i, tick);
-    if (s.loyalty.enabled && value >= member_threshold_[f]) {
+    const bool targeted = s.loyalty.targeting == Targeting::Everyone || customers_.member[i];
+    if (s.loyalty.enabled && targeted) {
         p.member = true;
         if (s.loyalty.has_barrier()) p.drift_factor = s.loyalty.barrier;
         if (s.loyalty.informs()) p.satisfaction_gain = s.loyalty.satisfaction_gain;
@@ -27,7 +27,7 @@ Market::PolicyEffect Market::policy_effect(std::uint32_t i, std::uint32_t tick, 
     if (s.termination.enabled) {
         const std::uint32_t tenure = tick - customers_.since[i];
         const double cost = customers_.traits.cost_to_serve[i];
-        const double average_profit = tenure ? firm.margin * value / tenure - cost : 0.0;
+        const double average_profit = tenure ? firm.margin * monetary(i, tick) / tenure - cost : 0.0;
         const std::uint8_t flags = customers_.traits.flags[i];
         if (s.termination.selects(average_profit, tenure, flags & kDraining, flags & kViolator)) {
             p.end = s.termination.action == TerminationAction::End;
@@ -108,7 +108,7 @@ bool Market::win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
 }
 
 // Top-value targeting: who is in the top share of each firm's customers by
-// value, recomputed every review_every ticks from start-of-tick state.
+// value, decided every review_every ticks from start-of-tick state.
 void Market::review_programmes(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     bool due = false;
@@ -121,11 +121,18 @@ void Market::review_programmes(std::uint32_t tick) {
     for (std::size_t f = 0; f < firms; ++f) top[f] = params_.firms[f].strategies.loyalty.top_share;
     const std::vector<double> cutoff = top_value_cutoff(
         customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick); }, firms, top);
+    std::vector<char> review(firms, 0);
     for (std::size_t f = 0; f < firms; ++f) {
         const LoyaltyProgramme& p = params_.firms[f].strategies.loyalty;
-        if (p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0)
-            member_threshold_[f] = cutoff[f];
+        review[f] = p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0;
     }
+    // Membership holds until the next review, whatever values do meanwhile.
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+            const std::uint8_t f = customers_.firm[i];
+            if (f != kNoFirm && review[f]) customers_.member[i] = monetary(i, tick) > cutoff[f];
+        }
+    });
 }
 
 }  // namespace models

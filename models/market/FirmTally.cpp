@@ -77,7 +77,8 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         // The customer lifecycle; appended after RM-1's columns, which keep their positions.
         {"prospects", ColumnType::Int64, "people",
          "market-wide: people who have never bought (same on every firm's row)"},
-        {"lapsed", ColumnType::Int64, "people", "market-wide: people who left the market (same on every firm's row)"},
+        {"lapsed", ColumnType::Int64, "people",
+         "market-wide: people who left the market, terminated ones included (same on every firm's row)"},
         {"dormant", ColumnType::Int64, "customers", "customers of the firm who buy no more (dropout process)"},
         {"stage_customer", ColumnType::Int64, "customers", "customers at ladder stage customer after the tick"},
         {"stage_client", ColumnType::Int64, "customers", "customers at ladder stage client (repeat buyers)"},

@@ -62,10 +62,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         const FirmStrategies& s = f.strategies;
         strategic_.push_back(s.loyalty.enabled || s.prevention.enabled || s.termination.enabled || s.win_back.enabled ||
                              params_.population.traits.cost_to_serve.mean != 0.0);
-        // Everyone is a member unless the programme targets the most valuable.
-        member_threshold_.push_back(s.loyalty.targeting == Targeting::TopValue
-                                        ? std::numeric_limits<double>::infinity()
-                                        : -std::numeric_limits<double>::infinity());
+        if (s.loyalty.enabled && s.loyalty.targeting == Targeting::TopValue && customers_.member.size() == 0)
+            customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }

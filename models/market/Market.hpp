@@ -111,7 +111,8 @@ private:
     static int story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
                           const sim::Block4& lifecycle);
     // One prospect's tick: whether they adopt, and which firm.
-    void decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tally);
+    // `draws`: the prospect's kAcquisition block.
+    void decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
     struct Basket {
         std::uint32_t purchases = 0;
         double amount = 0.0;
@@ -152,7 +153,6 @@ private:
     std::vector<double> barrier_factor_;    // per firm: exp(-switching_barrier)
     std::vector<double> pull_;              // per firm: hazard added by better competitors
     std::vector<char> strategic_;           // per firm: some strategy (or a cost to serve) to apply
-    std::vector<double> member_threshold_;  // per firm: value from which customers are programme members
     std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;          // ticks stepped so far
     std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms

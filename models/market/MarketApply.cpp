@@ -15,13 +15,17 @@ void join(const CustomerColumns& c, std::uint32_t i, std::uint8_t firm, std::uin
     c.since[i] = tick + 1;
     c.stage[i] = static_cast<std::uint8_t>(Stage::Customer);
     c.purchases[i] = 0;
+    if (c.member) c.member[i] = 0;  // a new customer is not (yet) in the programme
     c.monetary[i] = 0.0f;
     c.failures[i] = 0;
 }
 
+// Someone the firm ended (marked while deciding) stays terminated: no firm
+// wins them back.
 void leave_market(const CustomerColumns& c, std::uint32_t i, std::uint32_t tick) {
     c.firm[i] = kNoFirm;
-    c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Lapsed);
+    if (c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Terminated))
+        c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Lapsed);
     c.since[i] = tick + 1;
     c.stage[i] = static_cast<std::uint8_t>(Stage::Prospect);
 }
@@ -56,8 +60,9 @@ void Market::apply(std::uint32_t tick) {
             if (after == before) {
                 // Someone with no firm keeps the positive stories they heard for their next decision.
                 if (before == kNoFirm) {
-                    ++(c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed) ? market.lapsed
-                                                                                        : market.prospects);
+                    // Lapsed and terminated people have left the market; prospects never joined it.
+                    ++(c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ? market.prospects
+                                                                                          : market.lapsed);
                     continue;
                 }
                 const std::int32_t stories = c.stories[i];

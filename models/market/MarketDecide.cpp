@@ -214,6 +214,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
         if (sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
             c.next_firm[i] = kNoFirm;
             ++t.left_market;
+            if (reason == ChurnReason::Termination) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Terminated);
         } else if (firms == 2) {
             c.next_firm[i] = SwitchingHazard::competitor(f, firms, 0);
         } else {
@@ -299,7 +300,10 @@ void Market::decide(std::uint32_t tick) {
         std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
         for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
             const std::uint32_t n = std::min(kBatch, chunk.end - b);
-            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kEncounter, b + k, tick);
+            // A prospect's block is their acquisition draw, a customer's their encounter.
+            for (std::uint32_t k = 0; k < n; ++k)
+                addresses[k] =
+                    sim::CounterStream::address(c.firm[b + k] == kNoFirm ? kAcquisition : kEncounter, b + k, tick);
             stream_.blocks(addresses.data(), encounter.data(), n);
             if (lifecycle_draws_) {
                 for (std::uint32_t k = 0; k < n; ++k)
@@ -309,7 +313,7 @@ void Market::decide(std::uint32_t tick) {
             for (std::uint32_t k = 0; k < n; ++k) {
                 const std::uint32_t i = b + k;
                 if (c.firm[i] == kNoFirm)
-                    decide_prospect(i, tick, tally.lane_of(i));
+                    decide_prospect(i, tick, encounter[k], tally.lane_of(i));
                 else
                     decide_customer(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
             }

@@ -1,6 +1,5 @@
 // A prospect's tick (someone who buys from no firm): whether they adopt,
 // through which influence, and which firm they choose.
-#include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
 
 namespace models {
@@ -14,7 +13,7 @@ double Market::adopter_share(std::uint32_t i) const {
     return degree ? static_cast<double>(customers_.adopted_neighbours[i]) / degree : 0.0;
 }
 
-void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
+void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally) {
     CustomerState& c = customers_;
     const Acquisition& a = params_.mechanisms.acquisition;
     c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
@@ -28,7 +27,6 @@ void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, FirmTally* tal
     const bool may_adopt = c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ||
                            (a.lapsed_return && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed));
     if (!a.enabled || !may_adopt) return;
-    const sim::Block4 draws = stream_.block(kAcquisition, i, tick);
     const AcquisitionSource source = a.adopts(adopter_share(i), stories, draws[0]);
     if (source == AcquisitionSource::None) return;
     const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1]);

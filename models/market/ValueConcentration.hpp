@@ -47,9 +47,11 @@ std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Va
 
 namespace models {
 
-// The value from which a customer is in the top `top[f]` share of firm f's
-// customers (the k-th largest value, k = ceil(top * customers); +infinity for
-// a firm with none). Serial and in index order, like top_value_share.
+// The value a customer must exceed to be in the top `top[f]` share of firm
+// f's customers: the largest value outside the top k = ceil(top * customers)
+// (-infinity when the top is everyone). Customers tied with it are left out,
+// so the top never holds more than k (and nobody, while every value is
+// equal). Serial and in index order, like top_value_share.
 template <class Value>
 std::vector<double> top_value_cutoff(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                      const std::vector<double>& top) {
@@ -59,10 +61,14 @@ std::vector<double> top_value_cutoff(std::span<const std::uint8_t> firm, const V
     std::vector<double> cutoff(firms, std::numeric_limits<double>::infinity());
     for (std::size_t f = 0; f < firms; ++f) {
         std::vector<double>& v = by_firm[f];
-        const auto k = static_cast<std::ptrdiff_t>(std::ceil(top[f] * static_cast<double>(v.size())));
-        if (k == 0) continue;
-        std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<double>());
-        cutoff[f] = v[static_cast<std::size_t>(k - 1)];
+        const auto k = static_cast<std::size_t>(std::ceil(top[f] * static_cast<double>(v.size())));
+        if (k >= v.size()) {
+            cutoff[f] = -std::numeric_limits<double>::infinity();
+            continue;
+        }
+        // The (k+1)-th largest: the first value outside the top k.
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), std::greater<double>());
+        cutoff[f] = v[k];
     }
     return cutoff;
 }

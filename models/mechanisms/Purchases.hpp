@@ -12,6 +12,7 @@
 #include "sim/random/CounterStream.hpp"
 #include "sim/random/Distribution.hpp"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 
@@ -37,6 +38,12 @@ struct Purchases {
 // caller uses Boost's sampler instead (inversion would need many terms).
 inline constexpr double kInversionLimit = 30.0;
 
+inline constexpr auto kReciprocals = [] {
+    std::array<double, 64> r{};
+    for (std::size_t k = 1; k < r.size(); ++k) r[k] = 1.0 / static_cast<double>(k);
+    return r;
+}();
+
 // `p0` = exp(-mean), when the caller has it already.
 inline std::uint32_t poisson_by_inversion(double mean, double p0, std::uint32_t u) {
     const double x = sim::to_unit(u);
@@ -45,7 +52,8 @@ inline std::uint32_t poisson_by_inversion(double mean, double p0, std::uint32_t 
     std::uint32_t k = 0;
     while (x >= cumulative && k < 1000) {
         ++k;
-        term *= mean / k;
+        // A multiplication by 1/k, not a division: the loop's latency is the cost.
+        term *= mean * (k < kReciprocals.size() ? kReciprocals[k] : 1.0 / k);
         cumulative += term;
         if (term < 1e-300) break;
     }

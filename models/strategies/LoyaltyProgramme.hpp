@@ -8,7 +8,9 @@
 //   points: a barrier plus points worth `points_rate` of every purchase.
 // Targeting: everyone, or the top `top_share` of the firm's customers by the
 // firm's estimate of their value (spend with the firm so far), refreshed
-// every `review_every` ticks (seed 001's "most valuable 20 %").
+// every `review_every` ticks (seed 001's "most valuable 20 %"). Customers
+// tied at the boundary are left out, so the programme never exceeds its
+// share; at the first review, when nobody has spent anything, it is empty.
 #include <cstdint>
 
 namespace models {
@@ -20,12 +22,12 @@ struct LoyaltyProgramme {
     bool enabled = false;
     ProgrammeType type = ProgrammeType::Membership;
     Targeting targeting = Targeting::Everyone;
-    double top_share = 0.20;           // TopValue: share of the firm's customers enrolled
-    std::uint32_t review_every = 4;    // ticks between recomputing who is in the top share
-    double barrier = 0.70;             // membership, points: members' drift hazard multiplier
-    double satisfaction_gain = 0.01;   // information: added to a member's satisfaction per tick
-    double cost_per_member = 0.50;     // currency units per member per tick
-    double points_rate = 0.02;         // points: share of a member's spend given back (a cost)
+    double top_share = 0.20;          // TopValue: share of the firm's customers enrolled
+    std::uint32_t review_every = 4;   // ticks between recomputing who is in the top share
+    double barrier = 0.70;            // membership, points: members' drift hazard multiplier
+    double satisfaction_gain = 0.01;  // information: added to a member's satisfaction per tick
+    double cost_per_member = 0.50;    // currency units per member per tick
+    double points_rate = 0.02;        // points: share of a member's spend given back (a cost)
 
     bool has_barrier() const { return type != ProgrammeType::Information; }
     bool informs() const { return type == ProgrammeType::Information; }

@@ -7,10 +7,9 @@
 // satisfaction exactly). The score is
 //   risk = recency_weight * recency + failure_weight * failures
 //        + satisfaction_weight * (1 - surveyed satisfaction),
-// and customers at or above `threshold` get an offer, at most
-// `offers_per_tick` a tick (in customer order). An offer costs `offer_cost`;
-// it works with `success`, and then lowers this tick's chance of leaving by
-// `hazard_cut` and raises satisfaction by `satisfaction_gain`.
+// and customers at or above `threshold` get an offer. An offer costs
+// `offer_cost`; it works with `success`, and then lowers this tick's chance of
+// leaving by `hazard_cut` and raises satisfaction by `satisfaction_gain`.
 #include <algorithm>
 #include <cstdint>
 
@@ -23,7 +22,6 @@ struct SwitchingPrevention {
     double satisfaction_weight = 1.0;
     double survey_noise = 0.1;  // sd of the survey's error (uniform), in satisfaction units
     double threshold = 0.6;
-    std::uint32_t offers_per_tick = 0;  // 0: no limit
     double offer_cost = 10.0;
     double success = 0.5;
     double hazard_cut = 0.8;

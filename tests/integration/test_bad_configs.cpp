@@ -35,22 +35,25 @@ const fs::path kCorpus = fs::path(CRMSIM_TEST_DATA) / "bad-configs";
 
 // What line 1 of a corpus file promises about the error.
 struct Expectation {
+    std::string file;     // the file the error is in, relative to the corpus (a policy file); empty: the config
     int line = 0;         // 1-based; 0: the message names no line
     std::string key;      // the dotted key named; empty: a file-level problem with no key
     int plan_status = 2;  // the exit status of `crmsim plan` (0 where plan cannot see the problem)
     std::string message;  // a fragment of the error text
 };
 
-// Parses `# expect: line=N key=K [plan=S] message="..."`; the message runs to
-// the last quote, so it may contain quotes itself.
+// Parses `# expect: [file=F] line=N key=K [plan=S] message="..."`; the message
+// runs to the last quote, so it may contain quotes itself.
 bool parse_expectation(const std::string& first_line, Expectation& e) {
-    static const std::regex header(R"re(# expect: line=(\d+) key=(\S+)(?: plan=(\d+))? message="(.*)"\s*)re");
+    static const std::regex header(
+        R"re(# expect: (?:file=(\S+) )?line=(\d+) key=(\S+)(?: plan=(\d+))? message="(.*)"\s*)re");
     std::smatch m;
     if (!std::regex_match(first_line, m, header)) return false;
-    e.line = std::stoi(m[1]);
-    e.key = m[2] == "-" ? "" : m[2].str();
-    e.plan_status = m[3].matched ? std::stoi(m[3]) : 2;
-    e.message = m[4];
+    e.file = m[1].matched ? m[1].str() : "";
+    e.line = std::stoi(m[2]);
+    e.key = m[3] == "-" ? "" : m[3].str();
+    e.plan_status = m[4].matched ? std::stoi(m[4]) : 2;
+    e.message = m[5];
     return !e.message.empty();
 }
 
@@ -112,10 +115,12 @@ protected:
     const fs::path dir_ = folder_.dir();
 };
 
-// Where and what: "FILE:LINE:" (the path as given on the command line), the
-// key in quotes, and the fragment of the message.
+// Where and what: "FILE:LINE:" (the path as given on the command line, or a
+// policy file's path as the config's folder and its `use:` make it), the key
+// in quotes, and the fragment of the message.
 void expect_located(const Result& r, const std::string& config, const Expectation& e) {
-    const std::string where = config + (e.line > 0 ? ":" + std::to_string(e.line) + ":" : ": ");
+    const std::string file = e.file.empty() ? config : (fs::path(config).parent_path() / e.file).string();
+    const std::string where = file + (e.line > 0 ? ":" + std::to_string(e.line) + ":" : ": ");
     EXPECT_TRUE(contains(r.err, where)) << "missing: " << where << "\n" << r;
     if (e.key.empty())
         EXPECT_FALSE(contains(r.err, "key '")) << "a file-level problem names no key\n" << r;
@@ -131,7 +136,8 @@ TEST_P(BadConfigCorpus, IsBadInputAndWritesNothing) {
     std::getline(in, first_line);
     Expectation expect;
     ASSERT_TRUE(parse_expectation(first_line, expect))
-        << config << ": line 1 must be  # expect: line=N key=K [plan=S] message=\"...\"  but is: " << first_line;
+        << config
+        << ": line 1 must be  # expect: [file=F] line=N key=K [plan=S] message=\"...\"  but is: " << first_line;
 
     // Every other file finds its output already there, and gets --overwrite:
     // even allowed to replace it, crmsim must reject the config first.

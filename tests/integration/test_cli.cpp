@@ -302,6 +302,22 @@ TEST_F(Cli, PlanHonoursSetAndSeed) {
     }
 }
 
+// What each policy sets, a policy file's values included, with where it is written.
+TEST_F(Cli, PlanListsWhatEachPolicySets) {
+    const std::string config = std::string(CRMSIM_SOURCE_DIR) + "/configs/examples/strategy-comparison.yaml";
+    const Result r = crmsim({"plan", config});
+    ASSERT_EQ(r.status, 0) << r;
+    const std::string policies = std::string(CRMSIM_SOURCE_DIR) + "/configs/examples/../policies/";
+    EXPECT_TRUE(contains(r.out, "set by scenarios and policies, in order:\n")) << r;
+    EXPECT_TRUE(contains(r.out, "  policy win-back: firms.0.win_back.enabled = true  (" + policies + "win-back.yaml:"))
+        << r;
+    EXPECT_TRUE(contains(
+        r.out, "  policy loyalty-top20: firms.0.loyalty.top_share = 0.20  (" + policies + "loyalty-top20.yaml:"))
+        << r;
+    // Without scenarios or policies there is nothing to list.
+    EXPECT_FALSE(contains(crmsim({"plan", kRm1}).out, "set by scenarios and policies"));
+}
+
 TEST_F(Cli, SummarizePrintsWhatTheFileHolds) {
     const std::string out = path("out.h5");
     const Result run = run_tiny(out);

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ using experiments::NetworkKind;
 
 const std::string kRm1 = std::string(CRMSIM_SOURCE_DIR) + "/configs/reference/rm1.yaml";
 const std::string kEveryNewKey = std::string(CRMSIM_TEST_DATA) + "/configs/every_new_key.yaml";
+const std::string kEveryStrategyKey = std::string(CRMSIM_TEST_DATA) + "/configs/every_strategy_key.yaml";
 
 // A config file in a folder of its own under the system temp folder, removed
 // with the object. Line 1 of the file is the first line of `text`.
@@ -1022,6 +1024,370 @@ TEST(ConfigLifecycle, RangesOfTheNewKeys) {
     std::string firms = "firms: [";
     for (int i = 0; i < 255; ++i) firms += i ? ", {}" : "{}";
     EXPECT_TRUE(text_fails_at(firms + "]\n", 1, "firms", "a market needs 2 to 254 firms, found 255"));
+}
+
+// ---------------------------------------------------------------- firm strategies
+
+// Each key of tests/data/configs/every_strategy_key.yaml has a value of its
+// own, none the default, so a key read into the wrong field fails here.
+TEST(ConfigStrategies, EveryStrategyKeyIsReadIntoItsField) {
+    const ExperimentConfig c = load_experiment_config(kEveryStrategyKey, {});
+    ASSERT_EQ(c.market.firms.size(), 2u);
+    const models::FirmStrategies& a = c.market.firms[0].strategies;
+
+    const models::LoyaltyProgramme& l = a.loyalty;
+    EXPECT_TRUE(l.enabled);
+    EXPECT_EQ(l.type, models::ProgrammeType::Points);
+    EXPECT_EQ(l.targeting, models::Targeting::TopValue);
+    EXPECT_EQ(l.top_share, 0.3);
+    EXPECT_EQ(l.review_every, 6u);
+    EXPECT_EQ(l.barrier, 0.6);
+    EXPECT_EQ(l.satisfaction_gain, 0.02);
+    EXPECT_EQ(l.cost_per_member, 0.75);
+    EXPECT_EQ(l.points_rate, 0.03);
+
+    const models::SwitchingPrevention& p = a.prevention;
+    EXPECT_TRUE(p.enabled);
+    EXPECT_EQ(p.recency_weight, 0.04);
+    EXPECT_EQ(p.failure_weight, 0.25);
+    EXPECT_EQ(p.satisfaction_weight, 0.9);
+    EXPECT_EQ(p.survey_noise, 0.2);
+    EXPECT_EQ(p.threshold, 0.55);
+    EXPECT_EQ(p.offer_cost, 7.0);
+    EXPECT_EQ(p.success, 0.4);
+    EXPECT_EQ(p.hazard_cut, 0.7);
+    EXPECT_EQ(p.satisfaction_gain, 0.06);
+
+    const models::Termination& t = a.termination;
+    EXPECT_TRUE(t.enabled);
+    EXPECT_FALSE(t.unprofitable);
+    EXPECT_TRUE(t.draining);
+    EXPECT_TRUE(t.violators);
+    EXPECT_EQ(t.min_profit, -1.5);
+    EXPECT_EQ(t.window, 10u);
+    EXPECT_EQ(t.action, models::TerminationAction::Limit);
+    EXPECT_EQ(t.negative_word_of_mouth, 0.4);
+    EXPECT_EQ(t.cost_per_termination, 6.0);
+    EXPECT_EQ(t.price_markup, 0.25);
+    EXPECT_EQ(t.service_cut, 0.4);
+    EXPECT_EQ(t.failure_increase, 0.6);
+
+    const models::WinBack& w = a.win_back;
+    EXPECT_TRUE(w.enabled);
+    EXPECT_EQ(w.window, 13u);
+    EXPECT_EQ(w.success, 0.07);
+    EXPECT_EQ(w.activation_success, 0.08);
+    EXPECT_EQ(w.contact_cost, 1.5);
+    EXPECT_EQ(w.satisfaction, 0.6);
+
+    const models::AcquisitionSpend& q = a.acquisition;
+    EXPECT_EQ(q.marketing_per_tick, 500.0);
+    EXPECT_EQ(q.lift_per_1000, 0.1);
+    EXPECT_EQ(q.referral_reward, 3.0);
+    EXPECT_EQ(q.appeal(), 0.05);
+
+    // Firm b: an information programme for everyone, every other strategy by default.
+    const models::FirmStrategies& b = c.market.firms[1].strategies;
+    const models::FirmStrategies defaults;
+    EXPECT_TRUE(b.loyalty.enabled);
+    EXPECT_EQ(b.loyalty.type, models::ProgrammeType::Information);
+    EXPECT_EQ(b.loyalty.targeting, defaults.loyalty.targeting);
+    EXPECT_EQ(b.loyalty.top_share, defaults.loyalty.top_share);
+    EXPECT_EQ(b.prevention.enabled, defaults.prevention.enabled);
+    EXPECT_EQ(b.termination.action, defaults.termination.action);
+    EXPECT_EQ(b.win_back.window, defaults.win_back.window);
+    EXPECT_EQ(b.acquisition.marketing_per_tick, defaults.acquisition.marketing_per_tick);
+
+    EXPECT_EQ(c.market.metrics.discount_rate, 0.005);
+}
+
+TEST(ConfigStrategies, EveryStrategyKeyReloadsToTheSameConfig) {
+    const ExperimentConfig first = load_experiment_config(kEveryStrategyKey, {});
+    const TempConfig resolved(first.resolved_yaml, "resolved.yaml");
+    const ExperimentConfig second = load_experiment_config(resolved.path(), {});
+    EXPECT_EQ(second.resolved_yaml, first.resolved_yaml);
+    const YAML::Node r = YAML::Load(first.resolved_yaml);
+    EXPECT_EQ(r["firms"][0]["loyalty"]["type"].as<std::string>(), "points");
+    EXPECT_EQ(r["firms"][0]["termination"]["action"].as<std::string>(), "limit");
+    EXPECT_EQ(r["firms"][1]["win_back"]["window"].as<std::string>(), "26");  // defaults are recorded
+    EXPECT_EQ(r["output"]["metrics"]["discount_rate"].as<std::string>(), "0.005");
+}
+
+// Absent strategy keys are the structs' own defaults (and the documented ones).
+TEST(ConfigStrategies, AbsentKeysAreTheStructDefaults) {
+    const ExperimentConfig c = load_text(kOnlyFirms);
+    const models::FirmStrategies d;
+    for (const auto& f : c.market.firms) {
+        const models::FirmStrategies& s = f.strategies;
+        EXPECT_EQ(s.loyalty.enabled, d.loyalty.enabled);
+        EXPECT_EQ(s.loyalty.type, d.loyalty.type);
+        EXPECT_EQ(s.loyalty.targeting, d.loyalty.targeting);
+        EXPECT_EQ(s.loyalty.top_share, d.loyalty.top_share);
+        EXPECT_EQ(s.loyalty.review_every, d.loyalty.review_every);
+        EXPECT_EQ(s.loyalty.barrier, d.loyalty.barrier);
+        EXPECT_EQ(s.loyalty.satisfaction_gain, d.loyalty.satisfaction_gain);
+        EXPECT_EQ(s.loyalty.cost_per_member, d.loyalty.cost_per_member);
+        EXPECT_EQ(s.loyalty.points_rate, d.loyalty.points_rate);
+        EXPECT_EQ(s.prevention.enabled, d.prevention.enabled);
+        EXPECT_EQ(s.prevention.recency_weight, d.prevention.recency_weight);
+        EXPECT_EQ(s.prevention.failure_weight, d.prevention.failure_weight);
+        EXPECT_EQ(s.prevention.satisfaction_weight, d.prevention.satisfaction_weight);
+        EXPECT_EQ(s.prevention.survey_noise, d.prevention.survey_noise);
+        EXPECT_EQ(s.prevention.threshold, d.prevention.threshold);
+        EXPECT_EQ(s.prevention.offer_cost, d.prevention.offer_cost);
+        EXPECT_EQ(s.prevention.success, d.prevention.success);
+        EXPECT_EQ(s.prevention.hazard_cut, d.prevention.hazard_cut);
+        EXPECT_EQ(s.prevention.satisfaction_gain, d.prevention.satisfaction_gain);
+        EXPECT_EQ(s.termination.enabled, d.termination.enabled);
+        EXPECT_EQ(s.termination.unprofitable, d.termination.unprofitable);
+        EXPECT_EQ(s.termination.draining, d.termination.draining);
+        EXPECT_EQ(s.termination.violators, d.termination.violators);
+        EXPECT_EQ(s.termination.min_profit, d.termination.min_profit);
+        EXPECT_EQ(s.termination.window, d.termination.window);
+        EXPECT_EQ(s.termination.action, d.termination.action);
+        EXPECT_EQ(s.termination.negative_word_of_mouth, d.termination.negative_word_of_mouth);
+        EXPECT_EQ(s.termination.cost_per_termination, d.termination.cost_per_termination);
+        EXPECT_EQ(s.termination.price_markup, d.termination.price_markup);
+        EXPECT_EQ(s.termination.service_cut, d.termination.service_cut);
+        EXPECT_EQ(s.termination.failure_increase, d.termination.failure_increase);
+        EXPECT_EQ(s.win_back.enabled, d.win_back.enabled);
+        EXPECT_EQ(s.win_back.window, d.win_back.window);
+        EXPECT_EQ(s.win_back.success, d.win_back.success);
+        EXPECT_EQ(s.win_back.activation_success, d.win_back.activation_success);
+        EXPECT_EQ(s.win_back.contact_cost, d.win_back.contact_cost);
+        EXPECT_EQ(s.win_back.satisfaction, d.win_back.satisfaction);
+        EXPECT_EQ(s.acquisition.marketing_per_tick, d.acquisition.marketing_per_tick);
+        EXPECT_EQ(s.acquisition.lift_per_1000, d.acquisition.lift_per_1000);
+        EXPECT_EQ(s.acquisition.referral_reward, d.acquisition.referral_reward);
+    }
+    EXPECT_EQ(c.market.metrics.discount_rate, models::MetricOptions{}.discount_rate);
+}
+
+TEST(ConfigStrategies, RangesOfTheStrategyKeys) {
+    const auto firm_fails = [](const std::string& section, const std::string& key_value, const std::string& key,
+                               const std::string& fragment) {
+        return text_fails_at("firms:\n  - name: a\n    " + section + ":\n      " + key_value + "\n  - name: b\n", 4,
+                             "firms.0." + section + "." + key, fragment);
+    };
+    EXPECT_TRUE(firm_fails("loyalty", "type: tiers", "type", "unknown value \"tiers\""));
+    EXPECT_TRUE(firm_fails("loyalty", "targeting: top", "targeting", "one of: everyone, top_value"));
+    EXPECT_TRUE(firm_fails("loyalty", "top_share: 0", "top_share", "must be in [1e-09, 1]"));
+    EXPECT_TRUE(firm_fails("loyalty", "review_every: 0", "review_every", "must be in [1, "));
+    EXPECT_TRUE(firm_fails("loyalty", "barrier: 1.2", "barrier", "must be in [0, 1]"));
+    EXPECT_TRUE(firm_fails("loyalty", "cost_per_member: -1", "cost_per_member", "must be in [0, "));
+    EXPECT_TRUE(firm_fails("prevention", "survey_noise: -0.1", "survey_noise", "must be in [0, 1]"));
+    EXPECT_TRUE(firm_fails("prevention", "success: 2", "success", "must be in [0, 1]"));
+    EXPECT_TRUE(firm_fails("prevention", "offers_per_tick: 5", "offers_per_tick", "unknown key"));
+    EXPECT_TRUE(firm_fails("termination", "window: 0", "window", "must be in [1, "));
+    EXPECT_TRUE(firm_fails("termination", "action: fire", "action", "one of: end, limit"));
+    EXPECT_TRUE(firm_fails("termination", "service_cut: 1.5", "service_cut", "must be in [0, 1]"));
+    EXPECT_TRUE(firm_fails("win_back", "window: 0", "window", "must be in [1, "));
+    EXPECT_TRUE(firm_fails("win_back", "contact_cost: -2", "contact_cost", "must be in [0, "));
+    EXPECT_TRUE(firm_fails("acquisition", "marketing_per_tick: -5", "marketing_per_tick", "must be in [0, "));
+    EXPECT_TRUE(firm_fails("acquisition", "enabled: true", "enabled", "unknown key"));
+    EXPECT_TRUE(text_fails_at(kOnlyFirms + "output:\n  metrics: {discount_rate: -0.1}\n", 5,
+                              "output.metrics.discount_rate", "must be in [0, "));
+}
+
+// A policy folder beside a config: `use:` files relative to the config's folder.
+class PolicyFolder {
+public:
+    explicit PolicyFolder(const std::string& config) : config_(config) {
+        fs::create_directories(config_.dir() / "policies");
+    }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(config_.dir() / "policies" / name, std::ios::binary) << text;
+    }
+    std::string policy(const std::string& name) const { return (config_.dir() / "policies" / name).string(); }
+    const std::string& path() const { return config_.path(); }
+    const fs::path& dir() const { return config_.dir(); }
+
+private:
+    TempConfig config_;
+};
+
+const std::string kLoyaltyPolicy = R"(# a policy file
+loyalty:
+  enabled: true
+  targeting: top_value
+  top_share: 0.3
+recovery: {quick: 0.7, slow: 0.2}
+)";
+
+const std::string kUseConfig = kOnlyFirms + R"(policies:
+  - name: base
+    baseline: true
+  - name: loyal
+    firm: b
+    use: policies/loyal.yaml
+    set: {firms.1.loyalty.top_share: 0.1}
+  - name: loyal-a
+    firm: 0
+    use: policies/loyal.yaml
+)";
+
+TEST(ConfigPolicyFiles, UseAppliesAPolicyFileToOneFirmBeforeSet) {
+    const PolicyFolder folder(kUseConfig);
+    folder.write("loyal.yaml", kLoyaltyPolicy);
+    const ExperimentConfig c = load_experiment_config(folder.path(), {});
+    ASSERT_EQ(c.design.policies.size(), 3u);
+    EXPECT_TRUE(c.design.policies[0].overrides.empty());
+
+    // The file's values, in its order and located in it, then the set.
+    const auto& loyal = c.design.policies[1].overrides;
+    ASSERT_EQ(loyal.size(), 6u);
+    const std::vector<std::string> paths = {"firms.1.loyalty.enabled",   "firms.1.loyalty.targeting",
+                                            "firms.1.loyalty.top_share", "firms.1.recovery.quick",
+                                            "firms.1.recovery.slow",     "firms.1.loyalty.top_share"};
+    for (std::size_t k = 0; k < paths.size(); ++k) EXPECT_EQ(loyal[k].path, paths[k]) << k;
+    EXPECT_EQ(loyal[0].origin.file, folder.policy("loyal.yaml"));
+    EXPECT_EQ(loyal[0].origin.line, 3);
+    EXPECT_EQ(loyal[0].origin.key, "firms.1.loyalty.enabled");
+    EXPECT_EQ(loyal[4].origin.line, 6);
+    EXPECT_EQ(loyal[5].origin.file, folder.path());
+    EXPECT_EQ(loyal[5].origin.line, 10);
+    // firm: 0 by index, the same file.
+    ASSERT_EQ(c.design.policies[2].overrides.size(), 5u);
+    EXPECT_EQ(c.design.policies[2].overrides[0].path, "firms.0.loyalty.enabled");
+
+    // A run's config: the file's values, and the set's where both give one.
+    const ExperimentConfig run = load_experiment_config(folder.path(), {}, c.design.policies[1].overrides);
+    const models::FirmParams& b = run.market.firms[1];
+    EXPECT_TRUE(b.strategies.loyalty.enabled);
+    EXPECT_EQ(b.strategies.loyalty.targeting, models::Targeting::TopValue);
+    EXPECT_EQ(b.strategies.loyalty.top_share, 0.1);  // set applies after use
+    EXPECT_EQ(b.recovery.quick, 0.7);
+    EXPECT_EQ(b.recovery.slow, 0.2);
+    EXPECT_FALSE(run.market.firms[0].strategies.loyalty.enabled);  // the other firm is untouched
+    EXPECT_EQ(run.market.firms[0].recovery.quick, 0.5);
+    const ExperimentConfig run_a = load_experiment_config(folder.path(), {}, c.design.policies[2].overrides);
+    EXPECT_EQ(run_a.market.firms[0].strategies.loyalty.top_share, 0.3);
+    EXPECT_FALSE(run_a.market.firms[1].strategies.loyalty.enabled);
+}
+
+// The resolved config records firm and use as written, and every value the
+// file set (then the set's) under set; it reloads to itself beside the file.
+TEST(ConfigPolicyFiles, ResolvedConfigRecordsThePolicyFilesValues) {
+    const PolicyFolder folder(kUseConfig);
+    folder.write("loyal.yaml", kLoyaltyPolicy);
+    const ExperimentConfig first = load_experiment_config(folder.path(), {});
+    const YAML::Node r = YAML::Load(first.resolved_yaml);
+    const YAML::Node loyal = r["policies"][1];
+    EXPECT_EQ(loyal["firm"].as<std::string>(), "b");
+    EXPECT_EQ(loyal["use"].as<std::string>(), "policies/loyal.yaml");
+    EXPECT_EQ(loyal["set"]["firms.1.loyalty.enabled"].as<std::string>(), "true");
+    EXPECT_EQ(loyal["set"]["firms.1.recovery.quick"].as<std::string>(), "0.7");
+    EXPECT_EQ(loyal["set"]["firms.1.loyalty.top_share"].as<std::string>(), "0.1");  // the value used
+    EXPECT_EQ(loyal["set"].size(), 5u);
+    EXPECT_EQ(r["policies"][2]["set"]["firms.0.loyalty.top_share"].as<std::string>(), "0.3");
+    EXPECT_FALSE(r["policies"][0]["use"].IsDefined());
+
+    std::ofstream(folder.dir() / "resolved.yaml", std::ios::binary) << first.resolved_yaml;
+    const ExperimentConfig second = load_experiment_config((folder.dir() / "resolved.yaml").string(), {});
+    EXPECT_EQ(second.resolved_yaml, first.resolved_yaml);
+}
+
+TEST(ConfigPolicyFiles, ErrorsNameThePolicyFileItsLineAndTheKey) {
+    const auto fails = [](const std::string& policy, const std::string& fragment, int line, const std::string& key) {
+        const PolicyFolder folder(kUseConfig);
+        folder.write("loyal.yaml", policy);
+        return fails_at(folder.path(), {}, folder.policy("loyal.yaml"), line, key, fragment);
+    };
+    EXPECT_TRUE(
+        fails("loyalty:\n  enabled: true\n  type: tiered\n", "unknown value \"tiered\"", 3, "firms.1.loyalty.type"));
+    EXPECT_TRUE(
+        fails("# x\nwin_back: {success: 1.5}\n", "must be in [0, 1], found 1.5", 2, "firms.1.win_back.success"));
+    // A misspelt section or key: the key the override made is located in the
+    // file (a section at the line of its first value).
+    EXPECT_TRUE(fails("loyality:\n  enabled: true\n", "unknown key (did you mean 'loyalty'?)", 2, "firms.1.loyality"));
+    EXPECT_TRUE(fails("loyalty:\n  enabld: true\n", "did you mean 'enabled'", 2, "firms.1.loyalty.enabld"));
+    EXPECT_TRUE(fails("loyalty:\n  enabled: true\n  enabled: false\n", "duplicate key", 3, "firms.1.loyalty.enabled"));
+    EXPECT_TRUE(fails("loyalty: {enabled: [true\n", "not valid YAML", 2, ""));
+    EXPECT_TRUE(fails("- loyalty\n", "a policy file must be a mapping", 1, ""));
+}
+
+TEST(ConfigPolicyFiles, UseAndFirmErrorsAreLocatedInTheConfig) {
+    const auto config = [](const std::string& variant) {
+        return kOnlyFirms + "policies:\n  - {name: base, baseline: true}\n  - name: p\n" + variant;
+    };
+    const auto fails = [&](const std::string& variant, int line, const std::string& key, const std::string& fragment) {
+        const PolicyFolder folder(config(variant));
+        folder.write("loyal.yaml", kLoyaltyPolicy);
+        return fails_at(folder.path(), {}, folder.path(), line, key, fragment);
+    };
+    EXPECT_TRUE(fails("    firm: 0\n    use: policies/missing.yaml\n", 8, "policies.1.use", "no such policy file: "));
+    EXPECT_TRUE(fails("    firm: 0\n    use: policies\n", 8, "policies.1.use", "not a policy file: "));
+    EXPECT_TRUE(fails("    firm: 2\n    use: policies/loyal.yaml\n", 7, "policies.1.firm",
+                      "firm 2 is out of range: there are 2 firms (0 to 1)"));
+    EXPECT_TRUE(fails("    firm: aa\n    use: policies/loyal.yaml\n", 7, "policies.1.firm",
+                      "no firm is called \"aa\" (did you mean \"a\"?); give a firm's index or one of: a, b"));
+    EXPECT_TRUE(fails("    use: policies/loyal.yaml\n", 6, "policies.1", "missing required key 'policies.1.firm'"));
+    EXPECT_TRUE(fails("    firm: 1\n", 7, "policies.1.firm", "applies only with use:"));
+    // The set's own errors stay at the config's lines.
+    EXPECT_TRUE(fails("    firm: 0\n    use: policies/loyal.yaml\n    set: {firms.0.loyalty.top_share: 2}\n", 9,
+                      "firms.0.loyalty.top_share", "must be in [1e-09, 1], found 2"));
+    // The missing file's message names it, as the config's folder and use: make it.
+    const PolicyFolder folder(config("    firm: 0\n    use: policies/missing.yaml\n"));
+    EXPECT_TRUE(fails_at(folder.path(), {}, folder.path(), 8, "policies.1.use",
+                         "no such policy file: " + folder.policy("missing.yaml")));
+}
+
+// Scenarios may use policy files too (a rival following a policy).
+TEST(ConfigPolicyFiles, ScenariosMayUsePolicyFiles) {
+    const PolicyFolder folder(kOnlyFirms +
+                              "scenarios:\n  - name: rival-loyal\n    firm: a\n    use: policies/loyal.yaml\n");
+    folder.write("loyal.yaml", kLoyaltyPolicy);
+    const ExperimentConfig c = load_experiment_config(folder.path(), {});
+    ASSERT_EQ(c.design.scenarios[0].overrides.size(), 5u);
+    EXPECT_EQ(c.design.scenarios[0].overrides[0].path, "firms.0.loyalty.enabled");
+}
+
+// The shipped policy files, through the strategy comparison that uses them all.
+TEST(ConfigPolicyFiles, ShippedPolicyFilesAndTheStrategyComparisonLoad) {
+    const std::string dir = std::string(CRMSIM_SOURCE_DIR) + "/configs/";
+    const ExperimentConfig c = load_experiment_config(dir + "examples/strategy-comparison.yaml", {});
+    const auto& policies = c.design.policies;
+    ASSERT_EQ(policies.size(), 6u);
+    EXPECT_EQ(policies[c.design.baseline].name, "baseline");
+    EXPECT_GT(c.experiment.replications, 1u);
+    EXPECT_TRUE(c.experiment.common_random_numbers);
+    std::map<std::string, models::FirmParams> firm0;
+    for (const auto& p : policies) {
+        SCOPED_TRACE(p.name);
+        EXPECT_FALSE(p.overrides.empty());
+        for (const auto& o : p.overrides) EXPECT_EQ(o.path.rfind("firms.0.", 0), 0u) << o.path;
+        firm0[p.name] =
+            load_experiment_config(dir + "examples/strategy-comparison.yaml", {}, p.overrides).market.firms[0];
+    }
+    // The baseline file is the market's firm 0 as configured: no strategy.
+    const models::FirmParams& base = c.market.firms[0];
+    EXPECT_EQ(firm0["baseline"].recovery.quick, base.recovery.quick);
+    EXPECT_EQ(firm0["baseline"].recovery.slow, base.recovery.slow);
+    EXPECT_FALSE(firm0["baseline"].strategies.loyalty.enabled);
+    EXPECT_GT(firm0["fast-recovery"].recovery.quick, base.recovery.quick);
+    EXPECT_TRUE(firm0["loyalty-top20"].strategies.loyalty.enabled);
+    EXPECT_EQ(firm0["loyalty-top20"].strategies.loyalty.targeting, models::Targeting::TopValue);
+    EXPECT_EQ(firm0["loyalty-top20"].strategies.loyalty.top_share, 0.2);
+    EXPECT_TRUE(firm0["prevent-switching"].strategies.prevention.enabled);
+    EXPECT_TRUE(firm0["fire-unprofitable"].strategies.termination.enabled);
+    EXPECT_TRUE(firm0["fire-unprofitable"].strategies.termination.unprofitable);
+    EXPECT_TRUE(firm0["win-back"].strategies.win_back.enabled);
+    for (const auto& [name, firm] : firm0) {
+        if (name != "loyalty-top20") {
+            EXPECT_FALSE(firm.strategies.loyalty.enabled) << name;
+        }
+    }
+
+    // Each file alone, for a firm given by name.
+    for (const std::string name :
+         {"baseline", "fast-recovery", "loyalty-top20", "prevent-switching", "fire-unprofitable", "win-back"}) {
+        SCOPED_TRACE(name);
+        const std::string policy = dir + "policies/" + name + ".yaml";
+        ASSERT_TRUE(fs::exists(policy));
+        const ExperimentConfig one = load_text(
+            kOnlyFirms + "policies:\n  - {name: base, baseline: true}\n  - {name: p, firm: b, use: " + policy + "}\n");
+        EXPECT_FALSE(one.design.policies[1].overrides.empty());
+    }
 }
 
 // ---------------------------------------------------------------- the pieces

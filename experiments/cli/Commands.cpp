@@ -164,19 +164,26 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
     print_variant_overrides("scenario", d.scenarios, overrides);
     print_variant_overrides("policy", d.policies, overrides);
     if (!overrides.str().empty()) out << "set by scenarios and policies, in order:\n" << overrides.str() << "\n";
+    // Name columns as wide as the longest name, so long names never run together.
+    const auto width = [](const std::vector<Variant>& variants) {
+        std::size_t widest = 0;
+        for (const Variant& v : variants) widest = std::max(widest, v.name.size());
+        return std::max(16, static_cast<int>(widest) + 2);
+    };
+    const int scenario_width = width(d.scenarios), policy_width = width(d.policies);
     out << std::setw(6) << "run_id"
-        << "  " << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point" << std::setw(5)
-        << "rep"
-        << "  " << std::left << std::setw(16) << "policy";
+        << "  " << std::left << std::setw(scenario_width) << "scenario" << std::right << std::setw(6) << "point"
+        << std::setw(5) << "rep"
+        << "  " << std::left << std::setw(policy_width) << "policy";
     for (const auto& param : d.sweep.parameters)
         out << std::setw(std::max<int>(12, int(param.key.size()) + 2)) << param.key;
     out << std::setw(20) << "stream_key"
         << "\n"
         << std::right;
     for (const RunSpec& r : plan.runs) {
-        out << std::setw(6) << r.run_id << "  " << std::left << std::setw(16) << d.scenarios[r.scenario].name
-            << std::right << std::setw(6) << r.sweep_point << std::setw(5) << r.replication << "  " << std::left
-            << std::setw(16) << d.policies[r.policy].name;
+        out << std::setw(6) << r.run_id << "  " << std::left << std::setw(scenario_width)
+            << d.scenarios[r.scenario].name << std::right << std::setw(6) << r.sweep_point << std::setw(5)
+            << r.replication << "  " << std::left << std::setw(policy_width) << d.policies[r.policy].name;
         for (std::size_t k = 0; k < d.sweep.parameters.size(); ++k)
             out << std::setw(std::max<int>(12, int(d.sweep.parameters[k].key.size()) + 2))
                 << format_number(plan.sweep_points[r.sweep_point][k]);

@@ -79,12 +79,25 @@ const std::vector<Metric>& metrics() {
         {"profit", "currency units", "profit summed over ticks", [](const FirmOutcome& o) { return o.profit; }},
         {"final_mean_satisfaction", "1", "mean satisfaction after the last tick",
          [](const FirmOutcome& o) { return o.final_mean_satisfaction; }},
+        {"negative_stories", "stories", "negative stories told by the firm's customers, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.negative_stories); }},
+        {"positive_stories", "stories", "positive stories told by the firm's customers, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.positive_stories); }},
+        {"acquired", "customers", "prospects won (marketing and word of mouth), summed over ticks",
+         [](const FirmOutcome& o) { return double(o.acquired); }},
+        {"terminated", "customers", "relationships the firm ended, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.terminated); }},
+        {"won_back", "customers", "lapsed former customers won back, summed over ticks",
+         [](const FirmOutcome& o) { return double(o.won_back); }},
+        {"final_customer_equity", "currency units", "customer equity (clv * customers) after the last tick",
+         [](const FirmOutcome& o) { return o.final_customer_equity; }},
     };
     return all;
 }
 
 bool is_count(const Metric& m) {
-    return std::string(m.units) == "customers";
+    const std::string units = m.units;
+    return units == "customers" || units == "stories";
 }
 
 void write_summary(const sim::h5::Group& root, const ExperimentConfig& base, const std::vector<RunRecord>& records) {

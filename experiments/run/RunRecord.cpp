@@ -2,21 +2,36 @@
 
 #include "models/market/FirmTally.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace experiments {
 namespace {
 
-// Column positions of models::firm_tick_columns() used here.
-enum Column : std::size_t {
-    kFirm = 1,
-    kCustomers = 2,
-    kSwitchedOut = 3,
-    kFailures = 5,
-    kComplaints = 7,
-    kMeanSatisfaction = 14,
-    kRevenue = 15,
-    kRecoveryCost = 16,
-    kProfit = 17,
-};
+// The position of a column of models::firm_tick_columns(), found by name once.
+std::size_t column(const char* name) {
+    static const std::vector<sim::ColumnSpec> columns = models::firm_tick_columns();
+    for (std::size_t c = 0; c < columns.size(); ++c)
+        if (columns[c].name == name) return c;
+    throw std::logic_error(std::string("no time-series column ") + name);
+}
+
+const std::size_t kFirm = column("firm");
+const std::size_t kCustomers = column("customers");
+const std::size_t kSwitchedOut = column("switched_out");
+const std::size_t kFailures = column("failures");
+const std::size_t kComplaints = column("complaints");
+const std::size_t kMeanSatisfaction = column("mean_satisfaction");
+const std::size_t kRevenue = column("revenue");
+const std::size_t kRecoveryCost = column("recovery_cost");
+const std::size_t kProfit = column("profit");
+const std::size_t kNegativeStories = column("negative_stories");
+const std::size_t kPositiveStories = column("positive_stories");
+const std::size_t kAcquiredMarketing = column("acquired_marketing");
+const std::size_t kAcquiredWordOfMouth = column("acquired_word_of_mouth");
+const std::size_t kTerminated = column("terminated");
+const std::size_t kWonBack = column("won_back");
+const std::size_t kEquity = column("customer_equity");
 
 }  // namespace
 
@@ -30,6 +45,12 @@ void accumulate_outcome(std::span<const sim::Cell> row, std::vector<FirmOutcome>
     f.revenue += row[kRevenue].f;
     f.recovery_cost += row[kRecoveryCost].f;
     f.profit += row[kProfit].f;
+    f.negative_stories += row[kNegativeStories].i;
+    f.positive_stories += row[kPositiveStories].i;
+    f.acquired += row[kAcquiredMarketing].i + row[kAcquiredWordOfMouth].i;
+    f.terminated += row[kTerminated].i;
+    f.won_back += row[kWonBack].i;
+    f.final_customer_equity = row[kEquity].f;
 }
 
 void write_run_attributes(const sim::h5::Group& g, const RunRecord& r) {

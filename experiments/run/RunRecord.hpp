@@ -24,6 +24,12 @@ struct FirmOutcome {
     double recovery_cost = 0.0;
     double profit = 0.0;
     double final_mean_satisfaction = 0.0;
+    std::int64_t negative_stories = 0;  // summed over ticks
+    std::int64_t positive_stories = 0;
+    std::int64_t acquired = 0;    // prospects won, by marketing or word of mouth
+    std::int64_t terminated = 0;  // relationships the firm ended
+    std::int64_t won_back = 0;
+    double final_customer_equity = 0.0;
 };
 
 struct RunRecord {

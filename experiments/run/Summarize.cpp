@@ -59,6 +59,12 @@ void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
     }
 }
 
+int column_width(const std::vector<std::string>& names, int at_least) {
+    std::size_t widest = 0;
+    for (const auto& name : names) widest = std::max(widest, name.size());
+    return std::max(at_least, static_cast<int>(widest) + 2);
+}
+
 // Policy minus baseline, paired over replications, for the headline metrics.
 void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
     if (!root.has("comparisons")) return;
@@ -75,9 +81,12 @@ void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
     const auto high = c.read_doubles("ci_high");
     out << "\npolicy - baseline (" << c.read_strings("baseline").front()
         << "), mean paired difference over replications with 95 % CI:\n";
-    out << std::left << std::setw(16) << "scenario" << std::right << std::setw(6) << "point"
-        << "  " << std::left << std::setw(16) << "policy" << std::setw(12) << "firm" << std::setw(24) << "metric"
-        << std::right << std::setw(4) << "n" << std::setw(16) << "difference"
+    // Columns as wide as their longest name, so long names never run together.
+    const int scenario_width = column_width(scenario, 16), policy_width = column_width(policy, 16);
+    const int firm_width = column_width(firm, 12);
+    out << std::left << std::setw(scenario_width) << "scenario" << std::right << std::setw(6) << "point"
+        << "  " << std::left << std::setw(policy_width) << "policy" << std::setw(firm_width) << "firm" << std::setw(24)
+        << "metric" << std::right << std::setw(4) << "n" << std::setw(16) << "difference"
         << "  95 % CI\n";
     std::size_t listed = 0, total = 0;
     for (std::size_t k = 0; k < metric.size(); ++k) {
@@ -86,10 +95,10 @@ void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
         if (listed == kMaxComparisonsListed) continue;
         ++listed;
         const int digits = metric[k] == "final_mean_satisfaction" ? 4 : 1;
-        out << std::left << std::setw(16) << scenario[k] << std::right << std::setw(6) << point[k] << "  " << std::left
-            << std::setw(16) << policy[k] << std::setw(12) << firm[k] << std::setw(24) << metric[k] << std::right
-            << std::setw(4) << n[k] << std::fixed << std::setprecision(digits) << std::setw(16) << diff[k] << "  ["
-            << low[k] << ", " << high[k] << "]\n";
+        out << std::left << std::setw(scenario_width) << scenario[k] << std::right << std::setw(6) << point[k] << "  "
+            << std::left << std::setw(policy_width) << policy[k] << std::setw(firm_width) << firm[k] << std::setw(24)
+            << metric[k] << std::right << std::setw(4) << n[k] << std::fixed << std::setprecision(digits)
+            << std::setw(16) << diff[k] << "  [" << low[k] << ", " << high[k] << "]\n";
     }
     if (total > listed) out << "... " << total - listed << " more rows: /comparisons in the file\n";
 }

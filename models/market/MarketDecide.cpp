@@ -166,15 +166,18 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             t.recovery_cost += ComplaintRecovery::cost(recovery, outcome) + recovery.cost_per_case + compensation;
             t.compensation_cost += compensation;
         }
+        const double repurchase = ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
         if (m.paradox.applies(c.failures[i], severity, outcome)) {
-            // Recovered so well that it beats good service (DESIGN 1.5).
+            // Recovered so well that it beats good service (DESIGN 1.5), and
+            // never below what the recovery alone would have given.
             const double bonus = m.paradox.satisfaction_bonus;
-            feel = disconfirmation ? m.satisfaction.after_encounter(feel, std::min(1.0, firm.service_quality + bonus))
-                                   : SatisfactionState{std::min(1.0, m.satisfaction.after_good_service(s) + bonus),
-                                                       feel.expectation};
+            const double performance = std::min(1.0, std::max(repurchase, firm.service_quality + bonus));
+            feel = disconfirmation
+                       ? m.satisfaction.after_encounter(feel, performance)
+                       : SatisfactionState{std::min(1.0, std::max(SatisfactionUpdate::after_failure(repurchase),
+                                                                  m.satisfaction.after_good_service(s) + bonus)),
+                                           feel.expectation};
         } else {
-            const double repurchase =
-                ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
             feel = disconfirmation ? m.satisfaction.after_encounter(feel, repurchase)
                                    : SatisfactionState{SatisfactionUpdate::after_failure(repurchase), feel.expectation};
             drift = p_switch = SwitchingHazard::after_failure(repurchase);

@@ -5,7 +5,8 @@
 // al. 2007; Maxham & Netemeyer 2002: after one failure, not after two), so it
 // applies only when they hold: by default the customer's first failure, a
 // minor one, resolved quickly. A paradox customer is then treated as having
-// had good service, plus a satisfaction bonus.
+// had good service plus a satisfaction bonus (never less satisfied than the
+// recovery alone would leave them), and leaves only at the drift hazard.
 #include "models/mechanisms/ServiceOutcome.hpp"
 
 #include <cstdint>

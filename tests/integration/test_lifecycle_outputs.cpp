@@ -133,3 +133,43 @@ TEST_F(LifecycleOutputs, SnapshotAgreesWithTheTimeSeries) {
 }
 
 }  // namespace
+
+namespace {
+
+// /summary folds each run's time series: sums of per-tick counts, last values
+// of stocks (customers, customer equity).
+TEST_F(LifecycleOutputs, SummaryFoldsTheTimeSeries) {
+    const sim::h5::File file = run("summary.h5", {});
+    const sim::h5::Group root = file.root();
+    const sim::h5::Group ts = root.open_group("runs/0/timeseries");
+    const auto tick = ts.read_ints("tick"), firm = ts.read_ints("firm");
+    const sim::h5::Group summary = root.open_group("summary");
+    const auto summary_firm = summary.read_ints("firm");
+    for (const char* name : {"negative_stories", "positive_stories"}) {
+        const auto per_tick = ts.read_ints(name);
+        const auto total = summary.read_ints(name);
+        for (std::size_t row = 0; row < summary_firm.size(); ++row) {
+            std::int64_t sum = 0;
+            for (std::size_t r = 0; r < tick.size(); ++r) sum += firm[r] == summary_firm[row] ? per_tick[r] : 0;
+            EXPECT_EQ(total[row], sum) << name << ", firm " << summary_firm[row];
+        }
+    }
+    const auto acquired = summary.read_ints("acquired");
+    const auto marketing = ts.read_ints("acquired_marketing"), word = ts.read_ints("acquired_word_of_mouth");
+    const auto equity = ts.read_doubles("customer_equity");
+    const auto final_equity = summary.read_doubles("final_customer_equity");
+    for (std::size_t row = 0; row < summary_firm.size(); ++row) {
+        std::int64_t sum = 0;
+        double last = 0.0;
+        for (std::size_t r = 0; r < tick.size(); ++r)
+            if (firm[r] == summary_firm[row]) {
+                sum += marketing[r] + word[r];
+                last = equity[r];
+            }
+        EXPECT_EQ(acquired[row], sum);
+        EXPECT_EQ(final_equity[row], last);
+    }
+    EXPECT_GT(acquired[0], 0);
+}
+
+}  // namespace

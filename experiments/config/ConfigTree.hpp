@@ -57,7 +57,7 @@ public:
     // `set:`), as overrides located at their lines, after `first` (a policy
     // file's, applied before). Missing: none. The resolved config records
     // them all under `key`, `first` first.
-    std::vector<struct Override> overrides(const std::string& key, std::vector<struct Override> first = {});
+    std::vector<struct Override> overrides(const std::string& key, std::vector<struct Override> first);
 
     // Marks a key as read without reading it (sections handled elsewhere).
     void skip(const std::string& key) { read_.insert(key); }

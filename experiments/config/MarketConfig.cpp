@@ -81,18 +81,51 @@ void reject_parameters_of_other_distributions(const ConfigNode& node, Distributi
 
 // Firm strategies (models/strategies/): each a mapping under the firm, every
 // key optional with the struct's default.
+// Who a strategy targets: targeting (everyone | top_value | rfm), top_share,
+// min_rfm_score, review_every.
+models::TargetRule read_target(ConfigNode& node, models::TargetRule t) {
+    const std::vector<std::string> targets = {"everyone", "top_value", "rfm"};  // in Targeting order
+    const std::string targeting = node.choice("targeting", targets[static_cast<std::size_t>(t.targeting)], targets);
+    t.targeting =
+        static_cast<models::Targeting>(std::find(targets.begin(), targets.end(), targeting) - targets.begin());
+    t.top_share = node.number("top_share", t.top_share, kPositive, 1.0);
+    t.min_rfm_score = static_cast<std::uint32_t>(node.integer("min_rfm_score", t.min_rfm_score, 3, 15));
+    t.review_every = static_cast<std::uint32_t>(node.integer("review_every", t.review_every, 1, kMaxCount));
+    return t;
+}
+
+models::Tactic read_tactic(ConfigNode node, models::Tactic t) {
+    t.effect = node.probability("effect", t.effect);
+    t.cost = node.number("cost", t.cost, 0.0);
+    node.finish();
+    return t;
+}
+
+models::RelationshipTactics read_tactics(ConfigNode node) {
+    models::RelationshipTactics t;
+    t.enabled = node.flag("enabled", t.enabled);
+    t.target = read_target(node, t.target);
+    t.social_reinforcement = read_tactic(node.mapping("social_reinforcement"), t.social_reinforcement);
+    t.reassurance = read_tactic(node.mapping("reassurance"), t.reassurance);
+    t.benefit_reinforcement = read_tactic(node.mapping("benefit_reinforcement"), t.benefit_reinforcement);
+    t.problem_solving = read_tactic(node.mapping("problem_solving"), t.problem_solving);
+    t.customisation = read_tactic(node.mapping("customisation"), t.customisation);
+    t.service_enhancement = read_tactic(node.mapping("service_enhancement"), t.service_enhancement);
+    node.finish();
+    return t;
+}
+
 models::LoyaltyProgramme read_loyalty(ConfigNode node) {
     models::LoyaltyProgramme l;
     l.enabled = node.flag("enabled", l.enabled);
     const std::vector<std::string> types = {"membership", "information", "points"};  // in ProgrammeType order
     const std::string type = node.choice("type", types[static_cast<std::size_t>(l.type)], types);
     l.type = static_cast<models::ProgrammeType>(std::find(types.begin(), types.end(), type) - types.begin());
-    const std::vector<std::string> targets = {"everyone", "top_value"};  // in Targeting order
-    const std::string targeting = node.choice("targeting", targets[static_cast<std::size_t>(l.targeting)], targets);
-    l.targeting =
-        static_cast<models::Targeting>(std::find(targets.begin(), targets.end(), targeting) - targets.begin());
-    l.top_share = node.number("top_share", l.top_share, kPositive, 1.0);
-    l.review_every = static_cast<std::uint32_t>(node.integer("review_every", l.review_every, 1, kMaxCount));
+    const models::TargetRule target = read_target(node, l.target());
+    l.targeting = target.targeting;
+    l.top_share = target.top_share;
+    l.min_rfm_score = target.min_rfm_score;
+    l.review_every = target.review_every;
     l.barrier = node.probability("barrier", l.barrier);
     l.satisfaction_gain = node.probability("satisfaction_gain", l.satisfaction_gain);
     l.cost_per_member = node.number("cost_per_member", l.cost_per_member, 0.0);
@@ -187,6 +220,7 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.recovery.compensation_lift = recovery.probability("compensation_lift", f.recovery.compensation_lift);
     recovery.finish();
     f.strategies.loyalty = read_loyalty(node.mapping("loyalty"));
+    f.strategies.tactics = read_tactics(node.mapping("tactics"));
     f.strategies.prevention = read_prevention(node.mapping("prevention"));
     f.strategies.termination = read_termination(node.mapping("termination"));
     f.strategies.win_back = read_win_back(node.mapping("win_back"));

@@ -7,6 +7,7 @@
 #include "models/market/ValueConcentration.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -18,11 +19,18 @@ Market::PolicyEffect Market::policy_effect(std::uint32_t i, std::uint32_t tick, 
     const FirmParams& firm = params_.firms[f];
     const FirmStrategies& s = firm.strategies;
     PolicyEffect p;
-    const bool targeted = s.loyalty.targeting == Targeting::Everyone || customers_.member[i];
-    if (s.loyalty.enabled && targeted) {
+    const std::uint8_t targets = customers_.member.size() ? customers_.member[i] : 0;
+    if (s.loyalty.enabled && (s.loyalty.target().everyone() || (targets & kLoyaltyMember))) {
         p.member = true;
         if (s.loyalty.has_barrier()) p.drift_factor = s.loyalty.barrier;
         if (s.loyalty.informs()) p.satisfaction_gain = s.loyalty.satisfaction_gain;
+    }
+    if (s.tactics.enabled && (s.tactics.target.everyone() || (targets & kTacticsTarget))) {
+        p.tactics = true;
+        p.satisfaction_gain += s.tactics.satisfaction_gain();
+        p.drift_factor *= s.tactics.drift_factor();
+        p.expectation_shift = -s.tactics.reassurance.effect;
+        p.recovery_gain = s.tactics.problem_solving.effect;
     }
     if (s.termination.enabled) {
         const std::uint32_t tenure = tick - customers_.since[i];
@@ -43,6 +51,7 @@ void Market::charge_policy(std::uint32_t i, const PolicyEffect& p, const FirmPar
     const double cost = customers_.traits.cost_to_serve[i];
     t.service_cost += p.limited ? cost * (1.0 - firm.strategies.termination.service_cut) : cost;
     t.limited += p.limited;
+    if (p.tactics) t.programme_cost += firm.strategies.tactics.cost();
     if (!p.member) return;
     const LoyaltyProgramme& programme = firm.strategies.loyalty;
     ++t.members;
@@ -107,32 +116,84 @@ bool Market::win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {
     return true;
 }
 
-// Top-value targeting: who is in the top share of each firm's customers by
-// value, decided every review_every ticks from start-of-tick state.
-void Market::review_programmes(std::uint32_t tick) {
+// The targeted strategies, each with its bit in CustomerState::member.
+std::vector<Market::TargetedStrategy> Market::targeted_strategies() const {
+    std::vector<TargetedStrategy> all;
+    for (std::size_t f = 0; f < params_.firms.size(); ++f) {
+        const FirmStrategies& s = params_.firms[f].strategies;
+        if (s.loyalty.enabled && !s.loyalty.target().everyone()) all.push_back({f, s.loyalty.target(), kLoyaltyMember});
+        if (s.tactics.enabled && !s.tactics.target.everyone()) all.push_back({f, s.tactics.target, kTacticsTarget});
+    }
+    return all;
+}
+
+// Who each targeted strategy is for, decided every review_every ticks from
+// start-of-tick state and held until the next review, whatever values do
+// meanwhile.
+void Market::review_targets(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
-    bool due = false;
-    for (const FirmParams& f : params_.firms) {
-        const LoyaltyProgramme& p = f.strategies.loyalty;
-        due = due || (p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0);
+    std::vector<TargetedStrategy> due;
+    for (const TargetedStrategy& t : targeted_) due.push_back(t);
+    std::erase_if(due, [&](const TargetedStrategy& t) { return tick % t.rule.review_every != 0; });
+    if (due.empty()) return;
+    const auto uses = [&](Targeting kind) {
+        return std::any_of(due.begin(), due.end(), [&](const TargetedStrategy& t) { return t.rule.targeting == kind; });
+    };
+    // Value tiers: one cutoff per (strategy, firm).
+    std::vector<double> value_cutoff(due.size(), 0.0);
+    if (uses(Targeting::TopValue)) {
+        for (std::size_t k = 0; k < due.size(); ++k) {
+            if (due[k].rule.targeting != Targeting::TopValue) continue;
+            std::vector<double> top(firms, 0.0);
+            top[due[k].firm] = due[k].rule.top_share;
+            value_cutoff[k] = top_value_cutoff(
+                customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick); }, firms, top)[due[k].firm];
+        }
     }
-    if (!due) return;
-    std::vector<double> top(firms, 0.0);
-    for (std::size_t f = 0; f < firms; ++f) top[f] = params_.firms[f].strategies.loyalty.top_share;
-    const std::vector<double> cutoff = top_value_cutoff(
-        customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick); }, firms, top);
-    std::vector<char> review(firms, 0);
-    for (std::size_t f = 0; f < firms; ++f) {
-        const LoyaltyProgramme& p = params_.firms[f].strategies.loyalty;
-        review[f] = p.enabled && p.targeting == Targeting::TopValue && tick % p.review_every == 0;
-    }
-    // Membership holds until the next review, whatever values do meanwhile.
+    const RfmCutoffs rfm = uses(Targeting::Rfm) ? rfm_cutoffs(tick) : RfmCutoffs(firms);
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
         for (std::uint32_t i = c.begin; i < c.end; ++i) {
             const std::uint8_t f = customers_.firm[i];
-            if (f != kNoFirm && review[f]) customers_.member[i] = monetary(i, tick) > cutoff[f];
+            if (f == kNoFirm) continue;
+            for (std::size_t k = 0; k < due.size(); ++k) {
+                if (due[k].firm != f) continue;
+                const bool chosen = due[k].rule.targeting == Targeting::TopValue
+                                        ? monetary(i, tick) > value_cutoff[k]
+                                        : rfm_score(i, tick, rfm[f]) >= due[k].rule.min_rfm_score;
+                customers_.member[i] = static_cast<std::uint8_t>(chosen ? customers_.member[i] | due[k].bit
+                                                                        : customers_.member[i] & ~due[k].bit);
+            }
         }
     });
+}
+
+// The quintile cutoffs of recency (negated: recent is high), frequency and
+// monetary value among each firm's customers.
+Market::RfmCutoffs Market::rfm_cutoffs(std::uint32_t tick) const {
+    const std::size_t firms = params_.firms.size();
+    std::vector<std::array<std::vector<double>, 3>> values(firms);
+    for (std::uint32_t i = 0; i < customers_.size(); ++i) {
+        const std::uint8_t f = customers_.firm[i];
+        if (f == kNoFirm) continue;
+        const RfmValues v = rfm_values(i, tick);
+        for (std::size_t d = 0; d < 3; ++d) values[f][d].push_back(v[d]);
+    }
+    RfmCutoffs cut(firms);
+    for (std::size_t f = 0; f < firms; ++f)
+        for (std::size_t d = 0; d < 3; ++d) cut[f][d] = quintile_cutoffs(values[f][d]);
+    return cut;
+}
+
+Market::RfmValues Market::rfm_values(std::uint32_t i, std::uint32_t tick) const {
+    const std::uint32_t last = last_purchase(i, tick);
+    const double recency = last ? static_cast<double>(tick - last) : static_cast<double>(tick - customers_.since[i]);
+    return {-recency, static_cast<double>(frequency(i, tick)), monetary(i, tick)};
+}
+
+std::uint32_t Market::rfm_score(std::uint32_t i, std::uint32_t tick,
+                                const std::array<std::array<double, 4>, 3>& cut) const {
+    const RfmValues v = rfm_values(i, tick);
+    return quintile_score(v[0], cut[0]) + quintile_score(v[1], cut[1]) + quintile_score(v[2], cut[2]);
 }
 
 }  // namespace models

@@ -60,10 +60,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         const FirmStrategies& s = f.strategies;
-        strategic_.push_back(s.loyalty.enabled || s.prevention.enabled || s.termination.enabled || s.win_back.enabled ||
-                             params_.population.traits.cost_to_serve.mean != 0.0);
-        if (s.loyalty.enabled && s.loyalty.targeting == Targeting::TopValue && customers_.member.size() == 0)
-            customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
+        strategic_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
+                             s.win_back.enabled || params_.population.traits.cost_to_serve.mean != 0.0);
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }
@@ -80,6 +78,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
                                                   (appeal_[f].attractiveness - appeal_[f].price));
         pull_.push_back(params_.mechanisms.switching.competitor_pull * best_gap);
     }
+    targeted_ = targeted_strategies();
+    if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
     for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
     if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
@@ -106,7 +106,7 @@ void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
 }
 
 void Market::step(std::uint32_t tick) {
-    review_programmes(tick);
+    review_targets(tick);
     decide(tick);
     if (limited_capacity_) resolve_complaints(tick);
     if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);

@@ -63,8 +63,11 @@ private:
         bool member = false;             // in the loyalty programme
         bool end = false;                // the firm ends the relationship this tick
         bool limited = false;            // under price / service limits
-        double drift_factor = 1.0;       // loyalty barrier on the drift hazard
-        double satisfaction_gain = 0.0;  // information programme
+        bool tactics = false;            // targeted by relationship-enhancement tactics
+        double drift_factor = 1.0;       // loyalty barrier, tactics
+        double satisfaction_gain = 0.0;  // information programme, tactics
+        double expectation_shift = 0.0;  // tactics: reassurance
+        double recovery_gain = 0.0;      // tactics: problem solving, after a failure
     };
     // A complaint whose outcome waits for the firm's capacity to be shared out.
     struct PendingComplaint {
@@ -107,7 +110,21 @@ private:
     bool end_relationship(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t, int& story) const;
     void activate(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t);
     bool win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally);
-    void review_programmes(std::uint32_t tick);
+    // Targeting (models/strategies/Segmentation.hpp): bits of CustomerState::member.
+    static constexpr std::uint8_t kLoyaltyMember = 1;
+    static constexpr std::uint8_t kTacticsTarget = 2;
+    struct TargetedStrategy {
+        std::size_t firm;
+        TargetRule rule;
+        std::uint8_t bit;
+    };
+    using RfmValues = std::array<double, 3>;                               // -recency, frequency, monetary
+    using RfmCutoffs = std::vector<std::array<std::array<double, 4>, 3>>;  // per firm and variable
+    std::vector<TargetedStrategy> targeted_strategies() const;
+    void review_targets(std::uint32_t tick);
+    RfmCutoffs rfm_cutoffs(std::uint32_t tick) const;
+    RfmValues rfm_values(std::uint32_t i, std::uint32_t tick) const;
+    std::uint32_t rfm_score(std::uint32_t i, std::uint32_t tick, const std::array<std::array<double, 4>, 3>& cut) const;
     static int story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
                           const sim::Block4& lifecycle);
     // One prospect's tick: whether they adopt, and which firm.
@@ -146,16 +163,17 @@ private:
     sim::CounterStream stream_;
     CustomerState customers_;
     sim::Chunks chunks_;
-    bool lifecycle_draws_;                  // some mechanism needs the kLifecycle block
-    bool equal_appeal_;                     // every firm equally attractive at the same price
-    bool limited_capacity_ = false;         // some firm resolves only so many complaints quickly per tick
-    std::vector<FirmAppeal> appeal_;        // per firm, for the logit choice
-    std::vector<double> barrier_factor_;    // per firm: exp(-switching_barrier)
-    std::vector<double> pull_;              // per firm: hazard added by better competitors
-    std::vector<char> strategic_;           // per firm: some strategy (or a cost to serve) to apply
-    std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
-    std::uint32_t ticks_done_ = 0;          // ticks stepped so far
-    std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
+    bool lifecycle_draws_;                    // some mechanism needs the kLifecycle block
+    bool equal_appeal_;                       // every firm equally attractive at the same price
+    bool limited_capacity_ = false;           // some firm resolves only so many complaints quickly per tick
+    std::vector<FirmAppeal> appeal_;          // per firm, for the logit choice
+    std::vector<double> barrier_factor_;      // per firm: exp(-switching_barrier)
+    std::vector<double> pull_;                // per firm: hazard added by better competitors
+    std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
+    std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
+    std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
+    std::uint32_t ticks_done_ = 0;            // ticks stepped so far
+    std::vector<FirmTally> chunk_tallies_;    // chunk-major: chunks x firms
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms
     MarketTally market_tally_;

@@ -154,7 +154,8 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     double p_switch = drift + barrier * pull_[f];
     ChurnReason reason = ChurnReason::Drift;
     const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
-    SatisfactionState feel{s, disconfirmation ? c.expectation[i] : 0.0};
+    // Reassurance lowers expectations before the encounter is judged.
+    SatisfactionState feel{s, disconfirmation ? c.expectation[i] + e.policy.expectation_shift : 0.0};
     if (severity == Severity::None) {
         if (e.bought)
             feel = disconfirmation ? m.satisfaction.after_encounter(feel, firm.service_quality)
@@ -193,7 +194,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
     c.outcome[i] = static_cast<std::uint8_t>(outcome);
     if (strategic_[f]) {
-        double gain = e.policy.satisfaction_gain;
+        double gain = e.policy.satisfaction_gain + (severity != Severity::None ? e.policy.recovery_gain : 0.0);
         const double cut = prevent_switching(i, tick, firm, s, gain, t);
         drift *= cut;
         p_switch *= cut;

@@ -5,6 +5,7 @@
 // compare policies as named bundles of these settings.
 #include "models/strategies/AcquisitionSpend.hpp"
 #include "models/strategies/LoyaltyProgramme.hpp"
+#include "models/strategies/RelationshipTactics.hpp"
 #include "models/strategies/SwitchingPrevention.hpp"
 #include "models/strategies/Termination.hpp"
 #include "models/strategies/WinBack.hpp"
@@ -13,6 +14,7 @@ namespace models {
 
 struct FirmStrategies {
     LoyaltyProgramme loyalty;
+    RelationshipTactics tactics;
     SwitchingPrevention prevention;
     Termination termination;
     WinBack win_back;

@@ -6,24 +6,29 @@
 //   membership: a switching barrier (members' drift hazard times `barrier`);
 //   information: news and service for members (a satisfaction gain per tick);
 //   points: a barrier plus points worth `points_rate` of every purchase.
-// Targeting: everyone, or the top `top_share` of the firm's customers by the
-// firm's estimate of their value (spend with the firm so far), refreshed
-// every `review_every` ticks (seed 001's "most valuable 20 %"). Customers
-// tied at the boundary are left out, so the programme never exceeds its
-// share; at the first review, when nobody has spent anything, it is empty.
+// Targeting: everyone, the top `top_share` of the firm's customers by the
+// firm's estimate of their value (spend with the firm so far; seed 001's
+// "most valuable 20 %"), or an RFM score of at least `min_rfm_score`
+// (Segmentation.hpp), re-decided every `review_every` ticks. Customers tied
+// at the top-share boundary are left out, so the programme never exceeds
+// its share; at the first review, when nobody has spent anything, it is empty.
+#include "models/strategies/Segmentation.hpp"
+
 #include <cstdint>
 
 namespace models {
 
 enum class ProgrammeType : std::uint8_t { Membership, Information, Points };
-enum class Targeting : std::uint8_t { Everyone, TopValue };
 
 struct LoyaltyProgramme {
     bool enabled = false;
     ProgrammeType type = ProgrammeType::Membership;
     Targeting targeting = Targeting::Everyone;
-    double top_share = 0.20;          // TopValue: share of the firm's customers enrolled
-    std::uint32_t review_every = 4;   // ticks between recomputing who is in the top share
+    double top_share = 0.20;           // TopValue: share of the firm's customers enrolled
+    std::uint32_t review_every = 4;    // ticks between re-deciding who is targeted
+    std::uint32_t min_rfm_score = 12;  // Rfm: the R + F + M score (3..15) enrolled from
+
+    TargetRule target() const { return {targeting, top_share, min_rfm_score, review_every}; }
     double barrier = 0.70;            // membership, points: members' drift hazard multiplier
     double satisfaction_gain = 0.01;  // information: added to a member's satisfaction per tick
     double cost_per_member = 0.50;    // currency units per member per tick

@@ -1073,4 +1073,95 @@ TEST_F(Strategies, EndedCustomersAreTerminatedAndNotWonBack) {
     EXPECT_EQ(t1[0].offer_cost, 0.0);
 }
 
+// Relationship-enhancement tactics: every targeted customer costs the sum of
+// the tactics' costs (programme costs); social reinforcement raises
+// satisfaction, benefit reinforcement and customisation cut the drift hazard.
+TEST_F(Strategies, TacticsRaiseSatisfactionCutDriftAndCostPerCustomer) {
+    models::MarketParams base = market();
+    base.mechanisms.service_failures.enabled = false;  // every departure is drift
+    models::MarketParams with = base;
+    auto& tactics = with.firms[0].strategies.tactics;
+    tactics.enabled = true;
+    tactics.social_reinforcement = {0.02, 1.0};
+    tactics.benefit_reinforcement = {0.3, 0.5};
+    tactics.customisation = {0.2, 0.25};
+    MarketRun a(with), b(base);
+    std::int64_t out_a = 0, out_b = 0;
+    for (std::uint32_t tick = 0; tick < 10; ++tick) {
+        std::int64_t start = 0;
+        for (std::uint32_t i = 0; i < a.customers().size(); ++i) start += a.customers().firm[i] == 0;
+        const auto& ta = a.step(tick);
+        const auto& tb = b.step(tick);
+        EXPECT_DOUBLE_EQ(ta[0].programme_cost, 1.75 * static_cast<double>(start)) << "tick " << tick;
+        EXPECT_EQ(ta[1].programme_cost, 0.0);
+        if (tick == 0) {
+            EXPECT_LE(ta[0].switched_out, tb[0].switched_out);  // same draws, lower hazard
+            EXPECT_GT(ta[0].satisfaction_sum / ta[0].customers, tb[0].satisfaction_sum / tb[0].customers);
+        }
+        out_a += ta[0].switched_out;
+        out_b += tb[0].switched_out;
+    }
+    // Drift hazard x 0.7 x 0.8 = 0.56 of the baseline's, and satisfaction rises too.
+    EXPECT_LT(out_a, out_b * 6 / 10);
+}
+
+// RFM targeting: a customer is targeted when their recency, frequency and
+// monetary quintile scores among the firm's customers add up to at least
+// min_rfm_score, recomputed here from start-of-tick state at every review.
+TEST_F(Strategies, RfmTargetingPicksTheHighScores) {
+    models::MarketParams p = market();
+    p.mechanisms.service_failures.enabled = false;
+    p.mechanisms.switching.drift_hazard = 0.0;
+    p.mechanisms.purchases.process = models::PurchaseProcess::Poisson;
+    p.mechanisms.purchases.rate = {sim::DistributionKind::Gamma, 0.5, 1.0, 1.0};
+    auto& tactics = p.firms[0].strategies.tactics;
+    tactics.enabled = true;
+    tactics.target.targeting = models::Targeting::Rfm;
+    tactics.target.min_rfm_score = 12;
+    tactics.target.review_every = 3;
+    tactics.social_reinforcement = {0.0, 1.0};  // 1 per targeted customer: the cost counts them
+    MarketRun run(p);
+    std::int64_t expected = 0;
+    for (std::uint32_t tick = 0; tick < 10; ++tick) {
+        const models::CustomerState& c = run.customers();
+        if (tick % 3 == 0) {
+            std::vector<std::uint32_t> who;
+            std::array<std::vector<double>, 3> values;
+            const auto value = [&](std::uint32_t i, std::size_t d) {
+                const double last = c.last_purchase[i];
+                const double recency = last ? tick - last : tick - c.since[i];
+                return d == 0 ? -recency : d == 1 ? double(c.purchases[i]) : double(c.monetary[i]);
+            };
+            for (std::uint32_t i = 0; i < c.size(); ++i)
+                if (c.firm[i] == 0) {
+                    who.push_back(i);
+                    for (std::size_t d = 0; d < 3; ++d) values[d].push_back(value(i, d));
+                }
+            std::array<std::array<double, 4>, 3> cut{};
+            for (std::size_t d = 0; d < 3; ++d) {
+                std::sort(values[d].begin(), values[d].end());
+                for (std::size_t q = 0; q < 4; ++q)
+                    cut[d][q] = values[d][std::min(values[d].size() - 1,
+                                                   static_cast<std::size_t>(0.2 * (q + 1) * values[d].size()))];
+            }
+            expected = 0;
+            for (const std::uint32_t i : who) {
+                std::uint32_t score = 0;
+                for (std::size_t d = 0; d < 3; ++d) {
+                    score += 1;
+                    for (const double x : cut[d]) score += value(i, d) >= x;
+                }
+                expected += score >= 12;
+            }
+        }
+        const auto& t = run.step(tick);
+        // Between reviews the targeted stay targeted (nobody leaves: failures and drift are off).
+        EXPECT_EQ(static_cast<std::int64_t>(t[0].programme_cost), expected) << "tick " << tick;
+        if (tick >= 3) {
+            EXPECT_GT(expected, 0) << "tick " << tick;
+            EXPECT_LT(expected, t[0].customers / 2) << "tick " << tick;
+        }
+    }
+}
+
 }  // namespace

@@ -1045,6 +1045,26 @@ TEST(ConfigStrategies, EveryStrategyKeyIsReadIntoItsField) {
     EXPECT_EQ(l.satisfaction_gain, 0.02);
     EXPECT_EQ(l.cost_per_member, 0.75);
     EXPECT_EQ(l.points_rate, 0.03);
+    EXPECT_EQ(l.min_rfm_score, 9u);
+
+    const models::RelationshipTactics& tactics = a.tactics;
+    EXPECT_TRUE(tactics.enabled);
+    EXPECT_EQ(tactics.target.targeting, models::Targeting::Rfm);
+    EXPECT_EQ(tactics.target.min_rfm_score, 13u);
+    EXPECT_EQ(tactics.target.review_every, 5u);
+    EXPECT_EQ(tactics.social_reinforcement.effect, 0.01);
+    EXPECT_EQ(tactics.social_reinforcement.cost, 1.5);
+    EXPECT_EQ(tactics.reassurance.effect, 0.02);
+    EXPECT_EQ(tactics.reassurance.cost, 0.5);
+    EXPECT_EQ(tactics.benefit_reinforcement.effect, 0.2);
+    EXPECT_EQ(tactics.benefit_reinforcement.cost, 0.25);
+    EXPECT_EQ(tactics.problem_solving.effect, 0.05);
+    EXPECT_EQ(tactics.problem_solving.cost, 2.0);
+    EXPECT_EQ(tactics.customisation.effect, 0.1);
+    EXPECT_EQ(tactics.customisation.cost, 3.0);
+    EXPECT_EQ(tactics.service_enhancement.effect, 0.03);
+    EXPECT_EQ(tactics.service_enhancement.cost, 4.0);
+    EXPECT_FALSE(c.market.firms[1].strategies.tactics.enabled);
 
     const models::SwitchingPrevention& p = a.prevention;
     EXPECT_TRUE(p.enabled);

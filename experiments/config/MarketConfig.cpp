@@ -179,6 +179,10 @@ models::WinBack read_win_back(ConfigNode node) {
     w.activation_success = node.probability("activation_success", w.activation_success);
     w.contact_cost = node.number("contact_cost", w.contact_cost, 0.0);
     w.satisfaction = node.probability("satisfaction", w.satisfaction);
+    w.cross_sell_reach = node.probability("cross_sell_reach", w.cross_sell_reach);
+    w.cross_sell_success = node.probability("cross_sell_success", w.cross_sell_success);
+    w.cross_sell_lift = node.number("cross_sell_lift", w.cross_sell_lift, 0.0, 100.0);
+    w.cross_sell_cost = node.number("cross_sell_cost", w.cross_sell_cost, 0.0);
     node.finish();
     return w;
 }

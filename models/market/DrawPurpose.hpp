@@ -46,7 +46,8 @@ enum EncounterLane : std::uint32_t {
     kLaneSwitch = 3,
 };
 
-// Lanes of the kStrategy block.
+// Lanes of the kStrategy block (index 0); index 1 holds cross-selling's
+// lanes 0 (offered) and 1 (worked).
 enum StrategyLane : std::uint32_t {
     kLaneSurvey = 0,       // the error of the firm's satisfaction survey (switching prevention)
     kLaneOffer = 1,        // whether a prevention offer works

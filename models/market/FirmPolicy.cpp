@@ -100,6 +100,19 @@ void Market::activate(std::uint32_t i, std::uint32_t tick, const FirmParams& fir
     customers_.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
 }
 
+// Another product offered to an active customer: a higher spend level from
+// the next tick on (this tick's purchases are already made).
+void Market::cross_sell(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t) {
+    const WinBack& w = firm.strategies.win_back;
+    if (!w.enabled || w.cross_sell_reach <= 0.0) return;
+    const sim::Block4 draws = stream_.block(kStrategy, i, tick, 1);
+    if (!sim::bernoulli(draws[0], w.cross_sell_reach)) return;
+    t.offer_cost += w.cross_sell_cost;
+    if (!sim::bernoulli(draws[1], w.cross_sell_success)) return;
+    ++t.cross_sold;
+    customers_.spend[i] *= 1.0 + w.cross_sell_lift;
+}
+
 // A lapsed former customer within the firm's window is contacted and may
 // come back; returns whether they did.
 bool Market::win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally) {

@@ -34,6 +34,7 @@ FirmTally& FirmTally::operator+=(const FirmTally& o) {
     terminated_cost_to_serve += o.terminated_cost_to_serve;
     won_back += o.won_back;
     activated += o.activated;
+    cross_sold += o.cross_sold;
     dormant += o.dormant;
     for (std::size_t k = 0; k < kStages; ++k) stages[k] += o.stages[k];
     acquired_marketing += o.acquired_marketing;
@@ -132,6 +133,7 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
          "customer lifetime value m r / (1 + i - r): m profit per starting customer, r retention, "
          "i output.metrics.discount_rate"},
         {"customer_equity", ColumnType::Float64, "currency units", "clv * customers"},
+        {"cross_sold", ColumnType::Int64, "customers", "customers who took another product (spend level raised)"},
     };
 }
 
@@ -210,6 +212,7 @@ void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally&
         f(accounts.retention),
         f(accounts.clv),
         f(accounts.equity),
+        i(t.cross_sold),
     };
     sink(row);
 }

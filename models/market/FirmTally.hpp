@@ -42,6 +42,7 @@ struct FirmTally {
     double terminated_cost_to_serve = 0.0;  // the cost to serve per tick the terminations save
     std::int64_t won_back = 0;              // lapsed former customers won back
     std::int64_t activated = 0;             // dormant customers buying again
+    std::int64_t cross_sold = 0;            // customers who took another product
 
     // The customer lifecycle.
     std::int64_t dormant = 0;                         // customers who buy no more, after the tick

@@ -109,6 +109,7 @@ private:
                              double& satisfaction_gain, FirmTally& t) const;
     bool end_relationship(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t, int& story) const;
     void activate(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t);
+    void cross_sell(std::uint32_t i, std::uint32_t tick, const FirmParams& firm, FirmTally& t);
     bool win_back(std::uint32_t i, std::uint32_t tick, FirmTally* tally);
     // Targeting (models/strategies/Segmentation.hpp): bits of CustomerState::member.
     static constexpr std::uint8_t kLoyaltyMember = 1;

@@ -93,6 +93,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (strategic_[f]) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
+        cross_sell(i, tick, firm, t);
     }
     t.revenue += basket.amount;
     t.purchases += basket.purchases;

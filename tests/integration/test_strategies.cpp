@@ -1164,4 +1164,39 @@ TEST_F(Strategies, RfmTargetingPicksTheHighScores) {
     }
 }
 
+// Cross-selling: offers reach about cross_sell_reach of the active customers,
+// each costs cross_sell_cost, and those who take another product spend
+// cross_sell_lift more from the next tick on.
+TEST_F(Strategies, CrossSellingRaisesTheSpendOfThoseWhoBuy) {
+    models::MarketParams p = market();
+    p.mechanisms.service_failures.enabled = false;
+    p.mechanisms.switching.drift_hazard = 0.0;
+    auto& w = p.firms[0].strategies.win_back;
+    w.enabled = true;
+    w.cross_sell_reach = 0.2;
+    w.cross_sell_success = 0.25;
+    w.cross_sell_lift = 0.5;
+    w.cross_sell_cost = 3.0;
+    MarketRun run(p), base(market());
+    const std::vector<double> before(run.customers().spend.data(),
+                                     run.customers().spend.data() + run.customers().size());
+    const auto& t = run.step(0);
+    const double customers = static_cast<double>(t[0].customers);
+    const double offers = t[0].offer_cost / 3.0;
+    // Offers and take-up are binomial: 5 standard deviations.
+    EXPECT_NEAR(offers, 0.2 * customers, 5.0 * std::sqrt(customers * 0.2 * 0.8));
+    EXPECT_NEAR(static_cast<double>(t[0].cross_sold), 0.25 * offers, 5.0 * std::sqrt(offers * 0.25 * 0.75));
+    std::int64_t raised = 0;
+    const models::CustomerState& c = run.customers();
+    for (std::uint32_t i = 0; i < c.size(); ++i) {
+        if (c.spend[i] == before[i]) continue;
+        ++raised;
+        EXPECT_EQ(c.firm[i], 0);
+        EXPECT_DOUBLE_EQ(c.spend[i], before[i] * 1.5);
+    }
+    EXPECT_EQ(raised, t[0].cross_sold);
+    EXPECT_EQ(t[1].cross_sold, 0);
+    EXPECT_EQ(t[1].offer_cost, 0.0);
+}
+
 }  // namespace

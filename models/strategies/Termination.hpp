@@ -14,11 +14,11 @@ enum class TerminationAction : std::uint8_t { End, Limit };
 
 struct Termination {
     bool enabled = false;
-    bool unprofitable = true;   // select by profit
-    bool draining = false;      // select the emotionally draining
-    bool violators = false;     // select core-value violators
-    double min_profit = 0.0;    // currency units per tick
-    std::uint32_t window = 8;   // ticks with the firm before profit is judged
+    bool unprofitable = true;  // select by profit
+    bool draining = false;     // select the emotionally draining
+    bool violators = false;    // select core-value violators
+    double min_profit = 0.0;   // currency units per tick
+    std::uint32_t window = 8;  // ticks with the firm before profit is judged
     TerminationAction action = TerminationAction::End;
     double negative_word_of_mouth = 0.5;  // End: P(the ended customer tells negative stories)
     double cost_per_termination = 5.0;    // End: handling cost of one termination

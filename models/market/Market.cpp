@@ -62,6 +62,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         const FirmStrategies& s = f.strategies;
         strategic_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
                              s.win_back.enabled || params_.population.traits.cost_to_serve.mean != 0.0);
+        any_strategic_ = any_strategic_ || strategic_.back();
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }

@@ -93,12 +93,19 @@ private:
     // One customer's tick with their firm: purchases, the encounter, the
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
+    // Compiled twice: with the firms' strategies, and without them for
+    // markets where no firm has any (RM-1), whose loop then carries none of
+    // their code.
+    template <bool kStrategies>
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, FirmTally* tally,
                          ChunkScratch& scratch);
+    template <bool kStrategies>
     void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
                             FirmTally& t, ChunkScratch& scratch);
+    template <bool kStrategies>
+    void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
     void resolve_complaints(std::uint32_t tick);
     // The firm's strategies (FirmPolicy.cpp).
     PolicyEffect policy_effect(std::uint32_t i, std::uint32_t tick, std::uint8_t f) const;
@@ -171,6 +178,7 @@ private:
     std::vector<double> barrier_factor_;      // per firm: exp(-switching_barrier)
     std::vector<double> pull_;                // per firm: hazard added by better competitors
     std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
+    bool any_strategic_ = false;              // some firm has
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
     std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;            // ticks stepped so far

@@ -69,6 +69,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
 }
 
 // Inline into the decide loop, so that the column pointers stay in registers.
+template <bool kStrategies>
 [[gnu::always_inline]] inline void Market::decide_customer(const Mechanisms& m, const CustomerColumns& c,
                                                            std::uint32_t i, std::uint32_t tick,
                                                            const sim::Block4& draws, const sim::Block4& lifecycle,
@@ -80,17 +81,17 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
         c.next_satisfaction[i] = c.satisfaction[i];
-        close_tarp_observation(m.tarp, c, i, tick, false, t);  // buys no more: not retained
-        if (strategic_[f]) activate(i, tick, firm, t);         // unless the firm wins them back
+        close_tarp_observation(m.tarp, c, i, tick, false, t);            // buys no more: not retained
+        if ((kStrategies && strategic_[f])) activate(i, tick, firm, t);  // unless the firm wins them back
         return;
     }
-    const PolicyEffect policy = strategic_[f] ? policy_effect(i, tick, f) : PolicyEffect{};
+    const PolicyEffect policy = (kStrategies && strategic_[f]) ? policy_effect(i, tick, f) : PolicyEffect{};
 
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
     Basket basket =
         m.purchases.every_tick() ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
-    if (strategic_[f]) {
+    if ((kStrategies && strategic_[f])) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
         cross_sell(i, tick, firm, t);
@@ -133,12 +134,14 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             }
         }
     }
-    conclude_encounter(m, c, i, tick, {severity, outcome, basket.purchases > 0, policy}, draws, lifecycle, t, scratch);
+    conclude_encounter<kStrategies>(m, c, i, tick, {severity, outcome, basket.purchases > 0, policy}, draws, lifecycle,
+                                    t, scratch);
 }
 
 // What follows from the encounter once its outcome is known: the recovery's
 // cost, satisfaction, switching, the TARP observation, the ladder, and
 // whether the customer tells anyone.
+template <bool kStrategies>
 [[gnu::always_inline]] inline void Market::conclude_encounter(const Mechanisms& m, const CustomerColumns& c,
                                                               std::uint32_t i, std::uint32_t tick,
                                                               const EncounterResult& e, const sim::Block4& draws,
@@ -194,7 +197,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     ++t.outcomes[index(outcome)];
     if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
     c.outcome[i] = static_cast<std::uint8_t>(outcome);
-    if (strategic_[f]) {
+    if ((kStrategies && strategic_[f])) {
         double gain = e.policy.satisfaction_gain + (severity != Severity::None ? e.policy.recovery_gain : 0.0);
         const double cut = prevent_switching(i, tick, firm, s, gain, t);
         drift *= cut;
@@ -265,8 +268,8 @@ void Market::resolve_complaints(std::uint32_t tick) {
             const sim::Block4 draws = stream_.block(kEncounter, p.customer, tick);
             const sim::Block4 lifecycle =
                 lifecycle_draws_ ? stream_.block(kLifecycle, p.customer, tick) : sim::Block4{};
-            conclude_encounter(m, c, p.customer, tick, {p.severity, p.outcome, true, p.policy}, draws, lifecycle,
-                               tally[c.firm[p.customer]], scratch);
+            conclude_encounter<true>(m, c, p.customer, tick, {p.severity, p.outcome, true, p.policy}, draws, lifecycle,
+                                     tally[c.firm[p.customer]], scratch);
         }
     });
 }
@@ -285,8 +288,18 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
 }
 
 void Market::decide(std::uint32_t tick) {
-    const std::size_t firms = params_.firms.size();
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
+        if (any_strategic_)
+            decide_chunk<true>(chunk, tick);
+        else
+            decide_chunk<false>(chunk, tick);
+    });
+}
+
+template <bool kStrategies>
+void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
+    const std::size_t firms = params_.firms.size();
+    {
         // Tally locally, then store: no false sharing between threads.
         InterleavedTally tally(firms);
         // Who tells stories is known here; listing them now saves the word
@@ -320,12 +333,12 @@ void Market::decide(std::uint32_t tick) {
                 if (c.firm[i] == kNoFirm)
                     decide_prospect(i, tick, encounter[k], tally.lane_of(i));
                 else
-                    decide_customer(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
+                    decide_customer<kStrategies>(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
             }
         }
         const std::vector<FirmTally> total = tally.sum();
         std::copy(total.begin(), total.end(), chunk_tally(chunk.index));
-    });
+    }
 }
 
 inline int Market::story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 namespace models {
@@ -146,8 +147,8 @@ std::vector<Market::TargetedStrategy> Market::targeted_strategies() const {
 void Market::review_targets(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     std::vector<TargetedStrategy> due;
-    for (const TargetedStrategy& t : targeted_) due.push_back(t);
-    std::erase_if(due, [&](const TargetedStrategy& t) { return tick % t.rule.review_every != 0; });
+    std::copy_if(targeted_.begin(), targeted_.end(), std::back_inserter(due),
+                 [&](const TargetedStrategy& t) { return tick % t.rule.review_every == 0; });
     if (due.empty()) return;
     const auto uses = [&](Targeting kind) {
         return std::any_of(due.begin(), due.end(), [&](const TargetedStrategy& t) { return t.rule.targeting == kind; });

@@ -274,8 +274,6 @@ void Market::resolve_complaints(std::uint32_t tick) {
     });
 }
 
-// Who speaks this tick: after a bad or a quickly recovered experience, when
-// dissatisfied, or as an advocate recommending the firm.
 // TARP: an observation ends when the customer leaves (or stops buying), or
 // when its horizon is over; either way it is known at decide time.
 inline void Market::close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
@@ -299,48 +297,47 @@ void Market::decide(std::uint32_t tick) {
 template <bool kStrategies>
 void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
-    {
-        // Tally locally, then store: no false sharing between threads.
-        InterleavedTally tally(firms);
-        // Who tells stories is known here; listing them now saves the word
-        // of mouth phase a pass over every customer.
-        ChunkScratch& scratch = chunk_scratch_[chunk.index];
-        scratch.tellers.clear();
-        scratch.transactions.clear();
-        scratch.complaints.clear();
-        const CustomerColumns c(customers_);
-        // A local copy of the rules: a byte store could alias the market's
-        // own copy, which the compiler would then reload for every customer.
-        const Mechanisms m = params_.mechanisms;
-        // Draw the blocks of a batch first, many at a time (SIMD), then
-        // decide person by person.
-        constexpr std::uint32_t kBatch = 256;
-        std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
-        for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
-            const std::uint32_t n = std::min(kBatch, chunk.end - b);
-            // A prospect's block is their acquisition draw, a customer's their encounter.
-            for (std::uint32_t k = 0; k < n; ++k)
-                addresses[k] =
-                    sim::CounterStream::address(c.firm[b + k] == kNoFirm ? kAcquisition : kEncounter, b + k, tick);
-            stream_.blocks(addresses.data(), encounter.data(), n);
-            if (lifecycle_draws_) {
-                for (std::uint32_t k = 0; k < n; ++k)
-                    addresses[k] = sim::CounterStream::address(kLifecycle, b + k, tick);
-                stream_.blocks(addresses.data(), lifecycle.data(), n);
-            }
-            for (std::uint32_t k = 0; k < n; ++k) {
-                const std::uint32_t i = b + k;
-                if (c.firm[i] == kNoFirm)
-                    decide_prospect(i, tick, encounter[k], tally.lane_of(i));
-                else
-                    decide_customer<kStrategies>(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
-            }
+    // Tally locally, then store: no false sharing between threads.
+    InterleavedTally tally(firms);
+    // Who tells stories is known here; listing them now saves the word
+    // of mouth phase a pass over every customer.
+    ChunkScratch& scratch = chunk_scratch_[chunk.index];
+    scratch.tellers.clear();
+    scratch.transactions.clear();
+    scratch.complaints.clear();
+    const CustomerColumns c(customers_);
+    // A local copy of the rules: a byte store could alias the market's
+    // own copy, which the compiler would then reload for every customer.
+    const Mechanisms m = params_.mechanisms;
+    // Draw the blocks of a batch first, many at a time (SIMD), then
+    // decide person by person.
+    constexpr std::uint32_t kBatch = 256;
+    std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
+    for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
+        const std::uint32_t n = std::min(kBatch, chunk.end - b);
+        // A prospect's block is their acquisition draw, a customer's their encounter.
+        for (std::uint32_t k = 0; k < n; ++k)
+            addresses[k] =
+                sim::CounterStream::address(c.firm[b + k] == kNoFirm ? kAcquisition : kEncounter, b + k, tick);
+        stream_.blocks(addresses.data(), encounter.data(), n);
+        if (lifecycle_draws_) {
+            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kLifecycle, b + k, tick);
+            stream_.blocks(addresses.data(), lifecycle.data(), n);
         }
-        const std::vector<FirmTally> total = tally.sum();
-        std::copy(total.begin(), total.end(), chunk_tally(chunk.index));
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const std::uint32_t i = b + k;
+            if (c.firm[i] == kNoFirm)
+                decide_prospect(i, tick, encounter[k], tally.lane_of(i));
+            else
+                decide_customer<kStrategies>(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
+        }
     }
+    const std::vector<FirmTally> total = tally.sum();
+    std::copy(total.begin(), total.end(), chunk_tally(chunk.index));
 }
 
+// Who speaks this tick: after a bad or a quickly recovered experience, when
+// dissatisfied, or as an advocate recommending the firm.
 inline int Market::story_sign(const WordOfMouth& wom, Outcome outcome, Stage stage, double satisfaction,
                               const sim::Block4& lifecycle) {
     if (!wom.enabled) return 0;

@@ -80,6 +80,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         pull_.push_back(params_.mechanisms.switching.competitor_pull * best_gap);
     }
     targeted_ = targeted_strategies();
+    scope_ = decide_scope();
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
     for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
@@ -183,11 +184,11 @@ void Market::hear(std::uint32_t j, std::uint8_t about, int sign) {
 // e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
 std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws) {
     const std::uint8_t f = customers_.firm[i];
-    const double reach = params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]);
+    const sim::BernoulliBound hears(params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]));
     const auto neighbours = network_.neighbours(i);
     std::int64_t told = 0;
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
-        if (!sim::bernoulli(draws[e / 4][e % 4], reach)) continue;
+        if (!hears(draws[e / 4][e % 4])) continue;
         ++told;
         hear(neighbours[e], f, sign);
     }

@@ -89,22 +89,35 @@ private:
         MarketTally market;
     };
 
+    // The decide loop is compiled once per scope of mechanisms a market can
+    // use: RM-1's alone, the customer lifecycle's, and those plus the firms'
+    // strategies. A market runs the narrowest scope that covers it
+    // (decide_scope), whose loop then carries no code of the mechanisms it
+    // does not use.
+    enum class Scope { Rm1, Lifecycle, Strategies };
+    // Customers whose draws are made together (SIMD) in the decide loop.
+    static constexpr std::uint32_t kBatch = 256;
+    Scope decide_scope() const;
     void decide(std::uint32_t tick);
     // One customer's tick with their firm: purchases, the encounter, the
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
-    // Compiled twice: with the firms' strategies, and without them for
-    // markets where no firm has any (RM-1), whose loop then carries none of
-    // their code.
-    template <bool kStrategies>
+    template <Scope kScope>
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, FirmTally* tally,
                          ChunkScratch& scratch);
-    template <bool kStrategies>
+    template <Scope kScope>
     void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
                             FirmTally& t, ChunkScratch& scratch);
-    template <bool kStrategies>
+    template <Scope kScope>
+    void decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
+                    const sim::Block4& draws, const sim::Block4& lifecycle, InterleavedTally& tally,
+                    ChunkScratch& scratch);
+    std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
+                                         std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
+                                         std::uint16_t* eventful) const;
+    template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
     void resolve_complaints(std::uint32_t tick);
     // The firm's strategies (FirmPolicy.cpp).
@@ -163,6 +176,9 @@ private:
     void hear(std::uint32_t j, std::uint8_t about, int sign);
 
     void apply(std::uint32_t tick);
+    template <class Settle>
+    void settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, double effect, InterleavedTally& lanes,
+                          Settle&& settle) const;
     void sum_chunk_tallies(std::uint32_t tick);
     FirmTally* chunk_tally(std::size_t chunk) { return &chunk_tallies_[chunk * params_.firms.size()]; }
 
@@ -179,6 +195,7 @@ private:
     std::vector<double> pull_;                // per firm: hazard added by better competitors
     std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
     bool any_strategic_ = false;              // some firm has
+    Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
     std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;            // ticks stepped so far

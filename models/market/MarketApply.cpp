@@ -30,6 +30,20 @@ void leave_market(const CustomerColumns& c, std::uint32_t i, std::uint32_t tick)
     c.stage[i] = static_cast<std::uint8_t>(Stage::Prospect);
 }
 
+// std::clamp(x, 0.0, 1.0) (the same result for every x, -0.0 included)
+// without a branch (minsd, maxsd): whether stories push satisfaction past a
+// bound depends on the customer, and a branch would often mispredict.
+inline double clamp_unit(double x) {
+    return std::min(std::max(x, 0.0), 1.0);
+}
+
+// What settling a person leaves to be counted: the firm they are a customer
+// of after the tick (kNoFirm: none) and their satisfaction.
+struct Settled {
+    std::uint8_t firm;
+    double satisfaction;
+};
+
 // Where someone starts when they join a firm.
 struct Arrival {
     double satisfaction;
@@ -37,6 +51,70 @@ struct Arrival {
 };
 
 }  // namespace
+
+// RM-1's scope (two firms; no stages, expectations or adoption counts to
+// keep): the customers who stay with their firm, nearly all of them, settle
+// here with no branch on their state; `settle` takes everyone else. The
+// satisfaction sums go per tally lane in customer order, as the general loop
+// adds them: adding +0.0 for the other firm leaves a sum unchanged.
+template <class Settle>
+void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, double effect, InterleavedTally& lanes,
+                              Settle&& settle) const {
+    const double promoter_from = params_.metrics.promoter_from;
+    const double detractor_below = params_.metrics.detractor_below;
+    // Locals, not the columns struct: a byte store could alias it.
+    const std::uint8_t* firm = c.firm;
+    const std::uint8_t* next_firm = c.next_firm;
+    const double* next_satisfaction = c.next_satisfaction;
+    double* satisfaction = c.satisfaction;
+    std::int32_t* stories = c.stories;
+    constexpr std::uint32_t kLanes = InterleavedTally::kLanes;
+    std::array<double, kLanes> sum0{}, sum1{};  // lane (chunk.begin + j) % 4
+    // Counts in all and at firm 1 (firms are 0 and 1: a sum of firm numbers).
+    std::int64_t customers = 0, customers1 = 0, promoters = 0, promoters1 = 0, detractors = 0, detractors1 = 0;
+    const auto count = [&](std::uint8_t f, double s, double& lane0, double& lane1) {
+        lane0 += only_if(f == 0, s);
+        lane1 += only_if(f == 1, s);
+        ++customers;
+        customers1 += f;
+        promoters += s >= promoter_from;
+        promoters1 += (s >= promoter_from) & f;
+        detractors += s < detractor_below;
+        detractors1 += (s < detractor_below) & f;
+    };
+    const auto one = [&](std::uint32_t i, double& lane0, double& lane1) {
+        const std::uint8_t f = firm[i];
+        if (next_firm[i] != f || f == kNoFirm) {
+            const Settled x = settle(i);
+            if (x.firm != kNoFirm) count(x.firm, x.satisfaction, lane0, lane1);
+            return;
+        }
+        const double s = clamp_unit(next_satisfaction[i] + effect * stories[i]);
+        satisfaction[i] = s;
+        stories[i] = 0;
+        count(f, s, lane0, lane1);
+    };
+    std::uint32_t i = chunk.begin;
+    for (; i + kLanes <= chunk.end; i += kLanes) {
+#pragma GCC unroll 4
+        for (std::uint32_t j = 0; j < kLanes; ++j) one(i + j, sum0[j], sum1[j]);
+    }
+    for (std::uint32_t j = 0; j < kLanes; ++j) {
+        lanes.at(chunk.begin + j, 0).satisfaction_sum = sum0[j];
+        lanes.at(chunk.begin + j, 1).satisfaction_sum = sum1[j];
+    }
+    for (; i < chunk.end; ++i)  // the population's last few
+        one(i, lanes.at(i, 0).satisfaction_sum, lanes.at(i, 1).satisfaction_sum);
+    const std::array<std::array<std::int64_t, 3>, 2> by_firm = {
+        {{customers - customers1, promoters - promoters1, detractors - detractors1},
+         {customers1, promoters1, detractors1}}};
+    for (std::uint8_t f = 0; f < 2; ++f) {
+        FirmTally& t = lanes.at(chunk.begin, f);  // counts add up the same in any lane
+        t.customers += by_firm[f][0];
+        t.promoters += by_firm[f][1];
+        t.detractors += by_firm[f][2];
+    }
+}
 
 void Market::apply(std::uint32_t tick) {
     // Locals, not members: a byte store could alias the market's own copy.
@@ -53,53 +131,62 @@ void Market::apply(std::uint32_t tick) {
         const CustomerColumns c(customers_);
         InterleavedTally lanes(params_.firms.size());
         MarketTally market;
-        for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
+        // Person i takes on their decision and the stories they heard.
+        // Returns the firm they are a customer of after the tick (kNoFirm:
+        // none) and their satisfaction, for the caller to count.
+        const auto settle = [&](std::uint32_t i) -> Settled {
             const std::uint8_t before = c.firm[i];
             const std::uint8_t after = c.next_firm[i];
-            double s;
             if (after == before) {
                 // Someone with no firm keeps the positive stories they heard for their next decision.
                 if (before == kNoFirm) {
                     // Lapsed and terminated people have left the market; prospects never joined it.
                     ++(c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ? market.prospects
                                                                                           : market.lapsed);
-                    continue;
+                    return {kNoFirm, 0.0};
                 }
                 const std::int32_t stories = c.stories[i];
-                s = std::clamp(c.next_satisfaction[i] + effect * stories, 0.0, 1.0);
+                const double s = clamp_unit(c.next_satisfaction[i] + effect * stories);
                 c.satisfaction[i] = s;
                 if (expectation_effect != 0.0)
                     c.expectation[i] =
                         static_cast<float>(std::clamp(c.expectation[i] + expectation_effect * stories, 0.0, 1.0));
                 c.stories[i] = 0;
-            } else {
-                // Stories heard about the old firm no longer matter.
-                c.stories[i] = 0;
-                if (before != kNoFirm) c.last_firm[i] = before;
-                if (track_adopters && (before == kNoFirm || after == kNoFirm))
-                    tell_neighbours_of_adoption(i, before == kNoFirm ? +1 : -1);
-                if (after == kNoFirm) {
-                    leave_market(c, i, tick);
-                    ++market.lapsed;
-                    continue;
-                }
-                // Someone from no firm starts where their decision said (acquired or won back).
-                const Arrival start =
-                    before == kNoFirm ? Arrival{c.next_satisfaction[i], acquired.expectation} : switched;
-                join(c, i, after, tick);
-                s = start.satisfaction;
-                c.satisfaction[i] = s;
-                c.expectation[i] = static_cast<float>(start.expectation);
-                lanes.at(i, after).switched_in += before != kNoFirm;
+                return {after, s};
             }
-            FirmTally& t = lanes.at(i, after);
-            ++t.customers;
-            t.satisfaction_sum += s;
-            t.promoters += s >= promoter_from;
-            t.detractors += s < detractor_below;
-            if (count_stages) {
-                ++t.stages[c.stage[i]];
-                t.dormant += c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
+            // Stories heard about the old firm no longer matter.
+            c.stories[i] = 0;
+            if (before != kNoFirm) c.last_firm[i] = before;
+            if (track_adopters && (before == kNoFirm || after == kNoFirm))
+                tell_neighbours_of_adoption(i, before == kNoFirm ? +1 : -1);
+            if (after == kNoFirm) {
+                leave_market(c, i, tick);
+                ++market.lapsed;
+                return {kNoFirm, 0.0};
+            }
+            // Someone from no firm starts where their decision said (acquired or won back).
+            const Arrival start = before == kNoFirm ? Arrival{c.next_satisfaction[i], acquired.expectation} : switched;
+            join(c, i, after, tick);
+            c.satisfaction[i] = start.satisfaction;
+            c.expectation[i] = static_cast<float>(start.expectation);
+            lanes.at(i, after).switched_in += before != kNoFirm;
+            return {after, start.satisfaction};
+        };
+        if (scope_ == Scope::Rm1) {
+            settle_rm1_chunk(chunk, c, effect, lanes, settle);
+        } else {
+            for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
+                const Settled x = settle(i);
+                if (x.firm == kNoFirm) continue;
+                FirmTally& t = lanes.at(i, x.firm);
+                ++t.customers;
+                t.satisfaction_sum += x.satisfaction;
+                t.promoters += x.satisfaction >= promoter_from;
+                t.detractors += x.satisfaction < detractor_below;
+                if (count_stages) {
+                    ++t.stages[c.stage[i]];
+                    t.dormant += c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
+                }
             }
         }
         std::vector<FirmTally> tally = lanes.sum();

@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 namespace models {
 
@@ -69,44 +72,48 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
 }
 
 // Inline into the decide loop, so that the column pointers stay in registers.
-template <bool kStrategies>
+template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_customer(const Mechanisms& m, const CustomerColumns& c,
                                                            std::uint32_t i, std::uint32_t tick,
                                                            const sim::Block4& draws, const sim::Block4& lifecycle,
                                                            FirmTally* tally, ChunkScratch& scratch) {
+    constexpr bool kLifecycle = kScope != Scope::Rm1;
+    constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     FirmTally& t = tally[f];
     c.next_firm[i] = f;
-    if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
+    if (kLifecycle && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
         c.next_satisfaction[i] = c.satisfaction[i];
-        close_tarp_observation(m.tarp, c, i, tick, false, t);            // buys no more: not retained
-        if ((kStrategies && strategic_[f])) activate(i, tick, firm, t);  // unless the firm wins them back
+        close_tarp_observation(m.tarp, c, i, tick, false, t);          // buys no more: not retained
+        if (kStrategies && strategic_[f]) activate(i, tick, firm, t);  // unless the firm wins them back
         return;
     }
     const PolicyEffect policy = (kStrategies && strategic_[f]) ? policy_effect(i, tick, f) : PolicyEffect{};
 
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
-    Basket basket =
-        m.purchases.every_tick() ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
-    if ((kStrategies && strategic_[f])) {
+    const bool every_tick = !kLifecycle || m.purchases.every_tick();
+    Basket basket = every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
+    if (kStrategies && strategic_[f]) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
         cross_sell(i, tick, firm, t);
     }
-    t.revenue += basket.amount;
-    t.purchases += basket.purchases;
+    if (kScope != Scope::Rm1) {  // RM-1's scope sums every customer's in decide_quiet_customers
+        t.revenue += basket.amount;
+        t.purchases += basket.purchases;
+    }
     // RM-1's counters follow from tenure and spend (Market::frequency), and are not stored.
-    if (basket.purchases > 0 && !m.purchases.every_tick()) {
+    if (basket.purchases > 0 && !every_tick) {
         c.purchases[i] += basket.purchases;
         c.monetary[i] += static_cast<float>(basket.amount);
         c.last_purchase[i] = tick + 1;
     }
-    if (basket.purchases > 0 && params_.metrics.transaction_log)
+    if (kLifecycle && basket.purchases > 0 && params_.metrics.transaction_log)
         scratch.transactions.push_back({i, f, basket.purchases, basket.amount});
-    if (basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    if (kLifecycle && basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
 
     // The service encounter: every tick a customer buys.
     ServiceFailureParams service = firm.service;
@@ -126,7 +133,7 @@ template <bool kStrategies>
             ++t.complaints;
             t.major_complaints += severity == Severity::Major;
             outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
-            if (firm.recovery.capacity > 0) {
+            if (kLifecycle && firm.recovery.capacity > 0) {
                 // The firm's capacity is shared by all of this tick's complaints:
                 // they are concluded once all are known (resolve_complaints).
                 scratch.complaints.push_back({i, severity, outcome, policy});
@@ -134,30 +141,34 @@ template <bool kStrategies>
             }
         }
     }
-    conclude_encounter<kStrategies>(m, c, i, tick, {severity, outcome, basket.purchases > 0, policy}, draws, lifecycle,
-                                    t, scratch);
+    conclude_encounter<kScope>(m, c, i, tick, {severity, outcome, basket.purchases > 0, policy}, draws, lifecycle, t,
+                               scratch);
 }
 
 // What follows from the encounter once its outcome is known: the recovery's
 // cost, satisfaction, switching, the TARP observation, the ladder, and
 // whether the customer tells anyone.
-template <bool kStrategies>
+template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::conclude_encounter(const Mechanisms& m, const CustomerColumns& c,
                                                               std::uint32_t i, std::uint32_t tick,
                                                               const EncounterResult& e, const sim::Block4& draws,
                                                               const sim::Block4& lifecycle, FirmTally& t,
                                                               ChunkScratch& scratch) {
+    constexpr bool kLifecycle = kScope != Scope::Rm1;
+    constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     const double s = c.satisfaction[i];
     const auto stage = static_cast<Stage>(c.stage[i]);
     const Severity severity = e.severity;
     const Outcome outcome = e.outcome;
-    const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor;
-    double drift = barrier * (m.switching.drift(s) + m.switching.variety_seeking);
-    double p_switch = drift + barrier * pull_[f];
+    // RM-1's scope has no stage factors, barriers, variety seeking or pull.
+    const double barrier =
+        kLifecycle ? m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor : 1.0;
+    double drift = kLifecycle ? barrier * (m.switching.drift(s) + m.switching.variety_seeking) : m.switching.drift(s);
+    double p_switch = kLifecycle ? drift + barrier * pull_[f] : drift;
     ChurnReason reason = ChurnReason::Drift;
-    const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
+    const bool disconfirmation = kLifecycle && m.satisfaction.model == SatisfactionModel::Disconfirmation;
     // Reassurance lowers expectations before the encounter is judged.
     SatisfactionState feel{s, disconfirmation ? c.expectation[i] + e.policy.expectation_shift : 0.0};
     if (severity == Severity::None) {
@@ -172,7 +183,7 @@ template <bool kStrategies>
             t.compensation_cost += compensation;
         }
         const double repurchase = ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
-        if (m.paradox.applies(c.failures[i], severity, outcome)) {
+        if (kLifecycle && m.paradox.applies(c.failures[i], severity, outcome)) {
             // Recovered so well that it beats good service (DESIGN 1.5), and
             // never below what the recovery alone would have given.
             const double bonus = m.paradox.satisfaction_bonus;
@@ -197,7 +208,7 @@ template <bool kStrategies>
     ++t.outcomes[index(outcome)];
     if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
     c.outcome[i] = static_cast<std::uint8_t>(outcome);
-    if ((kStrategies && strategic_[f])) {
+    if (kStrategies && strategic_[f]) {
         double gain = e.policy.satisfaction_gain + (severity != Severity::None ? e.policy.recovery_gain : 0.0);
         const double cut = prevent_switching(i, tick, firm, s, gain, t);
         drift *= cut;
@@ -219,7 +230,7 @@ template <bool kStrategies>
         ++t.switched_out;
         ++t.churn[static_cast<std::size_t>(reason)];
         const auto firms = static_cast<std::uint32_t>(params_.firms.size());
-        if (sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
+        if (kLifecycle && sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
             c.next_firm[i] = kNoFirm;
             ++t.left_market;
             if (reason == ChurnReason::Termination) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Terminated);
@@ -235,7 +246,7 @@ template <bool kStrategies>
     close_tarp_observation(m.tarp, c, i, tick, c.next_firm[i] == f, t);
 
     // The ladder, on start-of-tick satisfaction and this tick's purchases.
-    if (m.ladder.enabled)
+    if (kLifecycle && m.ladder.enabled)
         c.stage[i] = static_cast<std::uint8_t>(
             m.ladder.next({stage, s, frequency(i, tick + 1), tick - c.since[i]}, lifecycle[kLaneLadder]));
 
@@ -268,8 +279,8 @@ void Market::resolve_complaints(std::uint32_t tick) {
             const sim::Block4 draws = stream_.block(kEncounter, p.customer, tick);
             const sim::Block4 lifecycle =
                 lifecycle_draws_ ? stream_.block(kLifecycle, p.customer, tick) : sim::Block4{};
-            conclude_encounter<true>(m, c, p.customer, tick, {p.severity, p.outcome, true, p.policy}, draws, lifecycle,
-                                     tally[c.firm[p.customer]], scratch);
+            conclude_encounter<Scope::Strategies>(m, c, p.customer, tick, {p.severity, p.outcome, true, p.policy},
+                                                  draws, lifecycle, tally[c.firm[p.customer]], scratch);
         }
     });
 }
@@ -285,16 +296,160 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
     c.tarp_group[i] = kNotObserved;
 }
 
+// RM-1's scope: customers buy once a tick and judge by RM-1's satisfaction
+// rule, with no ladder, paradox, dropout, talking advocates, leaving the
+// market, capacity limit, barrier, pull or transaction log.
+Market::Scope Market::decide_scope() const {
+    if (any_strategic_) return Scope::Strategies;
+    const Mechanisms& m = params_.mechanisms;
+    const auto one = [](double x) { return x == 1.0; };
+    const auto zero = [](double x) { return x == 0.0; };
+    const bool rm1 = params_.firms.size() == 2 && m.word_of_mouth.sign(Outcome::NoFailure) == 0 && !lifecycle_draws_ &&
+                     m.purchases.every_tick() && !m.ladder.enabled && !m.paradox.enabled &&
+                     m.satisfaction.model == SatisfactionModel::Rm1 && m.word_of_mouth.expectation_effect == 0.0 &&
+                     m.purchases.dropout.mean == 0.0 && !limited_capacity_ && !params_.metrics.transaction_log &&
+                     m.switching.variety_seeking == 0.0 &&
+                     std::all_of(m.switching.stage_factor.begin(), m.switching.stage_factor.end(), one) &&
+                     std::all_of(barrier_factor_.begin(), barrier_factor_.end(), one) &&
+                     std::all_of(pull_.begin(), pull_.end(), zero);
+    if (std::getenv("CRMSIM_NO_RM1")) return Scope::Lifecycle;  // TEMP
+    return rm1 ? Scope::Rm1 : Scope::Lifecycle;
+}
+
 void Market::decide(std::uint32_t tick) {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
-        if (any_strategic_)
-            decide_chunk<true>(chunk, tick);
-        else
-            decide_chunk<false>(chunk, tick);
+        switch (scope_) {
+            case Scope::Rm1:
+                return decide_chunk<Scope::Rm1>(chunk, tick);
+            case Scope::Lifecycle:
+                return decide_chunk<Scope::Lifecycle>(chunk, tick);
+            case Scope::Strategies:
+                return decide_chunk<Scope::Strategies>(chunk, tick);
+        }
     });
 }
 
-template <bool kStrategies>
+template <Market::Scope kScope>
+[[gnu::always_inline]] inline void Market::decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
+                                                      std::uint32_t tick, const sim::Block4& draws,
+                                                      const sim::Block4& lifecycle, InterleavedTally& tally,
+                                                      ChunkScratch& scratch) {
+    if (c.firm[i] == kNoFirm)
+        decide_prospect(i, tick, draws, tally.lane_of(i));
+    else
+        decide_customer<kScope>(m, c, i, tick, draws, lifecycle, tally.lane_of(i), scratch);
+}
+
+// RM-1's scope: most customers meet no failure, have no TARP observation
+// open and tell no one; their tick is a few operations with no branch on
+// their draws. Everyone else is listed in `eventful` (batch offsets, in
+// customer order) for decide_customer. Every customer's revenue is summed
+// here, in customer order per tally lane, as decide_customer would: adding
+// 0.0 for the other firm leaves a sum unchanged, so the results are bit for
+// bit those of the scalar loop.
+namespace {
+
+// Adds the spend of customers b .. b + n - 1 to their firm's revenue, per
+// tally lane in customer order, as decide_customer would: adding +0.0 for
+// the other firm leaves a sum unchanged (sums start at +0.0).
+void add_revenue(const std::uint8_t* firm, const double* spend, std::uint32_t b, std::uint32_t n,
+                 InterleavedTally& tally) {
+    constexpr std::uint32_t kLanes = InterleavedTally::kLanes;
+    std::array<double, kLanes> r0, r1;  // r0[j]: firm 0, lane (b + j) % 4
+    for (std::uint32_t j = 0; j < kLanes; ++j) {
+        r0[j] = tally.at(b + j, 0).revenue;
+        r1[j] = tally.at(b + j, 1).revenue;
+    }
+    std::uint32_t k = 0;
+    for (; k + kLanes <= n; k += kLanes) {
+#pragma GCC unroll 4
+        for (std::uint32_t j = 0; j < kLanes; ++j) {
+            const std::uint32_t i = b + k + j;
+            r0[j] += only_if(firm[i] == 0, spend[i]);
+            r1[j] += only_if(firm[i] == 1, spend[i]);
+        }
+    }
+    for (std::uint32_t j = 0; j < kLanes; ++j) {
+        tally.at(b + j, 0).revenue = r0[j];
+        tally.at(b + j, 1).revenue = r1[j];
+    }
+    for (; k < n; ++k) {  // the population's last few
+        const std::uint32_t i = b + k;
+        if (firm[i] < 2) tally.at(i, firm[i]).revenue += spend[i];
+    }
+}
+
+}  // namespace
+
+std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
+                                             std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
+                                             std::uint16_t* eventful) const {
+    add_revenue(c.firm, c.spend, b, n, tally);
+    // Locals, not members: a byte store could alias those, which the
+    // compiler would then reload for every customer.
+    const std::uint8_t* firm = c.firm;
+    const double* satisfaction = c.satisfaction;
+    const std::uint8_t* tarp_group = c.tarp_group;
+    double* next_satisfaction = c.next_satisfaction;
+    std::uint8_t* next_firm = c.next_firm;
+    std::uint8_t* outcome = c.outcome;
+    const bool failures = m.service_failures.enabled;
+    const std::array<sim::BernoulliBound, 2> fails = {
+        sim::BernoulliBound(failures ? params_.firms[0].service.failure_rate : 0.0),
+        sim::BernoulliBound(failures ? params_.firms[1].service.failure_rate : 0.0)};
+    const double dissatisfied_below = m.word_of_mouth.enabled ? m.word_of_mouth.dissatisfied_below : 0.0;
+    const SwitchingHazard switching = m.switching;
+    const SatisfactionUpdate update = m.satisfaction;
+    // Six counts of at most kBatch in 10-bit fields of one register (the
+    // loop is short of registers): customers, quiet ones, leavers, each in
+    // all and at firm 1 (firms are 0 and 1, so the firm-1 count is a sum of
+    // firm numbers).
+    enum Field : unsigned {
+        kCustomers = 0,
+        kCustomers1 = 10,
+        kQuiet = 20,
+        kQuiet1 = 30,
+        kLeavers = 40,
+        kLeavers1 = 50
+    };
+    static_assert(kBatch < 1024);
+    std::uint64_t counts = 0;
+    std::uint32_t events = 0;
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const std::uint32_t i = b + k;
+        const std::uint8_t f = firm[i];
+        if (f == kNoFirm) {
+            eventful[events++] = static_cast<std::uint16_t>(k);
+            continue;
+        }
+        counts += (std::uint64_t{1} << kCustomers) + (std::uint64_t{f} << kCustomers1);
+        const double s = satisfaction[i];
+        if (fails[f](draws[k][kLaneFailure]) || tarp_group[i] != kNotObserved || s < dissatisfied_below) {
+            eventful[events++] = static_cast<std::uint16_t>(k);
+            continue;
+        }
+        const bool leaves = sim::bernoulli(draws[k][kLaneSwitch], switching.drift(s));
+        next_satisfaction[i] = update.after_good_service(s);
+        next_firm[i] = leaves ? SwitchingHazard::competitor(f, 2, 0) : f;
+        outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
+        counts += (std::uint64_t{1} << kQuiet) + (std::uint64_t{f} << kQuiet1) + (std::uint64_t{leaves} << kLeavers) +
+                  (std::uint64_t{leaves && f == 1} << kLeavers1);
+    }
+    const auto count = [&](Field field) { return static_cast<std::int64_t>((counts >> field) & 1023); };
+    const std::array<std::array<std::int64_t, 3>, 2> by_firm = {
+        {{count(kCustomers) - count(kCustomers1), count(kQuiet) - count(kQuiet1), count(kLeavers) - count(kLeavers1)},
+         {count(kCustomers1), count(kQuiet1), count(kLeavers1)}}};
+    for (std::uint8_t f = 0; f < 2; ++f) {
+        FirmTally& t = tally.at(0, f);  // counts add up the same in any lane
+        t.purchases += by_firm[f][0];
+        t.outcomes[index(Outcome::NoFailure)] += by_firm[f][1];
+        t.switched_out += by_firm[f][2];
+        t.churn[static_cast<std::size_t>(ChurnReason::Drift)] += by_firm[f][2];
+    }
+    return events;
+}
+
+template <Market::Scope kScope>
 void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     // Tally locally, then store: no false sharing between threads.
@@ -311,7 +466,6 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const Mechanisms m = params_.mechanisms;
     // Draw the blocks of a batch first, many at a time (SIMD), then
     // decide person by person.
-    constexpr std::uint32_t kBatch = 256;
     std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
@@ -320,16 +474,20 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
             addresses[k] =
                 sim::CounterStream::address(c.firm[b + k] == kNoFirm ? kAcquisition : kEncounter, b + k, tick);
         stream_.blocks(addresses.data(), encounter.data(), n);
-        if (lifecycle_draws_) {
+        if (kScope != Scope::Rm1 && lifecycle_draws_) {
             for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kLifecycle, b + k, tick);
             stream_.blocks(addresses.data(), lifecycle.data(), n);
         }
-        for (std::uint32_t k = 0; k < n; ++k) {
-            const std::uint32_t i = b + k;
-            if (c.firm[i] == kNoFirm)
-                decide_prospect(i, tick, encounter[k], tally.lane_of(i));
-            else
-                decide_customer<kStrategies>(m, c, i, tick, encounter[k], lifecycle[k], tally.lane_of(i), scratch);
+        if constexpr (kScope == Scope::Rm1) {
+            // The quiet majority first, then everyone else in customer order.
+            std::array<std::uint16_t, kBatch> eventful;
+            const std::uint32_t events = decide_quiet_customers(m, c, b, n, encounter.data(), tally, eventful.data());
+            for (std::uint32_t e = 0; e < events; ++e)
+                decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]], tally,
+                                   scratch);
+        } else {
+            for (std::uint32_t k = 0; k < n; ++k)
+                decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], tally, scratch);
         }
     }
     const std::vector<FirmTally> total = tally.sum();

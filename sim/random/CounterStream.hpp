@@ -11,6 +11,7 @@
 #include <Random123/philox.h>
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 namespace sim {
@@ -63,5 +64,21 @@ constexpr double to_unit(std::uint32_t word) {
 constexpr bool bernoulli(std::uint32_t word, double p) {
     return to_unit(word) < p;
 }
+
+// bernoulli(word, p) as one integer comparison, for loops that test the same
+// p many times. It gives the same outcome for every word: scaling by 2^32 is
+// exact, so to_unit(word) < p exactly when word < p * 2^32, and for an
+// integer word that is word < ceil(p * 2^32).
+class BernoulliBound {
+public:
+    explicit BernoulliBound(double p)
+        : bound_(!(p > 0.0) ? 0
+                 : p >= 1.0 ? std::uint64_t{1} << 32
+                            : static_cast<std::uint64_t>(std::ceil(std::ldexp(p, 32)))) {}
+    bool operator()(std::uint32_t word) const { return word < bound_; }
+
+private:
+    std::uint64_t bound_;
+};
 
 }  // namespace sim

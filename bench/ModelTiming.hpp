@@ -5,18 +5,22 @@
 //   agent_ticks_per_s   N * T / wall seconds of the tick loop and the flush
 //   bytes_per_customer  customer state + network + tallies, per customer
 //   network_build_s     building the network (reported apart)
+//   peak_rss_gib        peak resident memory of the benchmarks of this size so
+//                       far: network build, model and recording (the mark
+//                       restarts when the size changes; where the kernel
+//                       refuses that, it is the whole process's peak)
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "models/market/Market.hpp"
 #include "sim/recording/TimeSeriesWriter.hpp"
 #include "sim/schedule/TickLoop.hpp"
+#include "sim/util/MemoryUsage.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -25,23 +29,42 @@ namespace bench {
 constexpr std::uint32_t kTicks = 60;
 
 struct BuiltNetwork {
+    std::uint32_t customers;
     sim::Network network;
     double seconds;
 };
 
-// One network per size, built once and shared by the benchmarks of that size
-// (every benchmarked config uses the same Watts-Strogatz network).
+// The network of the size last asked for, built once and shared by the
+// benchmarks of that size (every benchmarked config uses the same
+// Watts-Strogatz network). Only one size is kept: a network is half a GiB at
+// 10^7 customers and nearly 5 GiB at 10^8, so caching each size would add up.
+inline std::unique_ptr<BuiltNetwork>& cached_network() {
+    static std::unique_ptr<BuiltNetwork> cached;
+    return cached;
+}
+
+inline void drop_cached_network() {
+    cached_network().reset();
+}
+
 inline const BuiltNetwork& network_for(const experiments::ExperimentConfig& config) {
-    static std::map<std::uint32_t, std::unique_ptr<BuiltNetwork>> cache;
+    auto& cached = cached_network();
     const std::uint32_t n = config.market.population.size;
-    auto& slot = cache[n];
-    if (!slot) {
+    if (!cached || cached->customers != n) {
+        // Free the last size's network first, then restart the peak mark, so
+        // that neither counts towards this size's peak_rss_gib.
+        cached.reset();
+        sim::reset_peak_resident_bytes();
         const auto start = std::chrono::steady_clock::now();
         sim::Network net = experiments::build_network(config.network, n, sim::CounterStream({1}));
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        slot = std::make_unique<BuiltNetwork>(BuiltNetwork{std::move(net), s});
+        cached = std::make_unique<BuiltNetwork>(BuiltNetwork{n, std::move(net), s});
     }
-    return *slot;
+    return *cached;
+}
+
+inline double gib(std::size_t bytes) {
+    return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
 }
 
 inline void time_model(benchmark::State& state, const experiments::ExperimentConfig& config) {
@@ -69,6 +92,7 @@ inline void time_model(benchmark::State& state, const experiments::ExperimentCon
         benchmark::Counter(double(customers) * kTicks, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["bytes_per_customer"] = double(bytes) / customers;
     state.counters["network_build_s"] = built.seconds;
+    state.counters["peak_rss_gib"] = gib(sim::peak_resident_bytes());
 }
 
 }  // namespace bench

@@ -7,14 +7,31 @@
 //   agent_ticks_per_s   N * T / wall seconds of the tick loop
 //   bytes_per_customer  customer state + network + tallies, per customer
 //   network_build_s     building the Watts-Strogatz network (not in the time)
-// BM_NetworkBuild/N times the network build alone.
+//   peak_rss_gib        peak resident memory of that size's runs, network
+//                       build included (bench/ModelTiming.hpp)
+// BM_Rm1 covers N = 10^4 .. 10^7, each on 1 and 2 threads (thread scaling
+// within one run). BM_NetworkBuild/N times the network build alone, N = 10^4
+// .. 10^7, and reports its peak_rss_gib too.
 //
 //   ./crmsim_bench --benchmark_filter='Rm1|Lifecycle'
+//
+// N = 10^8 is opt-in: with CRMSIM_BENCH_HUGE=1 in the environment, BM_Rm1 is
+// also registered at N = 10^8 on 1 and 2 threads (run last). That takes about
+// 10 GiB (~108 bytes per customer, the network ~48 of them; its build peaks at
+// about the network's own size) and minutes per run, with a network build of
+// about a minute first; run it on its own, on a quiet machine:
+//
+//   CRMSIM_BENCH_HUGE=1 ./crmsim_bench --benchmark_filter='BM_Rm1/N:100000000/'
 #include "bench/ModelTiming.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "sim/parallel/Threads.hpp"
+#include "sim/util/MemoryUsage.hpp"
 
 #include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
 
 namespace {
 
@@ -31,26 +48,29 @@ void time_model(benchmark::State& state, const char* config_path) {
     state.counters["threads"] = double(state.range(1));
 }
 
+// Each size on 1 and 2 threads, back to back: the pair shares the size's
+// network (one size is cached at a time) and reads as a scaling pair.
+template <std::int64_t... Sizes>
+void model_runs(benchmark::internal::Benchmark* b) {
+    for (std::int64_t n : {Sizes...}) b->Args({n, 1})->Args({n, 2});
+    b->ArgNames({"N", "threads"})->UseManualTime()->Unit(benchmark::kMillisecond);
+}
+
 void BM_Rm1(benchmark::State& state) {
     time_model(state, kRm1);
 }
-BENCHMARK(BM_Rm1)
-    ->ArgsProduct({{10'000, 100'000, 1'000'000}, {1, 2}})
-    ->ArgNames({"N", "threads"})
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Rm1)->Apply(model_runs<10'000, 100'000, 1'000'000, 10'000'000>);
 
 void BM_Lifecycle(benchmark::State& state) {
     time_model(state, kLifecycle);
 }
-BENCHMARK(BM_Lifecycle)
-    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
-    ->ArgNames({"N", "threads"})
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Lifecycle)->Apply(model_runs<100'000, 1'000'000>);
 
 void BM_NetworkBuild(benchmark::State& state) {
     const auto config = load(kRm1, static_cast<std::uint32_t>(state.range(0)));
+    // Without the model benchmarks' network, the peak is this build's alone.
+    bench::drop_cached_network();
+    sim::reset_peak_resident_bytes();
     for (auto _ : state) {
         sim::Network net =
             experiments::build_network(config.network, config.market.population.size, sim::CounterStream({1}));
@@ -58,9 +78,30 @@ void BM_NetworkBuild(benchmark::State& state) {
     }
     state.counters["nodes_per_s"] =
         benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["peak_rss_gib"] = bench::gib(sim::peak_resident_bytes());
 }
-BENCHMARK(BM_NetworkBuild)->Arg(100'000)->Arg(1'000'000)->ArgName("N")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NetworkBuild)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->ArgName("N")
+    ->Unit(benchmark::kMillisecond);
+
+// Registered from main, after the static registrations, so it runs last.
+void register_huge_runs() {
+    const char* huge = std::getenv("CRMSIM_BENCH_HUGE");
+    if (huge == nullptr || std::string_view(huge) != "1") return;
+    benchmark::RegisterBenchmark("BM_Rm1", BM_Rm1)->Apply(model_runs<100'000'000>);
+}
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    register_huge_runs();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -32,13 +32,16 @@ void require(bool ok, const std::string& message) {
     if (!ok) throw std::invalid_argument(message);
 }
 
-template <class EdgeIterator>
-Network collect(NodeId nodes, EdgeIterator first, EdgeIterator last, std::size_t expected_edges) {
-    std::vector<Edge> edges;
-    edges.reserve(expected_edges);
-    for (; first != last; ++first)
-        edges.emplace_back(static_cast<NodeId>(first->first), static_cast<NodeId>(first->second));
-    return Network::from_edges(nodes, std::move(edges));
+// Builds the network straight from a Boost edge iterator, without an edge list:
+// the builder walks the edges twice, and each walk starts a fresh engine on the
+// same substream, so both walks see the same draws and hence the same edges.
+template <class EdgeIterator, class... IteratorArgs>
+Network generate(NodeId nodes, const CounterStream& stream, std::uint32_t purpose, const IteratorArgs&... args) {
+    return Network::from_edge_stream(nodes, [&](auto&& sink) {
+        BlockEngine engine(stream, purpose, /*agent*/ 0);
+        for (EdgeIterator edge(engine, args...), last; edge != last; ++edge)
+            sink(static_cast<NodeId>(edge->first), static_cast<NodeId>(edge->second));
+    });
 }
 
 // ---- PLOD calibration ------------------------------------------------------
@@ -119,10 +122,8 @@ Network watts_strogatz(NodeId nodes, const SmallWorldParams& p, const CounterStr
             "watts_strogatz: with beta > 0, k must be below nodes - 1 so a rewired edge has somewhere to go (k = " +
                 std::to_string(p.k) + ", nodes = " + std::to_string(nodes) + ")");
 
-    BlockEngine engine(stream, kPurposeWattsStrogatz, /*agent*/ 0);
     using Iterator = boost::small_world_iterator<BlockEngine, BoostGraph>;
-    const std::size_t edges = static_cast<std::size_t>(nodes) * (p.k / 2);
-    return collect(nodes, Iterator(engine, nodes, p.k, p.beta), Iterator(), edges);
+    return generate<Iterator>(nodes, stream, kPurposeWattsStrogatz, nodes, p.k, p.beta);
 }
 
 Network erdos_renyi(NodeId nodes, const RandomGraphParams& p, const CounterStream& stream) {
@@ -135,12 +136,8 @@ Network erdos_renyi(NodeId nodes, const RandomGraphParams& p, const CounterStrea
     if (p.mean_degree == 0.0) return Network::from_edges(nodes, {});
 
     const double prob = p.mean_degree / max_mean;
-    BlockEngine engine(stream, kPurposeErdosRenyi, /*agent*/ 0);
     using Iterator = boost::sorted_erdos_renyi_iterator<BlockEngine, BoostGraph>;
-    // Headroom of a few standard deviations so the vector rarely regrows.
-    const double mean_edges = 0.5 * p.mean_degree * nodes;
-    const auto edges = static_cast<std::size_t>(mean_edges + 4.0 * std::sqrt(mean_edges) + 16.0);
-    return collect(nodes, Iterator(engine, nodes, prob), Iterator(), edges);
+    return generate<Iterator>(nodes, stream, kPurposeErdosRenyi, nodes, prob);
 }
 
 Network scale_free(NodeId nodes, const ScaleFreeParams& p, const CounterStream& stream) {
@@ -153,10 +150,10 @@ Network scale_free(NodeId nodes, const ScaleFreeParams& p, const CounterStream& 
                 std::to_string(p.mean_degree));
 
     const double beta = solve_plod_beta(nodes, p.alpha, p.mean_degree);
-    BlockEngine engine(stream, kPurposeScaleFree, /*agent*/ 0);
     using Iterator = boost::plod_iterator<BlockEngine, BoostGraph>;
-    const auto edges = static_cast<std::size_t>(0.5 * p.mean_degree * nodes * 1.01 + 16.0);
-    return collect(nodes, Iterator(engine, nodes, p.alpha, beta), Iterator(), edges);
+    // While it runs, PLOD's iterator holds a stub table of 16 bytes per node
+    // (up to 32 as the vector grows), on top of the CSR arrays being built.
+    return generate<Iterator>(nodes, stream, kPurposeScaleFree, nodes, p.alpha, beta);
 }
 
 }  // namespace sim

@@ -22,4 +22,11 @@ std::size_t current_resident_bytes() {
     return status_kilobytes("VmRSS");
 }
 
+bool reset_peak_resident_bytes() {
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";  // only the peak: "1" to "4" would clear the pages' referenced and soft-dirty bits
+    out.flush();
+    return static_cast<bool>(out);
+}
+
 }  // namespace sim

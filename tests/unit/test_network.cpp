@@ -3,8 +3,13 @@
 // theory at a size where sampling error is small.
 #include "sim/network/EdgeListFile.hpp"
 #include "sim/network/Generators.hpp"
+#include "sim/random/BlockEngine.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/erdos_renyi_generator.hpp>
+#include <boost/graph/plod_generator.hpp>
+#include <boost/graph/small_world_generator.hpp>
 
 #include <unistd.h>
 #include <algorithm>
@@ -18,6 +23,7 @@
 namespace {
 
 using sim::CounterStream;
+using sim::Edge;
 using sim::EdgeListError;
 using sim::Network;
 using sim::NodeId;
@@ -213,6 +219,166 @@ TEST(ScaleFree, MeanDegreeTracksTargetAcrossParameters) {
         }
 }
 
+std::vector<NodeId> row(const Network& net, NodeId v) {
+    return {net.neighbours(v).begin(), net.neighbours(v).end()};
+}
+
+// ---- streamed CSR build -----------------------------------------------------
+
+// FNV-1a over the node count and every row (degree, then neighbours), which
+// fixes both CSR arrays.
+std::uint64_t digest(const Network& net) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    const auto mix = [&h](std::uint64_t x) { h = (h ^ x) * 0x100000001b3ULL; };
+    mix(net.nodes());
+    for (NodeId v = 0; v < net.nodes(); ++v) {
+        mix(net.degree(v));
+        for (NodeId u : net.neighbours(v)) mix(u);
+    }
+    return h;
+}
+
+// Digests of all_generators() as built from a collected edge list, before the
+// build was streamed. Results downstream are pinned bit for bit, so the
+// streamed build must reproduce these exactly; a deliberate change to a
+// generator has to update them (and the regression results) together.
+TEST(NetworkGenerators, StreamedBuildMatchesThePinnedNetworks) {
+    struct Pinned {
+        NodeId nodes;
+        bool other_stream;
+        std::uint64_t digests[3];  // in all_generators() order
+    };
+    const Pinned pinned[] = {
+        {50, false, {0xc8e9fa1e2ab3d379ULL, 0xa4fb14d5fbd68e66ULL, 0x7cf67a0d1f1a3b7dULL}},
+        {50, true, {0x5b70e365cb7637a8ULL, 0x2375515f28c42f2cULL, 0xac62c90e1cedf5faULL}},
+        {1001, false, {0x6df8217a48f5570bULL, 0x9a0789c8a0387a17ULL, 0x23650c9b584a1453ULL}},
+        {1001, true, {0x02a8e859ebcb3ec2ULL, 0xaf501d3cc1f48653ULL, 0x8abe9353fdbb1a01ULL}},
+        {20000, false, {0xe86f6db2ef30b3f9ULL, 0xb8009d294a56663eULL, 0x5dec00784826184cULL}},
+        {20000, true, {0x48ffd3b587448121ULL, 0x849d01903db34ef4ULL, 0xb68eab079fb0817bULL}},
+    };
+    const auto generators = all_generators();
+    for (const Pinned& p : pinned)
+        for (std::size_t g = 0; g < generators.size(); ++g)
+            EXPECT_EQ(digest(generators[g].second(p.nodes, p.other_stream ? kOtherStream : kStream)), p.digests[g])
+                << generators[g].first << " nodes " << p.nodes << (p.other_stream ? " other stream" : "");
+}
+
+// Same rows, hence same offsets, and the same allocation.
+void expect_same_csr(const Network& streamed, const Network& listed) {
+    ASSERT_EQ(streamed.nodes(), listed.nodes());
+    EXPECT_EQ(streamed.undirected_edges(), listed.undirected_edges());
+    EXPECT_EQ(streamed.bytes(), listed.bytes());
+    for (NodeId v = 0; v < listed.nodes(); ++v)
+        ASSERT_TRUE(std::ranges::equal(streamed.neighbours(v), listed.neighbours(v))) << "row " << v;
+}
+
+// A replayable stream over a fixed list, counting how often it is walked.
+struct ListStream {
+    const std::vector<Edge>& edges;
+    int* walks;
+    void operator()(auto&& sink) const {
+        ++*walks;
+        for (const auto& [a, b] : edges) sink(a, b);
+    }
+};
+
+void expect_streamed_equals_listed(NodeId nodes, const std::vector<Edge>& edges) {
+    int walks = 0;
+    const Network streamed = Network::from_edge_stream(nodes, ListStream{edges, &walks});
+    EXPECT_EQ(walks, 2);
+    expect_same_csr(streamed, Network::from_edges(nodes, std::vector<Edge>(edges)));
+}
+
+// Streams a Boost generator the way Generators.cpp does (a fresh engine per
+// walk) and checks the build against from_edges on the collected edges.
+template <class Iterator, class... Args>
+void expect_generator_streams_like_its_list(NodeId nodes, const CounterStream& stream, const Args&... args) {
+    const auto emit = [&](auto&& sink) {
+        sim::BlockEngine engine(stream, /*purpose*/ 7, /*agent*/ 0);
+        for (Iterator e(engine, args...), last; e != last; ++e)
+            sink(static_cast<NodeId>(e->first), static_cast<NodeId>(e->second));
+    };
+    std::vector<Edge> edges;
+    emit([&edges](NodeId a, NodeId b) { edges.emplace_back(a, b); });
+    expect_same_csr(Network::from_edge_stream(nodes, emit), Network::from_edges(nodes, std::move(edges)));
+}
+
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
+
+// Sizes from one partial batch of edges to many, and exactly one full batch
+// (4096 nodes, k = 2: 4096 edges) so the final flush is empty.
+TEST(StreamedBuild, MatchesEdgeListForEachGenerator) {
+    using SmallWorld = boost::small_world_iterator<sim::BlockEngine, BoostGraph>;
+    using Random = boost::sorted_erdos_renyi_iterator<sim::BlockEngine, BoostGraph>;
+    using Plod = boost::plod_iterator<sim::BlockEngine, BoostGraph>;
+    for (const CounterStream* stream : {&kStream, &kOtherStream})
+        for (NodeId n : {50u, 1001u, 30000u}) {
+            SCOPED_TRACE("nodes " + std::to_string(n));
+            expect_generator_streams_like_its_list<SmallWorld>(n, *stream, n, 10u, 0.2);
+            expect_generator_streams_like_its_list<Random>(n, *stream, n, 8.0 / (n - 1));
+            // A large beta for this alpha: the hubs' many merged edges.
+            expect_generator_streams_like_its_list<Plod>(n, *stream, n, 0.9, 0.1 * n);
+        }
+    expect_generator_streams_like_its_list<SmallWorld>(4096, kStream, 4096u, 2u, 0.3);
+}
+
+TEST(StreamedBuild, MergesDuplicatesAndDropsSelfLoops) {
+    const std::vector<Edge> edges = {{0, 1}, {1, 0}, {2, 2}, {3, 1}, {0, 1}, {6, 5},
+                                     {5, 6}, {4, 4}, {1, 3}, {6, 0}, {6, 6}};
+    int walks = 0;
+    const Network net = Network::from_edge_stream(7, ListStream{edges, &walks});
+    expect_simple_undirected(net);
+    EXPECT_EQ(net.undirected_edges(), 4u);
+    EXPECT_EQ(row(net, 0), (std::vector<NodeId>{1, 6}));
+    EXPECT_EQ(row(net, 1), (std::vector<NodeId>{0, 3}));
+    EXPECT_EQ(row(net, 2), (std::vector<NodeId>{}));
+    EXPECT_EQ(row(net, 3), (std::vector<NodeId>{1}));
+    EXPECT_EQ(row(net, 4), (std::vector<NodeId>{}));
+    EXPECT_EQ(row(net, 5), (std::vector<NodeId>{6}));
+    EXPECT_EQ(row(net, 6), (std::vector<NodeId>{0, 5}));
+    expect_streamed_equals_listed(7, edges);
+    expect_streamed_equals_listed(7, {});
+    expect_streamed_equals_listed(0, {});
+}
+
+// Many duplicates and self-loops over a few nodes, across several batches:
+// the merged network is a fraction of what was counted, so it is reallocated
+// to its exact size.
+TEST(StreamedBuild, HeavilyMergedStreamMatchesAndIsShrunk) {
+    const NodeId n = 300;
+    std::vector<Edge> edges;
+    std::uint64_t x = 12345;
+    for (int i = 0; i < 50000; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        edges.emplace_back(static_cast<NodeId>((x >> 33) % n), static_cast<NodeId>((x >> 13) % n));
+    }
+    expect_streamed_equals_listed(n, edges);
+    const Network net = Network::from_edges(n, std::move(edges));
+    expect_simple_undirected(net);
+    EXPECT_EQ(net.bytes(), (n + 1) * sizeof(std::uint64_t) + 2 * net.undirected_edges() * sizeof(NodeId));
+}
+
+TEST(StreamedBuild, NodeOutsideTheRangeThrows) {
+    const std::vector<Edge> edges = {{0, 1}, {1, 7}};
+    int walks = 0;
+    EXPECT_THROW(Network::from_edge_stream(7, ListStream{edges, &walks}), std::out_of_range);
+    EXPECT_THROW(Network::from_edges(7, std::vector<Edge>(edges)), std::out_of_range);
+}
+
+// A second walk that overfills a row, or leaves the last row short, is caught
+// rather than written out of bounds or returned.
+TEST(StreamedBuild, StreamThatDoesNotReplayThrows) {
+    const std::vector<Edge> counted = {{0, 1}, {0, 2}};
+    const auto replaying_as = [&counted](std::vector<Edge> second) {
+        return [&counted, second, walk = 0](auto&& sink) mutable {
+            for (const auto& [a, b] : walk++ == 0 ? counted : second) sink(a, b);
+        };
+    };
+    EXPECT_THROW(Network::from_edge_stream(3, replaying_as({{0, 1}, {0, 1}, {0, 1}})), std::logic_error);
+    EXPECT_THROW(Network::from_edge_stream(3, replaying_as({{0, 1}})), std::logic_error);
+    EXPECT_THROW(Network::from_edge_stream(3, replaying_as({{0, 1}, {0, 3}})), std::logic_error);
+}
+
 // ---- edge-list files --------------------------------------------------------
 
 class EdgeListFile : public ::testing::Test {
@@ -247,10 +413,6 @@ protected:
 
     std::string path_;
 };
-
-std::vector<NodeId> row(const Network& net, NodeId v) {
-    return {net.neighbours(v).begin(), net.neighbours(v).end()};
-}
 
 TEST_F(EdgeListFile, LoadsCommentsCommasAndBlankLines) {
     const auto& path = write("# header\n\n0 1\n  1,2  # trailing\n2 ,0\r\n3\t1\n\n# end\n");

@@ -44,6 +44,10 @@ public:
     // The TARP table so far, per firm (observations completed).
     const std::vector<TarpCounts>& tarp() const { return tarp_; }
     std::size_t bytes() const;
+    // Whether the market runs RM-1's loops (decide_scope), and, for tests
+    // that check they give the same results, a switch to the general ones.
+    bool runs_rm1_loops() const { return scope_ == Scope::Rm1; }
+    void use_general_loops() { scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle; }
 
 private:
     // Who tells stories this tick, and with which sign (listed while deciding).
@@ -93,7 +97,10 @@ private:
     // use: RM-1's alone, the customer lifecycle's, and those plus the firms'
     // strategies. A market runs the narrowest scope that covers it
     // (decide_scope), whose loop then carries no code of the mechanisms it
-    // does not use.
+    // does not use. In RM-1's scope the customers with a quiet tick (no
+    // failure, no story, staying) are also decided and settled by lean
+    // loops (decide_quiet_customers, settle_rm1_chunk); the results are bit
+    // for bit those of the general loops (tested).
     enum class Scope { Rm1, Lifecycle, Strategies };
     // Customers whose draws are made together (SIMD) in the decide loop.
     static constexpr std::uint32_t kBatch = 256;

@@ -13,7 +13,6 @@
 #include <array>
 #include <bit>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 
 namespace models {
@@ -312,7 +311,6 @@ Market::Scope Market::decide_scope() const {
                      std::all_of(m.switching.stage_factor.begin(), m.switching.stage_factor.end(), one) &&
                      std::all_of(barrier_factor_.begin(), barrier_factor_.end(), one) &&
                      std::all_of(pull_.begin(), pull_.end(), zero);
-    if (std::getenv("CRMSIM_NO_RM1")) return Scope::Lifecycle;  // TEMP
     return rm1 ? Scope::Rm1 : Scope::Lifecycle;
 }
 

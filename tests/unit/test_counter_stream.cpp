@@ -52,6 +52,29 @@ TEST(CounterStream, ToUnitRangeAndBernoulliEdges) {
     EXPECT_TRUE(sim::bernoulli(0xFFFFFFFFu, 1.0));  // p = 1 always fires
 }
 
+// BernoulliBound must agree with bernoulli() for every word, not on average:
+// checked at the words next to the bound (where rounding would show), at the
+// ends, and for random words, over probabilities that are and are not
+// multiples of 2^-32, tiny, 0, 1, out of range and NaN.
+TEST(CounterStream, BernoulliBoundAgreesWithBernoulliForEveryWord) {
+    std::vector<double> ps = {0.0,         1.0,           0.5,     0.1,        0.3,         1.0 / 3.0,
+                              0x1p-32,     3 * 0x1p-32,   0x1p-40, 1e-300,     -0.5,        1.5,
+                              0.999999999, 1.0 - 0x1p-33, 0.95,    0.02 * 0.3, std::nan("")};
+    sim::CounterStream stream({12});
+    for (std::uint32_t q = 0; q < 200; ++q) ps.push_back(sim::to_unit(stream.block(1, q, 0)[0]));
+    for (const double p : ps) {
+        const sim::BernoulliBound fires(p);
+        std::vector<std::uint32_t> words = {0u, 1u, 0xFFFFFFFEu, 0xFFFFFFFFu};
+        if (p > 0.0 && p < 1.0) {
+            const auto edge = static_cast<std::uint64_t>(std::ldexp(p, 32));
+            for (std::uint64_t w = edge >= 2 ? edge - 2 : 0; w <= edge + 2 && w <= 0xFFFFFFFFu; ++w)
+                words.push_back(static_cast<std::uint32_t>(w));
+        }
+        for (std::uint32_t k = 0; k < 1000; ++k) words.push_back(stream.block(2, k, 0)[k % 4]);
+        for (const std::uint32_t w : words) ASSERT_EQ(fires(w), sim::bernoulli(w, p)) << "p = " << p << ", word " << w;
+    }
+}
+
 TEST(SeedDerivation, KeysDependOnEveryCoordinateNotOnOrder) {
     std::set<std::uint64_t> keys;
     for (std::uint32_t sc = 0; sc < 4; ++sc)

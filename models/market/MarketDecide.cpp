@@ -4,6 +4,7 @@
 // ladder, and whether they leave. Prospects are in ProspectTick.cpp.
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
+#include "models/market/QuietTicks.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 
@@ -338,111 +339,37 @@ template <Market::Scope kScope>
         decide_customer<kScope>(m, c, i, tick, draws, lifecycle, tally.lane_of(i), scratch);
 }
 
-// RM-1's scope: most customers meet no failure, have no TARP observation
-// open and tell no one; their tick is a few operations with no branch on
-// their draws. Everyone else is listed in `eventful` (batch offsets, in
-// customer order) for decide_customer. Every customer's revenue is summed
-// here, in customer order per tally lane, as decide_customer would: adding
-// 0.0 for the other firm leaves a sum unchanged, so the results are bit for
-// bit those of the scalar loop.
-namespace {
-
-// Adds the spend of customers b .. b + n - 1 to their firm's revenue, per
-// tally lane in customer order, as decide_customer would: adding +0.0 for
-// the other firm leaves a sum unchanged (sums start at +0.0).
-void add_revenue(const std::uint8_t* firm, const double* spend, std::uint32_t b, std::uint32_t n,
-                 InterleavedTally& tally) {
-    constexpr std::uint32_t kLanes = InterleavedTally::kLanes;
-    std::array<double, kLanes> r0, r1;  // r0[j]: firm 0, lane (b + j) % 4
-    for (std::uint32_t j = 0; j < kLanes; ++j) {
-        r0[j] = tally.at(b + j, 0).revenue;
-        r1[j] = tally.at(b + j, 1).revenue;
-    }
-    std::uint32_t k = 0;
-    for (; k + kLanes <= n; k += kLanes) {
-#pragma GCC unroll 4
-        for (std::uint32_t j = 0; j < kLanes; ++j) {
-            const std::uint32_t i = b + k + j;
-            r0[j] += only_if(firm[i] == 0, spend[i]);
-            r1[j] += only_if(firm[i] == 1, spend[i]);
-        }
-    }
-    for (std::uint32_t j = 0; j < kLanes; ++j) {
-        tally.at(b + j, 0).revenue = r0[j];
-        tally.at(b + j, 1).revenue = r1[j];
-    }
-    for (; k < n; ++k) {  // the population's last few
-        const std::uint32_t i = b + k;
-        if (firm[i] < 2) tally.at(i, firm[i]).revenue += spend[i];
-    }
-}
-
-}  // namespace
-
+// RM-1's scope: the quiet customers (QuietTicks.hpp) first; everyone else
+// is listed in `eventful` (batch offsets, in customer order) for
+// decide_customer.
 std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
                                              std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
                                              std::uint16_t* eventful) const {
-    add_revenue(c.firm, c.spend, b, n, tally);
-    // Locals, not members: a byte store could alias those, which the
-    // compiler would then reload for every customer.
-    const std::uint8_t* firm = c.firm;
-    const double* satisfaction = c.satisfaction;
-    const std::uint8_t* tarp_group = c.tarp_group;
-    double* next_satisfaction = c.next_satisfaction;
-    std::uint8_t* next_firm = c.next_firm;
-    std::uint8_t* outcome = c.outcome;
     const bool failures = m.service_failures.enabled;
-    const std::array<sim::BernoulliBound, 2> fails = {
-        sim::BernoulliBound(failures ? params_.firms[0].service.failure_rate : 0.0),
-        sim::BernoulliBound(failures ? params_.firms[1].service.failure_rate : 0.0)};
-    const double dissatisfied_below = m.word_of_mouth.enabled ? m.word_of_mouth.dissatisfied_below : 0.0;
-    const SwitchingHazard switching = m.switching;
-    const SatisfactionUpdate update = m.satisfaction;
-    // Six counts of at most kBatch in 10-bit fields of one register (the
-    // loop is short of registers): customers, quiet ones, leavers, each in
-    // all and at firm 1 (firms are 0 and 1, so the firm-1 count is a sum of
-    // firm numbers).
-    enum Field : unsigned {
-        kCustomers = 0,
-        kCustomers1 = 10,
-        kQuiet = 20,
-        kQuiet1 = 30,
-        kLeavers = 40,
-        kLeavers1 = 50
-    };
-    static_assert(kBatch < 1024);
-    std::uint64_t counts = 0;
-    std::uint32_t events = 0;
-    for (std::uint32_t k = 0; k < n; ++k) {
-        const std::uint32_t i = b + k;
-        const std::uint8_t f = firm[i];
-        if (f == kNoFirm) {
-            eventful[events++] = static_cast<std::uint16_t>(k);
-            continue;
-        }
-        counts += (std::uint64_t{1} << kCustomers) + (std::uint64_t{f} << kCustomers1);
-        const double s = satisfaction[i];
-        if (fails[f](draws[k][kLaneFailure]) || tarp_group[i] != kNotObserved || s < dissatisfied_below) {
-            eventful[events++] = static_cast<std::uint16_t>(k);
-            continue;
-        }
-        const bool leaves = sim::bernoulli(draws[k][kLaneSwitch], switching.drift(s));
-        next_satisfaction[i] = update.after_good_service(s);
-        next_firm[i] = leaves ? SwitchingHazard::competitor(f, 2, 0) : f;
-        outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
-        counts += (std::uint64_t{1} << kQuiet) + (std::uint64_t{f} << kQuiet1) + (std::uint64_t{leaves} << kLeavers) +
-                  (std::uint64_t{leaves && f == 1} << kLeavers1);
-    }
-    const auto count = [&](Field field) { return static_cast<std::int64_t>((counts >> field) & 1023); };
-    const std::array<std::array<std::int64_t, 3>, 2> by_firm = {
-        {{count(kCustomers) - count(kCustomers1), count(kQuiet) - count(kQuiet1), count(kLeavers) - count(kLeavers1)},
-         {count(kCustomers1), count(kQuiet1), count(kLeavers1)}}};
+    const QuietDecision q{c.firm,
+                          c.spend,
+                          c.satisfaction,
+                          c.tarp_group,
+                          c.next_satisfaction,
+                          c.next_firm,
+                          c.outcome,
+                          {sim::BernoulliBound(failures ? params_.firms[0].service.failure_rate : 0.0),
+                           sim::BernoulliBound(failures ? params_.firms[1].service.failure_rate : 0.0)},
+                          m.word_of_mouth.enabled ? m.word_of_mouth.dissatisfied_below : 0.0,
+                          m.switching,
+                          m.satisfaction};
+    LaneSums revenue;
+    for (std::uint8_t f = 0; f < 2; ++f)
+        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) revenue[f][l] = tally.at(l, f).revenue;
+    QuietCounts counts;
+    const std::uint32_t events = models::decide_quiet_customers(q, b, n, draws, eventful, counts, revenue);
     for (std::uint8_t f = 0; f < 2; ++f) {
+        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) tally.at(l, f).revenue = revenue[f][l];
         FirmTally& t = tally.at(0, f);  // counts add up the same in any lane
-        t.purchases += by_firm[f][0];
-        t.outcomes[index(Outcome::NoFailure)] += by_firm[f][1];
-        t.switched_out += by_firm[f][2];
-        t.churn[static_cast<std::size_t>(ChurnReason::Drift)] += by_firm[f][2];
+        t.purchases += counts.customers[f];
+        t.outcomes[index(Outcome::NoFailure)] += counts.quiet[f];
+        t.switched_out += counts.leavers[f];
+        t.churn[static_cast<std::size_t>(ChurnReason::Drift)] += counts.leavers[f];
     }
     return events;
 }

@@ -76,6 +76,7 @@ public:
                  : p >= 1.0 ? std::uint64_t{1} << 32
                             : static_cast<std::uint64_t>(std::ceil(std::ldexp(p, 32)))) {}
     bool operator()(std::uint32_t word) const { return word < bound_; }
+    std::uint64_t bound() const { return bound_; }  // the words below it fire (for SIMD comparisons)
 
 private:
     std::uint64_t bound_;

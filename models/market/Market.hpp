@@ -184,7 +184,7 @@ private:
 
     void apply(std::uint32_t tick);
     template <class Settle>
-    void settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, double effect, InterleavedTally& lanes,
+    void settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                           Settle&& settle) const;
     void sum_chunk_tallies(std::uint32_t tick);
     FirmTally* chunk_tally(std::size_t chunk) { return &chunk_tallies_[chunk * params_.firms.size()]; }

@@ -1,6 +1,7 @@
 // The apply phase of a tick: every person takes on what their decision and
 // the stories they heard imply, and the tick's per-firm counts are taken.
 #include "models/market/Market.hpp"
+#include "models/market/QuietTicks.hpp"
 
 #include <algorithm>
 
@@ -30,20 +31,6 @@ void leave_market(const CustomerColumns& c, std::uint32_t i, std::uint32_t tick)
     c.stage[i] = static_cast<std::uint8_t>(Stage::Prospect);
 }
 
-// std::clamp(x, 0.0, 1.0) (the same result for every x, -0.0 included)
-// without a branch (minsd, maxsd): whether stories push satisfaction past a
-// bound depends on the customer, and a branch would often mispredict.
-inline double clamp_unit(double x) {
-    return std::min(std::max(x, 0.0), 1.0);
-}
-
-// What settling a person leaves to be counted: the firm they are a customer
-// of after the tick (kNoFirm: none) and their satisfaction.
-struct Settled {
-    std::uint8_t firm;
-    double satisfaction;
-};
-
 // Where someone starts when they join a firm.
 struct Arrival {
     double satisfaction;
@@ -52,67 +39,35 @@ struct Arrival {
 
 }  // namespace
 
-// RM-1's scope (two firms; no stages, expectations or adoption counts to
-// keep): the customers who stay with their firm, nearly all of them, settle
-// here with no branch on their state; `settle` takes everyone else. The
-// satisfaction sums go per tally lane in customer order, as the general loop
-// adds them: adding +0.0 for the other firm leaves a sum unchanged.
+// RM-1's scope: the few who move (switch, leave, join) settle by the
+// general code first, then the stayers by the lean loops (QuietTicks.hpp),
+// which count everyone in customer order.
 template <class Settle>
-void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, double effect, InterleavedTally& lanes,
+void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                               Settle&& settle) const {
-    const double promoter_from = params_.metrics.promoter_from;
-    const double detractor_below = params_.metrics.detractor_below;
-    // Locals, not the columns struct: a byte store could alias it.
-    const std::uint8_t* firm = c.firm;
-    const std::uint8_t* next_firm = c.next_firm;
-    const double* next_satisfaction = c.next_satisfaction;
-    double* satisfaction = c.satisfaction;
-    std::int32_t* stories = c.stories;
-    constexpr std::uint32_t kLanes = InterleavedTally::kLanes;
-    std::array<double, kLanes> sum0{}, sum1{};  // lane (chunk.begin + j) % 4
-    // Counts in all and at firm 1 (firms are 0 and 1: a sum of firm numbers).
-    std::int64_t customers = 0, customers1 = 0, promoters = 0, promoters1 = 0, detractors = 0, detractors1 = 0;
-    const auto count = [&](std::uint8_t f, double s, double& lane0, double& lane1) {
-        lane0 += only_if(f == 0, s);
-        lane1 += only_if(f == 1, s);
-        ++customers;
-        customers1 += f;
-        promoters += s >= promoter_from;
-        promoters1 += (s >= promoter_from) & f;
-        detractors += s < detractor_below;
-        detractors1 += (s < detractor_below) & f;
-    };
-    const auto one = [&](std::uint32_t i, double& lane0, double& lane1) {
-        const std::uint8_t f = firm[i];
-        if (next_firm[i] != f || f == kNoFirm) {
-            const Settled x = settle(i);
-            if (x.firm != kNoFirm) count(x.firm, x.satisfaction, lane0, lane1);
-            return;
-        }
-        const double s = clamp_unit(next_satisfaction[i] + effect * stories[i]);
-        satisfaction[i] = s;
-        stories[i] = 0;
-        count(f, s, lane0, lane1);
-    };
-    std::uint32_t i = chunk.begin;
-    for (; i + kLanes <= chunk.end; i += kLanes) {
-#pragma GCC unroll 4
-        for (std::uint32_t j = 0; j < kLanes; ++j) one(i + j, sum0[j], sum1[j]);
-    }
-    for (std::uint32_t j = 0; j < kLanes; ++j) {
-        lanes.at(chunk.begin + j, 0).satisfaction_sum = sum0[j];
-        lanes.at(chunk.begin + j, 1).satisfaction_sum = sum1[j];
-    }
-    for (; i < chunk.end; ++i)  // the population's last few
-        one(i, lanes.at(i, 0).satisfaction_sum, lanes.at(i, 1).satisfaction_sum);
-    const std::array<std::array<std::int64_t, 3>, 2> by_firm = {
-        {{customers - customers1, promoters - promoters1, detractors - detractors1},
-         {customers1, promoters1, detractors1}}};
+    thread_local std::vector<std::uint32_t> movers;
+    thread_local std::vector<Settled> settled;
+    movers.clear();
+    settled.clear();
+    list_movers(c.firm, c.next_firm, chunk.begin, chunk.end, movers);
+    for (const std::uint32_t i : movers) settled.push_back(settle(i));
+    const QuietSettlement q{c.firm,
+                            c.next_firm,
+                            c.next_satisfaction,
+                            c.satisfaction,
+                            c.stories,
+                            params_.mechanisms.word_of_mouth.story_effect,
+                            params_.metrics.promoter_from,
+                            params_.metrics.detractor_below};
+    SettledCounts counts;
+    settle_stayers(q, chunk.begin, chunk.end, movers, settled, counts);
     for (std::uint8_t f = 0; f < 2; ++f) {
+        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l)
+            lanes.at(chunk.begin + l, f).satisfaction_sum = counts.satisfaction[f][l];
         FirmTally& t = lanes.at(chunk.begin, f);  // counts add up the same in any lane
-        t.customers += by_firm[f][0];
-        t.promoters += by_firm[f][1];
-        t.detractors += by_firm[f][2];
+        t.customers += counts.customers[f];
+        t.promoters += counts.promoters[f];
+        t.detractors += counts.detractors[f];
     }
 }
 
@@ -173,7 +128,7 @@ void Market::apply(std::uint32_t tick) {
             return {after, start.satisfaction};
         };
         if (scope_ == Scope::Rm1) {
-            settle_rm1_chunk(chunk, c, effect, lanes, settle);
+            settle_rm1_chunk(chunk, c, lanes, settle);
         } else {
             for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
                 const Settled x = settle(i);

@@ -6,6 +6,7 @@
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "models/mechanisms/TarpTable.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -54,6 +55,38 @@ std::uint32_t decide_scalar(const QuietDecision& q, std::uint32_t b, std::uint32
     for (std::uint32_t k = 0; k < n; ++k)
         if (!decide_one(q, b, k, draws[k], counts)) eventful[events++] = static_cast<std::uint16_t>(k);
     return events;
+}
+
+// Counts one customer after the tick (kNoFirm: none to count).
+inline void count_settled(std::uint8_t f, double s, std::uint32_t lane, const QuietSettlement& q,
+                          SettledCounts& counts) {
+    counts.satisfaction[0][lane] += only_if(f == 0, s);
+    counts.satisfaction[1][lane] += only_if(f == 1, s);
+    if (f == kNoFirm) return;
+    ++counts.customers[f];
+    counts.promoters[f] += s >= q.promoter_from;
+    counts.detractors[f] += s < q.detractor_below;
+}
+
+// Stayer i, one at a time.
+inline void settle_one(const QuietSettlement& q, std::uint32_t i, SettledCounts& counts) {
+    const double s = clamp_unit(q.next_satisfaction[i] + q.effect * q.stories[i]);
+    q.satisfaction[i] = s;
+    q.stories[i] = 0;
+    count_settled(q.firm[i], s, i % kLanes, q, counts);
+}
+
+void settle_scalar(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
+                   std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts) {
+    std::size_t m = 0;
+    for (std::uint32_t i = begin; i < end; ++i) {
+        if (m < movers.size() && movers[m] == i) {
+            count_settled(settled[m].firm, settled[m].satisfaction, i % kLanes, q, counts);
+            ++m;
+        } else {
+            settle_one(q, i, counts);
+        }
+    }
 }
 
 #if defined(__x86_64__)
@@ -155,6 +188,92 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietDecision& q
     return events;
 }
 
+// Everyone four at a time: the stayers' satisfaction is computed and stored
+// here; a mover's lane takes what the general code gave them instead and
+// is not stored over. As in decide_avx2, each lane computes exactly what
+// settle_one would: max(0, x) and min(1, x) are std::max(x, 0.0) and
+// std::min(x, 1.0) to the bit.
+__attribute__((target("avx2"))) void settle_avx2(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
+                                                 std::span<const std::uint32_t> movers,
+                                                 std::span<const Settled> settled, SettledCounts& counts) {
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    const __m256d effect = _mm256_set1_pd(q.effect);
+    const __m256d promoter_from = _mm256_set1_pd(q.promoter_from);
+    const __m256d detractor_below = _mm256_set1_pd(q.detractor_below);
+    const __m256i firm1 = _mm256_set1_epi64x(1);
+    const __m256i lane_bit64 = _mm256_set_epi64x(8, 4, 2, 1);
+    const __m128i lane_bit32 = _mm_set_epi32(8, 4, 2, 1);
+    __m256d sum0 = _mm256_loadu_pd(counts.satisfaction[0].data());
+    __m256d sum1 = _mm256_loadu_pd(counts.satisfaction[1].data());
+    std::size_t m = 0;
+    std::uint32_t i = begin;
+    for (; i + kLanes <= end; i += kLanes) {
+        std::uint32_t firms;
+        std::memcpy(&firms, q.firm + i, sizeof firms);
+        auto* stories = reinterpret_cast<__m128i*>(q.stories + i);
+        const __m256d heard = _mm256_cvtepi32_pd(_mm_loadu_si128(stories));
+        const __m256d x = _mm256_add_pd(_mm256_loadu_pd(q.next_satisfaction + i), _mm256_mul_pd(effect, heard));
+        __m256d s = _mm256_min_pd(one, _mm256_max_pd(zero, x));
+        if (m < movers.size() && movers[m] < i + kLanes) {
+            alignas(32) std::array<double, kLanes> lanes;
+            _mm256_store_pd(lanes.data(), s);
+            std::uint32_t stay = 0xF;
+            for (; m < movers.size() && movers[m] < i + kLanes; ++m) {
+                const std::uint32_t j = movers[m] - i;
+                stay &= ~(1u << j);
+                lanes[j] = settled[m].satisfaction;
+                firms = (firms & ~(0xFFu << (8 * j))) | (std::uint32_t{settled[m].firm} << (8 * j));
+            }
+            s = _mm256_load_pd(lanes.data());
+            const __m256i stay64 = _mm256_set1_epi64x(stay);
+            const __m128i stay32 = _mm_set1_epi32(static_cast<int>(stay));
+            _mm256_maskstore_pd(q.satisfaction + i,
+                                _mm256_cmpeq_epi64(_mm256_and_si256(stay64, lane_bit64), lane_bit64), s);
+            _mm_maskstore_epi32(reinterpret_cast<int*>(q.stories + i),
+                                _mm_cmpeq_epi32(_mm_and_si128(stay32, lane_bit32), lane_bit32), _mm_setzero_si128());
+        } else {
+            _mm256_storeu_pd(q.satisfaction + i, s);
+            _mm_storeu_si128(stories, _mm_setzero_si128());
+        }
+        const __m256i f = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(firms)));
+        const __m256i is0 = _mm256_cmpeq_epi64(f, _mm256_setzero_si256());
+        const __m256i is1 = _mm256_cmpeq_epi64(f, firm1);
+        sum0 = _mm256_add_pd(sum0, _mm256_and_pd(s, _mm256_castsi256_pd(is0)));
+        sum1 = _mm256_add_pd(sum1, _mm256_and_pd(s, _mm256_castsi256_pd(is1)));
+        const auto at0 = static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(is0)));
+        const auto at1 = static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(is1)));
+        const auto promoters =
+            static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(s, promoter_from, _CMP_GE_OQ)));
+        const auto detractors =
+            static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(s, detractor_below, _CMP_LT_OQ)));
+        counts.customers[0] += std::popcount(at0);
+        counts.customers[1] += std::popcount(at1);
+        counts.promoters[0] += std::popcount(promoters & at0);
+        counts.promoters[1] += std::popcount(promoters & at1);
+        counts.detractors[0] += std::popcount(detractors & at0);
+        counts.detractors[1] += std::popcount(detractors & at1);
+    }
+    _mm256_storeu_pd(counts.satisfaction[0].data(), sum0);
+    _mm256_storeu_pd(counts.satisfaction[1].data(), sum1);
+    settle_scalar(q, i, end, movers.subspan(m), settled.subspan(m), counts);  // the population's last few
+}
+
+// list_movers 32 people at a time; returns where it stopped.
+__attribute__((target("avx2"))) std::uint32_t list_movers_avx2(const std::uint8_t* firm, const std::uint8_t* next_firm,
+                                                               std::uint32_t begin, std::uint32_t end,
+                                                               std::vector<std::uint32_t>& movers) {
+    const __m256i none = _mm256_set1_epi8(static_cast<char>(kNoFirm));
+    std::uint32_t i = begin;
+    for (; i + 32 <= end; i += 32) {
+        const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(firm + i));
+        const __m256i after = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(next_firm + i));
+        const __m256i stays = _mm256_andnot_si256(_mm256_cmpeq_epi8(before, none), _mm256_cmpeq_epi8(before, after));
+        for (auto m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(stays)); m != 0; m &= m - 1)
+            movers.push_back(i + static_cast<std::uint32_t>(std::countr_zero(m)));
+    }
+    return i;
+}
+
 bool has_avx2() {
     static const bool yes = __builtin_cpu_supports("avx2");
     return yes;
@@ -180,6 +299,24 @@ std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, st
         return decide_avx2(q, b, n, draws, eventful, counts, revenue);
 #endif
     return decide_scalar(q, b, n, draws, eventful, counts, revenue);
+}
+
+void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::uint32_t begin, std::uint32_t end,
+                 std::vector<std::uint32_t>& movers) {
+    std::uint32_t i = begin;
+#if defined(__x86_64__)
+    if (has_avx2()) i = list_movers_avx2(firm, next_firm, begin, end, movers);
+#endif
+    for (; i < end; ++i)
+        if (firm[i] != next_firm[i] || firm[i] == kNoFirm) movers.push_back(i);
+}
+
+void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
+                    std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts) {
+#if defined(__x86_64__)
+    if (has_avx2() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
+#endif
+    settle_scalar(q, begin, end, movers, settled, counts);
 }
 
 const char* quiet_ticks_kind() {

@@ -2,8 +2,8 @@
 // RM-1's quiet customers. In a market that uses only RM-1's mechanisms
 // (Market::Scope::Rm1) nine customers in ten meet no failure, tell no one
 // and stay: their tick is a few arithmetic operations. These loops decide
-// them four at a time (AVX2, where the processor has it) or one at a time,
-// and list everyone else for the general code. They give bit for bit what
+// and settle them four at a time (AVX2, where the processor has it) or one
+// at a time, and leave everyone else to the general code. They give bit for bit what
 // the general code gives: the same operations in the same order per
 // customer, and sums per tally lane in customer order (tested in
 // tests/integration/test_rm1_loops.cpp).
@@ -13,6 +13,8 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 namespace models {
 
@@ -48,7 +50,46 @@ struct QuietCounts {
 std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, std::uint32_t n, const sim::Block4* draws,
                                      std::uint16_t* eventful, QuietCounts& counts, LaneSums& revenue);
 
-// Which implementation decide_quiet_customers uses here: "avx2" or "scalar".
+// What settling the stayers reads and writes: a stayer keeps their firm
+// and takes satisfaction clamp(next_satisfaction + effect * stories, 0, 1).
+struct QuietSettlement {
+    const std::uint8_t* firm;
+    const std::uint8_t* next_firm;
+    const double* next_satisfaction;
+    double* satisfaction;
+    std::int32_t* stories;
+    double effect;           // of one story on satisfaction
+    double promoter_from;    // promoters are at least this satisfied
+    double detractor_below;  // detractors less
+};
+
+// How the general code settled someone: the firm they are a customer of
+// after the tick (kNoFirm: none) and their satisfaction.
+struct Settled {
+    std::uint8_t firm;
+    double satisfaction;
+};
+
+// Customers after the tick, per firm.
+struct SettledCounts {
+    LaneSums satisfaction{};  // sums, per tally lane in customer order
+    std::array<std::int64_t, 2> customers{};
+    std::array<std::int64_t, 2> promoters{};
+    std::array<std::int64_t, 2> detractors{};
+};
+
+// Appends to `movers` the people of [begin, end) who are not stayers: they
+// changed firm, left, joined, or have none.
+void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::uint32_t begin, std::uint32_t end,
+                 std::vector<std::uint32_t>& movers);
+
+// Settles the stayers of [begin, end) and counts everyone in `counts`; the
+// movers (list_movers, in order) were settled by the general code, as
+// `settled` (same order). `begin` is a multiple of 4.
+void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
+                    std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts);
+
+// Which implementation these loops use here: "avx2" or "scalar".
 const char* quiet_ticks_kind();
 
 }  // namespace models

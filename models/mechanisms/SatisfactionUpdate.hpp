@@ -21,6 +21,13 @@ struct SatisfactionState {
     double expectation;
 };
 
+// std::clamp(x, 0.0, 1.0), the same for every x (-0.0 included), without a
+// branch (minsd, maxsd): whether stories push satisfaction past a bound
+// varies from customer to customer, and a branch would often mispredict.
+inline double clamp_unit(double x) {
+    return std::min(std::max(x, 0.0), 1.0);
+}
+
 struct SatisfactionUpdate {
     SatisfactionModel model = SatisfactionModel::Rm1;
     double good_service_gain = 0.05;       // rm1: share of (1 - s) gained per good tick

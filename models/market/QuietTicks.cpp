@@ -7,6 +7,7 @@
 #include "models/mechanisms/TarpTable.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 
@@ -287,7 +288,19 @@ bool has_avx2() {
 
 #endif
 
+std::atomic<bool> vector_allowed{true};
+
+// Whether to take the AVX2 loops: the processor has AVX2 and no test has
+// asked for the scalar ones.
+bool vector_loops() {
+    return has_avx2() && vector_allowed.load(std::memory_order_relaxed);
+}
+
 }  // namespace
+
+void allow_vector_quiet_ticks(bool allowed) {
+    vector_allowed.store(allowed, std::memory_order_relaxed);
+}
 
 std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, std::uint32_t n, const sim::Block4* draws,
                                      std::uint16_t* eventful, QuietCounts& counts, LaneSums& revenue) {
@@ -295,7 +308,7 @@ std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, st
     // The vector loop knows RM-1's drift shapes, (1 - s) and (1 - s)^2, and
     // needs groups of four to start on lane 0.
     const double convexity = q.switching.convexity;
-    if (has_avx2() && b % kLanes == 0 && (convexity == 1.0 || convexity == 2.0))
+    if (vector_loops() && b % kLanes == 0 && (convexity == 1.0 || convexity == 2.0))
         return decide_avx2(q, b, n, draws, eventful, counts, revenue);
 #endif
     return decide_scalar(q, b, n, draws, eventful, counts, revenue);
@@ -305,7 +318,7 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
                  std::vector<std::uint32_t>& movers) {
     std::uint32_t i = begin;
 #if defined(__x86_64__)
-    if (has_avx2()) i = list_movers_avx2(firm, next_firm, begin, end, movers);
+    if (vector_loops()) i = list_movers_avx2(firm, next_firm, begin, end, movers);
 #endif
     for (; i < end; ++i)
         if (firm[i] != next_firm[i] || firm[i] == kNoFirm) movers.push_back(i);
@@ -314,13 +327,13 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
 void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
                     std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts) {
 #if defined(__x86_64__)
-    if (has_avx2() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
+    if (vector_loops() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
 #endif
     settle_scalar(q, begin, end, movers, settled, counts);
 }
 
 const char* quiet_ticks_kind() {
-    return has_avx2() ? "avx2" : "scalar";
+    return vector_loops() ? "avx2" : "scalar";
 }
 
 }  // namespace models

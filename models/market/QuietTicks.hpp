@@ -91,5 +91,8 @@ void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t
 
 // Which implementation these loops use here: "avx2" or "scalar".
 const char* quiet_ticks_kind();
+// For tests of the scalar loops on a processor with AVX2: false makes every
+// loop scalar until allowed again.
+void allow_vector_quiet_ticks(bool allowed);
 
 }  // namespace models

@@ -5,6 +5,7 @@
 // (prospects, dissatisfied tellers, open TARP observations, a population
 // that does not fill the last group of four, another drift shape).
 #include "models/market/Market.hpp"
+#include "models/market/QuietTicks.hpp"
 #include "sim/network/Generators.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <functional>
 #include <ostream>
+#include <tuple>
 
 namespace {
 
@@ -46,13 +48,20 @@ bool same(const models::FirmTally& a, const models::FirmTally& b) {
     return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-class Rm1Loops : public ::testing::TestWithParam<Variation> {};
+class Rm1Loops : public ::testing::TestWithParam<std::tuple<Variation, bool>> {
+protected:
+    void TearDown() override { models::allow_vector_quiet_ticks(true); }
+};
 
+// Each variation runs with the vector loops (where the processor has AVX2)
+// and with the scalar ones.
 TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
+    const auto& [variation, vector] = GetParam();
+    models::allow_vector_quiet_ticks(vector);
     // 20,003 customers: the last chunk (16,384 each) ends three short of a
     // group of four, so the loops' tails run too.
     models::MarketParams p = rm1(20003);
-    GetParam().change(p);
+    variation.change(p);
     const sim::Network network =
         sim::watts_strogatz(p.population.size, sim::SmallWorldParams{}, sim::CounterStream({5}));
     models::Market lean(p, network, sim::StreamKey{31});
@@ -84,24 +93,29 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
     EXPECT_GT(lean.tally()[0].outcomes[models::index(models::Outcome::NoFailure)], 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Variations, Rm1Loops,
-    ::testing::Values(Variation{"Rm1", [](models::MarketParams&) {}},
-                      Variation{"DissatisfiedTell",
-                                [](models::MarketParams& p) { p.mechanisms.word_of_mouth.dissatisfied_below = 0.65; }},
-                      Variation{"ProspectsAdopt",
-                                [](models::MarketParams& p) {
-                                    p.population.initial_prospects = 0.3;
-                                    p.mechanisms.acquisition.enabled = true;
-                                }},
-                      Variation{"TarpHorizonFour", [](models::MarketParams& p) { p.mechanisms.tarp.horizon = 4; }},
-                      Variation{"ConvexDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 2.0; }},
-                      Variation{"UnequalFirms",
-                                [](models::MarketParams& p) {
-                                    p.firms[1].service.failure_rate = 0.25;
-                                    p.firms[0].initial_share = 0.8;
-                                    p.firms[1].initial_share = 0.2;
-                                }}),
-    [](const auto& info) { return std::string(info.param.name); });
+const Variation kVariations[] = {
+    {"Rm1", [](models::MarketParams&) {}},
+    {"DissatisfiedTell", [](models::MarketParams& p) { p.mechanisms.word_of_mouth.dissatisfied_below = 0.65; }},
+    {"ProspectsAdopt",
+     [](models::MarketParams& p) {
+         p.population.initial_prospects = 0.3;
+         p.mechanisms.acquisition.enabled = true;
+     }},
+    {"TarpHorizonFour", [](models::MarketParams& p) { p.mechanisms.tarp.horizon = 4; }},
+    {"SquaredDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 2.0; }},
+    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},  // scalar only
+    {"UnequalFirms",
+     [](models::MarketParams& p) {
+         p.firms[1].service.failure_rate = 0.25;
+         p.firms[0].initial_share = 0.8;
+         p.firms[1].initial_share = 0.2;
+     }},
+};
+
+INSTANTIATE_TEST_SUITE_P(Variations, Rm1Loops, ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()),
+                         [](const auto& info) {
+                             return std::string(std::get<0>(info.param).name) +
+                                    (std::get<1>(info.param) ? "Vector" : "Scalar");
+                         });
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include "models/market/QuietTicks.hpp"
 #include "sim/network/Generators.hpp"
 
+#include "tests/support/Rm1Params.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -24,17 +26,6 @@ struct Variation {
 
 void PrintTo(const Variation& v, std::ostream* os) {
     *os << v.name;
-}
-
-models::MarketParams rm1(std::uint32_t customers) {
-    models::MarketParams p;
-    p.population.size = customers;
-    models::FirmParams a, b;
-    a.name = "a";
-    b.name = "b";
-    b.recovery.quick = 0.2;
-    p.firms = {a, b};
-    return p;
 }
 
 template <class T>
@@ -60,7 +51,7 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
     models::allow_vector_quiet_ticks(vector);
     // 20,003 customers: the last chunk (16,384 each) ends three short of a
     // group of four, so the loops' tails run too.
-    models::MarketParams p = rm1(20003);
+    models::MarketParams p = testing_support::rm1_params(20003);
     variation.change(p);
     const sim::Network network =
         sim::watts_strogatz(p.population.size, sim::SmallWorldParams{}, sim::CounterStream({5}));

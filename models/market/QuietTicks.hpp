@@ -7,6 +7,12 @@
 // the general code gives: the same operations in the same order per
 // customer, and sums per tally lane in customer order (tested in
 // tests/integration/test_rm1_loops.cpp).
+//
+// Not a special case for RM-1's file: any market whose mechanisms fit the
+// scope takes these loops. The scalar loops call the mechanisms themselves
+// (SwitchingHazard::drift, SatisfactionUpdate::after_good_service); the
+// vector ones spell out the same arithmetic lane by lane, so a change to
+// those formulas must be made there too, and the test fails until it is.
 #include "models/mechanisms/SatisfactionUpdate.hpp"
 #include "models/mechanisms/SwitchingHazard.hpp"
 #include "sim/random/CounterStream.hpp"

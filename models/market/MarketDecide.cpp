@@ -328,6 +328,22 @@ void Market::decide(std::uint32_t tick) {
     });
 }
 
+// The prospects among customers b .. b + n - 1 draw their kAcquisition
+// block instead of the encounter (`addresses`: room for n).
+void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
+                            sim::Block4* addresses, sim::Block4* draws) const {
+    std::array<std::uint16_t, kBatch> prospect;
+    std::uint32_t prospects = 0;
+    for (std::uint32_t k = 0; k < n; ++k)
+        if (c.firm[b + k] == kNoFirm) {
+            addresses[prospects] = sim::CounterStream::address(kAcquisition, b + k, tick);
+            prospect[prospects++] = static_cast<std::uint16_t>(k);
+        }
+    std::array<sim::Block4, kBatch> acquisition;
+    stream_.blocks(addresses, acquisition.data(), prospects);
+    for (std::uint32_t p = 0; p < prospects; ++p) draws[prospect[p]] = acquisition[p];
+}
+
 template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
                                                       std::uint32_t tick, const sim::Block4& draws,
@@ -394,15 +410,10 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
-        // A prospect's block is their acquisition draw, a customer's their encounter.
-        for (std::uint32_t k = 0; k < n; ++k)
-            addresses[k] =
-                sim::CounterStream::address(c.firm[b + k] == kNoFirm ? kAcquisition : kEncounter, b + k, tick);
-        stream_.blocks(addresses.data(), encounter.data(), n);
-        if (kScope != Scope::Rm1 && lifecycle_draws_) {
-            for (std::uint32_t k = 0; k < n; ++k) addresses[k] = sim::CounterStream::address(kLifecycle, b + k, tick);
-            stream_.blocks(addresses.data(), lifecycle.data(), n);
-        }
+        // A customer's block is their encounter, a prospect's their acquisition draw.
+        stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
+        if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, addresses.data(), encounter.data());
+        if (kScope != Scope::Rm1 && lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
         if constexpr (kScope == Scope::Rm1) {
             // The quiet majority first, then everyone else in customer order.
             std::array<std::uint16_t, kBatch> eventful;

@@ -48,6 +48,12 @@ public:
     void blocks(const Block4* addresses, Block4* out, std::size_t n) const {
         philox_blocks(key_value_, addresses, out, n);
     }
+    // out[k] = block(purpose, first_agent + k, tick, index) for k < n: one
+    // decision's blocks for a run of agents, the same words as block().
+    void agent_blocks(std::uint32_t purpose, std::uint32_t first_agent, std::uint32_t tick, Block4* out, std::size_t n,
+                      std::uint32_t index = 0) const {
+        philox_counting_blocks(key_value_, address(purpose, first_agent, tick, index), out, n);
+    }
 
 private:
     r123::Philox4x32::key_type key_;

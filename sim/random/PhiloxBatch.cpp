@@ -2,6 +2,8 @@
 
 #include <Random123/philox.h>
 
+#include <algorithm>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define CRMSIM_X86 1
@@ -108,12 +110,49 @@ __attribute__((target("avx2"))) inline void store_pair(__m256i v, Word4* low, Wo
     _mm_storeu_si128(reinterpret_cast<__m128i*>(high), _mm256_extracti128_si256(v, 1));
 }
 
-// Sixteen blocks per pass as two independent groups of eight: each round is
-// a chain of dependent multiplies, and two chains in flight keep the
-// multiplier busy while the other waits.
-__attribute__((target("avx2"))) void avx2_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n) {
+// Ten rounds on sixteen blocks, transposed (word w of blocks i..i+3 and
+// i+4..i+7 in a<w>, of i+8..i+15 in b<w>), then stored block by block.
+// Two independent groups of eight: each round is a chain of dependent
+// multiplies, and two chains in flight keep the multiplier busy while the
+// other waits.
+__attribute__((target("avx2"))) inline void avx2_rounds_and_store(std::uint64_t key, __m256i a0, __m256i a1, __m256i a2,
+                                                                  __m256i a3, __m256i b0, __m256i b1, __m256i b2,
+                                                                  __m256i b3, Word4* o) {
     const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
     const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
+    std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
+    for (int r = 0; r < kRounds; ++r) {
+        const __m256i key0 = _mm256_set1_epi32(static_cast<int>(k0));
+        const __m256i key1 = _mm256_set1_epi32(static_cast<int>(k1));
+        __m256i alo0, ahi0, alo1, ahi1, blo0, bhi0, blo1, bhi1;
+        mulhilo8(a0, m0, alo0, ahi0);
+        mulhilo8(b0, m0, blo0, bhi0);
+        mulhilo8(a2, m1, alo1, ahi1);
+        mulhilo8(b2, m1, blo1, bhi1);
+        a0 = _mm256_xor_si256(_mm256_xor_si256(ahi1, a1), key0);
+        b0 = _mm256_xor_si256(_mm256_xor_si256(bhi1, b1), key0);
+        a1 = alo1;
+        b1 = blo1;
+        a2 = _mm256_xor_si256(_mm256_xor_si256(ahi0, a3), key1);
+        b2 = _mm256_xor_si256(_mm256_xor_si256(bhi0, b3), key1);
+        a3 = alo0;
+        b3 = blo0;
+        k0 += kWeyl0;
+        k1 += kWeyl1;
+    }
+    transpose4x2(a0, a1, a2, a3);
+    transpose4x2(b0, b1, b2, b3);
+    store_pair(a0, o, o + 4);
+    store_pair(a1, o + 1, o + 5);
+    store_pair(a2, o + 2, o + 6);
+    store_pair(a3, o + 3, o + 7);
+    store_pair(b0, o + 8, o + 12);
+    store_pair(b1, o + 9, o + 13);
+    store_pair(b2, o + 10, o + 14);
+    store_pair(b3, o + 11, o + 15);
+}
+
+__attribute__((target("avx2"))) void avx2_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n) {
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const Word4* c = counters + i;
@@ -123,39 +162,28 @@ __attribute__((target("avx2"))) void avx2_blocks(std::uint64_t key, const Word4*
         __m256i b2 = load_pair(c + 10, c + 14), b3 = load_pair(c + 11, c + 15);
         transpose4x2(a0, a1, a2, a3);
         transpose4x2(b0, b1, b2, b3);
-        std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
-        for (int r = 0; r < kRounds; ++r) {
-            const __m256i key0 = _mm256_set1_epi32(static_cast<int>(k0));
-            const __m256i key1 = _mm256_set1_epi32(static_cast<int>(k1));
-            __m256i alo0, ahi0, alo1, ahi1, blo0, bhi0, blo1, bhi1;
-            mulhilo8(a0, m0, alo0, ahi0);
-            mulhilo8(b0, m0, blo0, bhi0);
-            mulhilo8(a2, m1, alo1, ahi1);
-            mulhilo8(b2, m1, blo1, bhi1);
-            a0 = _mm256_xor_si256(_mm256_xor_si256(ahi1, a1), key0);
-            b0 = _mm256_xor_si256(_mm256_xor_si256(bhi1, b1), key0);
-            a1 = alo1;
-            b1 = blo1;
-            a2 = _mm256_xor_si256(_mm256_xor_si256(ahi0, a3), key1);
-            b2 = _mm256_xor_si256(_mm256_xor_si256(bhi0, b3), key1);
-            a3 = alo0;
-            b3 = blo0;
-            k0 += kWeyl0;
-            k1 += kWeyl1;
-        }
-        transpose4x2(a0, a1, a2, a3);
-        transpose4x2(b0, b1, b2, b3);
-        Word4* o = out + i;
-        store_pair(a0, o, o + 4);
-        store_pair(a1, o + 1, o + 5);
-        store_pair(a2, o + 2, o + 6);
-        store_pair(a3, o + 3, o + 7);
-        store_pair(b0, o + 8, o + 12);
-        store_pair(b1, o + 9, o + 13);
-        store_pair(b2, o + 10, o + 14);
-        store_pair(b3, o + 11, o + 15);
+        avx2_rounds_and_store(key, a0, a1, a2, a3, b0, b1, b2, b3, out + i);
     }
     sse2_blocks(key, counters + i, out + i, n - i);
+}
+
+// Counters first, first + (1, 0, 0, 0), ...: made in registers, already
+// transposed, rather than loaded.
+__attribute__((target("avx2"))) std::size_t avx2_counting_blocks(std::uint64_t key, const Word4& first, Word4* out,
+                                                                 std::size_t n) {
+    const __m256i step = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i w1 = _mm256_set1_epi32(static_cast<int>(first[1]));
+    const __m256i w2 = _mm256_set1_epi32(static_cast<int>(first[2]));
+    const __m256i w3 = _mm256_set1_epi32(static_cast<int>(first[3]));
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256i a0 =
+            _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(first[0] + i))), step);
+        const __m256i b0 =
+            _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(first[0] + i + 8))), step);
+        avx2_rounds_and_store(key, a0, w1, w2, w3, b0, w1, w2, w3, out + i);
+    }
+    return i;
 }
 
 #endif  // CRMSIM_X86
@@ -185,6 +213,22 @@ const Implementation& implementation() {
 
 void philox_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n) {
     implementation().fn(key, counters, out, n);
+}
+
+void philox_counting_blocks(std::uint64_t key, const Word4& first, Word4* out, std::size_t n) {
+    std::size_t i = 0;
+#ifdef CRMSIM_X86
+    if (implementation().fn == avx2_blocks) i = avx2_counting_blocks(key, first, out, n);
+#endif
+    // The rest (or all, without AVX2) through the counters themselves.
+    constexpr std::size_t kStep = 64;
+    std::array<Word4, kStep> counters;
+    for (; i < n; i += kStep) {
+        const std::size_t m = std::min(kStep, n - i);
+        for (std::size_t k = 0; k < m; ++k)
+            counters[k] = {first[0] + static_cast<std::uint32_t>(i + k), first[1], first[2], first[3]};
+        implementation().fn(key, counters.data(), out + i, m);
+    }
 }
 
 const char* philox_blocks_kind() {

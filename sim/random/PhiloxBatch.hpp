@@ -15,6 +15,11 @@ using Word4 = std::array<std::uint32_t, 4>;
 // out[i] = Philox4x32-10(counters[i], key) for i < n. `key` as in StreamKey.
 void philox_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size_t n);
 
+// The same for the counters first, first + (1, 0, 0, 0), first + (2, 0, 0, 0),
+// ... (word 0 counting up, wrapping at 2^32): with AVX2 the counters are made
+// in registers rather than read from memory.
+void philox_counting_blocks(std::uint64_t key, const Word4& first, Word4* out, std::size_t n);
+
 // Which implementation philox_blocks uses here: "avx2", "sse2" or "scalar".
 const char* philox_blocks_kind();
 

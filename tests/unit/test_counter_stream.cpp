@@ -75,6 +75,23 @@ TEST(CounterStream, BernoulliBoundAgreesWithBernoulliForEveryWord) {
     }
 }
 
+// agent_blocks makes its counters in registers (AVX2) in groups of sixteen
+// and goes through the counters themselves for the rest: every length
+// around those groups, and a run of agents that wraps past 2^32, must give
+// block()'s words.
+TEST(CounterStream, AgentBlocksAreTheBlocksOfEachAgent) {
+    const sim::CounterStream stream({0x1234abcd5678ef01ull});
+    for (const std::uint32_t first : {0u, 5u, 1000003u, 0xFFFFFFF0u}) {
+        for (std::size_t n : {0, 1, 15, 16, 17, 31, 32, 33, 64, 100, 257}) {
+            std::vector<sim::Block4> out(n);
+            stream.agent_blocks(7, first, 42, out.data(), n, 3);
+            for (std::size_t k = 0; k < n; ++k)
+                ASSERT_EQ(out[k], stream.block(7, first + static_cast<std::uint32_t>(k), 42, 3))
+                    << "first " << first << ", n " << n << ", k " << k;
+        }
+    }
+}
+
 TEST(SeedDerivation, KeysDependOnEveryCoordinateNotOnOrder) {
     std::set<std::uint64_t> keys;
     for (std::uint32_t sc = 0; sc < 4; ++sc)

@@ -18,7 +18,8 @@
 namespace models {
 namespace {
 
-constexpr std::uint32_t kLanes = 4;
+constexpr std::uint32_t kLanes = InterleavedTally::kLanes;
+static_assert(kLanes == 4, "the AVX2 loops hold one tally lane per 64-bit lane of a 256-bit vector");
 
 // Customer b + k, one at a time. Returns false if the tick is not quiet.
 inline bool decide_one(const QuietDecision& q, std::uint32_t b, std::uint32_t k, const sim::Block4& draws,
@@ -104,7 +105,8 @@ constexpr std::array<std::uint32_t, 16> kFlip = [] {
 // Four customers at a time, lane j of each vector being customer i + j and
 // tally lane (i + j) % 4 = j (b is a multiple of 4). Every step is the
 // scalar one in the same order (no fused multiply-add: the target does not
-// enable FMA), so each lane computes exactly what decide_one would.
+// enable FMA, and the build forbids fusing), so each lane computes exactly
+// what decide_one would.
 __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietDecision& q, std::uint32_t b, std::uint32_t n,
                                                           const sim::Block4* draws, std::uint16_t* eventful,
                                                           QuietCounts& counts, LaneSums& revenue) {

@@ -13,6 +13,7 @@
 // (SwitchingHazard::drift, SatisfactionUpdate::after_good_service); the
 // vector ones spell out the same arithmetic lane by lane, so a change to
 // those formulas must be made there too, and the test fails until it is.
+#include "models/market/FirmTally.hpp"
 #include "models/mechanisms/SatisfactionUpdate.hpp"
 #include "models/mechanisms/SwitchingHazard.hpp"
 #include "sim/random/CounterStream.hpp"
@@ -25,7 +26,7 @@
 namespace models {
 
 // Per firm (0, 1) and tally lane (customer % 4).
-using LaneSums = std::array<std::array<double, 4>, 2>;
+using LaneSums = std::array<std::array<double, InterleavedTally::kLanes>, 2>;
 
 // What deciding quiet customers reads and writes.
 struct QuietDecision {

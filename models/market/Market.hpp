@@ -122,7 +122,7 @@ private:
                     const sim::Block4& draws, const sim::Block4& lifecycle, InterleavedTally& tally,
                     ChunkScratch& scratch);
     void draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
-                        sim::Block4* addresses, sim::Block4* draws) const;
+                        sim::Block4* draws) const;
     std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
                                          std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
                                          std::uint16_t* eventful) const;

@@ -3,8 +3,6 @@
 #include "models/market/Market.hpp"
 #include "models/market/QuietTicks.hpp"
 
-#include <algorithm>
-
 namespace models {
 namespace {
 
@@ -104,8 +102,7 @@ void Market::apply(std::uint32_t tick) {
                 const double s = clamp_unit(c.next_satisfaction[i] + effect * stories);
                 c.satisfaction[i] = s;
                 if (expectation_effect != 0.0)
-                    c.expectation[i] =
-                        static_cast<float>(std::clamp(c.expectation[i] + expectation_effect * stories, 0.0, 1.0));
+                    c.expectation[i] = static_cast<float>(clamp_unit(c.expectation[i] + expectation_effect * stories));
                 c.stories[i] = 0;
                 return {after, s};
             }

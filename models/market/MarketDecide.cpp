@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -296,8 +295,8 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
     c.tarp_group[i] = kNotObserved;
 }
 
-// RM-1's scope: customers buy once a tick and judge by RM-1's satisfaction
-// rule, with no ladder, paradox, dropout, talking advocates, leaving the
+// RM-1's scope: two firms, customers who buy once a tick and judge by RM-1's
+// satisfaction rule, and no ladder, paradox, dropout, talking advocates, leaving the
 // market, capacity limit, barrier, pull or transaction log.
 Market::Scope Market::decide_scope() const {
     if (any_strategic_) return Scope::Strategies;
@@ -329,9 +328,11 @@ void Market::decide(std::uint32_t tick) {
 }
 
 // The prospects among customers b .. b + n - 1 draw their kAcquisition
-// block instead of the encounter (`addresses`: room for n).
+// block instead of the encounter.
 void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
-                            sim::Block4* addresses, sim::Block4* draws) const {
+                            sim::Block4* draws) const {
+    // Zeroed only for GCC, which cannot see that just the first `prospects` are read.
+    std::array<sim::Block4, kBatch> addresses{};
     std::array<std::uint16_t, kBatch> prospect;
     std::uint32_t prospects = 0;
     for (std::uint32_t k = 0; k < n; ++k)
@@ -340,7 +341,7 @@ void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint
             prospect[prospects++] = static_cast<std::uint16_t>(k);
         }
     std::array<sim::Block4, kBatch> acquisition;
-    stream_.blocks(addresses, acquisition.data(), prospects);
+    stream_.blocks(addresses.data(), acquisition.data(), prospects);
     for (std::uint32_t p = 0; p < prospects; ++p) draws[prospect[p]] = acquisition[p];
 }
 
@@ -407,12 +408,12 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const Mechanisms m = params_.mechanisms;
     // Draw the blocks of a batch first, many at a time (SIMD), then
     // decide person by person.
-    std::array<sim::Block4, kBatch> addresses, encounter, lifecycle{};
+    std::array<sim::Block4, kBatch> encounter, lifecycle{};
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
         // A customer's block is their encounter, a prospect's their acquisition draw.
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
-        if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, addresses.data(), encounter.data());
+        if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, encounter.data());
         if (kScope != Scope::Rm1 && lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
         if constexpr (kScope == Scope::Rm1) {
             // The quiet majority first, then everyone else in customer order.

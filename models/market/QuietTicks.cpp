@@ -334,8 +334,4 @@ void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t
     settle_scalar(q, begin, end, movers, settled, counts);
 }
 
-const char* quiet_ticks_kind() {
-    return vector_loops() ? "avx2" : "scalar";
-}
-
 }  // namespace models

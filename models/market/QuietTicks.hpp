@@ -96,8 +96,6 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
 void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
                     std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts);
 
-// Which implementation these loops use here: "avx2" or "scalar".
-const char* quiet_ticks_kind();
 // For tests of the scalar loops on a processor with AVX2: false makes every
 // loop scalar until allowed again.
 void allow_vector_quiet_ticks(bool allowed);

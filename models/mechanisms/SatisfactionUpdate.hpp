@@ -41,8 +41,7 @@ struct SatisfactionUpdate {
 
     // Disconfirmation update for an encounter perceived at `performance`.
     SatisfactionState after_encounter(SatisfactionState now, double performance) const {
-        const double transaction =
-            std::clamp(performance + disconfirmation_weight * (performance - now.expectation), 0.0, 1.0);
+        const double transaction = clamp_unit(performance + disconfirmation_weight * (performance - now.expectation));
         return {anchor_weight * now.satisfaction + (1.0 - anchor_weight) * transaction,
                 now.expectation + expectation_adaptation * (performance - now.expectation)};
     }

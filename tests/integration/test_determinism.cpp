@@ -9,6 +9,7 @@
 #include "sim/parallel/Threads.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include "tests/support/SameBits.hpp"
 #include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
@@ -84,10 +85,7 @@ TEST_P(Determinism, AnotherSeedGivesOtherResults) {
     expect_same_series(run("a.h5", 2), run("c.h5", 2, {"experiment.seed=2"}), false);
 }
 
-template <class T>
-bool same_column(const sim::Column<T>& a, const sim::Column<T>& b) {
-    return std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using testing_support::same_column;
 
 // Stronger than the recorded totals: the whole customer state after each tick.
 TEST_P(Determinism, CustomerStateIsIdenticalForOneAndTwoThreads) {

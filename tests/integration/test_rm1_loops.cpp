@@ -9,6 +9,7 @@
 #include "sim/network/Generators.hpp"
 
 #include "tests/support/Rm1Params.hpp"
+#include "tests/support/SameBits.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,10 +29,7 @@ void PrintTo(const Variation& v, std::ostream* os) {
     *os << v.name;
 }
 
-template <class T>
-bool same(const sim::Column<T>& a, const sim::Column<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
-}
+using testing_support::same_column;
 
 // Bit for bit (memcmp: stricter than ==). FirmTally holds only 64-bit
 // fields, so it has no padding to compare.
@@ -69,15 +67,15 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
         EXPECT_EQ(lean.market_tally().lapsed, general.market_tally().lapsed);
         const auto& a = lean.customers();
         const auto& b = general.customers();
-        ASSERT_TRUE(same(a.firm, b.firm)) << "tick " << tick;
-        ASSERT_TRUE(same(a.satisfaction, b.satisfaction)) << "tick " << tick;
-        ASSERT_TRUE(same(a.next_satisfaction, b.next_satisfaction)) << "tick " << tick;
-        ASSERT_TRUE(same(a.outcome, b.outcome)) << "tick " << tick;
-        ASSERT_TRUE(same(a.stories, b.stories)) << "tick " << tick;
-        ASSERT_TRUE(same(a.status, b.status)) << "tick " << tick;
-        ASSERT_TRUE(same(a.since, b.since)) << "tick " << tick;
-        ASSERT_TRUE(same(a.failures, b.failures)) << "tick " << tick;
-        ASSERT_TRUE(same(a.tarp_group, b.tarp_group)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.firm, b.firm)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.satisfaction, b.satisfaction)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.next_satisfaction, b.next_satisfaction)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.outcome, b.outcome)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.stories, b.stories)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.status, b.status)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.since, b.since)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.failures, b.failures)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.tarp_group, b.tarp_group)) << "tick " << tick;
     }
     // The comparison saw both kinds of customers: some switched, some failed.
     EXPECT_GT(lean.tally()[0].switched_out, 0);

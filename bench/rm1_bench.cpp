@@ -23,12 +23,14 @@
 //
 //   CRMSIM_BENCH_HUGE=1 ./crmsim_bench --benchmark_filter='BM_Rm1/N:100000000/'
 #include "bench/ModelTiming.hpp"
+#include "bench/Rm1BareKernel.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "sim/parallel/Threads.hpp"
 #include "sim/util/MemoryUsage.hpp"
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -65,6 +67,30 @@ void BM_Lifecycle(benchmark::State& state) {
     time_model(state, kLifecycle);
 }
 BENCHMARK(BM_Lifecycle)->Apply(model_runs<100'000, 1'000'000>);
+
+// The bare kernel on the same network, the yardstick BM_Rm1 is read
+// against (bench/Rm1BareKernel.hpp): run both in one invocation and compare
+// the ratio, not the absolute figures, which drift with the machine.
+void BM_Rm1BareKernel(benchmark::State& state) {
+    sim::set_threads(static_cast<int>(state.range(1)));
+    const auto config = load(kRm1, static_cast<std::uint32_t>(state.range(0)));
+    const bench::BuiltNetwork& built = bench::network_for(config);
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        bench::Rm1BareKernel kernel(built.network, 42);
+        const auto start = std::chrono::steady_clock::now();
+        double revenue = 0.0;
+        for (std::uint32_t t = 0; t < bench::kTicks; ++t) revenue += kernel.tick(t);
+        benchmark::DoNotOptimize(revenue);
+        state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        bytes = kernel.bytes();
+    }
+    state.counters["agent_ticks_per_s"] =
+        benchmark::Counter(double(state.range(0)) * bench::kTicks, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["bytes_per_customer"] = double(bytes) / double(state.range(0));
+    state.counters["threads"] = double(state.range(1));
+}
+BENCHMARK(BM_Rm1BareKernel)->Apply(model_runs<1'000'000, 10'000'000>);
 
 void BM_NetworkBuild(benchmark::State& state) {
     const auto config = load(kRm1, static_cast<std::uint32_t>(state.range(0)));

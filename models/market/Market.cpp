@@ -109,9 +109,16 @@ void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
 
 void Market::step(std::uint32_t tick) {
     review_targets(tick);
-    decide(tick);
+    // A chunk's tellers may tell as soon as the chunk is decided, while its
+    // customers are still in cache, when nothing after decide_chunk changes
+    // them (a capacity limit does) and no decision reads a story counter (a
+    // prospect's does: positive stories heard last tick).
+    const bool wom = params_.mechanisms.word_of_mouth.enabled;
+    const bool per_chunk =
+        tell_per_chunk_ && !limited_capacity_ && adopters_ == static_cast<std::int64_t>(customers_.size());
+    decide(tick, wom && per_chunk);
     if (limited_capacity_) resolve_complaints(tick);
-    if (params_.mechanisms.word_of_mouth.enabled) spread_word_of_mouth(tick);
+    if (wom && !per_chunk) spread_word_of_mouth(tick);
     apply(tick);
     ticks_done_ = tick + 1;
     sum_chunk_tallies(tick);
@@ -136,39 +143,41 @@ std::uint32_t Market::last_purchase(std::uint32_t i, std::uint32_t ticks) const 
 // increments from any thread: integer addition commutes, so the result does
 // not depend on which thread got there first.
 void Market::spread_word_of_mouth(std::uint32_t tick) {
-    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
-        // Tellers are few (a tenth of customers or less) and scattered; the
-        // decide phase listed them. Draw all their edge blocks at once (SIMD),
-        // then tell, with the adjacency rows a few tellers ahead prefetched.
-        const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
-        DrawScratch& scratch = draw_scratch();
-        auto& [addresses, draws] = scratch;
-        addresses.clear();
-        for (const Teller& teller : tellers)
-            for (std::uint32_t q = 0; q * 4 < network_.degree(teller.customer); ++q)
-                addresses.push_back(sim::CounterStream::address(kWordOfMouth, teller.customer, tick, q));
-        draws.resize(addresses.size());
-        stream_.blocks(addresses.data(), draws.data(), addresses.size());
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) { spread_chunk_word_of_mouth(c, tick); });
+}
 
-        constexpr std::size_t kRowsAhead = 8;
-        std::vector<FirmTally> stories(params_.firms.size());
-        const sim::Block4* next_draws = draws.data();
-        const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
-        for (std::size_t k = 0; k < tellers.size(); ++k) {
-            if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
-            const auto [i, sign] = tellers[k];
-            std::int64_t told = tell_neighbours(i, sign, next_draws);
-            if (weak_ties) told += tell_weak_ties(i, sign, tick);
-            next_draws += (network_.degree(i) + 3) / 4;
-            FirmTally& t = stories[customers_.firm[i]];
-            (sign > 0 ? t.positive_stories : t.negative_stories) += told;
-        }
-        FirmTally* tally = chunk_tally(c.index);
-        for (std::size_t f = 0; f < stories.size(); ++f) {
-            tally[f].positive_stories = stories[f].positive_stories;
-            tally[f].negative_stories = stories[f].negative_stories;
-        }
-    });
+void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick) {
+    // Tellers are few (a tenth of customers or less) and scattered; the
+    // decide phase listed them. Draw all their edge blocks at once (SIMD),
+    // then tell, with the adjacency rows a few tellers ahead prefetched.
+    const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
+    DrawScratch& scratch = draw_scratch();
+    auto& [addresses, draws] = scratch;
+    addresses.clear();
+    for (const Teller& teller : tellers)
+        for (std::uint32_t q = 0; q * 4 < network_.degree(teller.customer); ++q)
+            addresses.push_back(sim::CounterStream::address(kWordOfMouth, teller.customer, tick, q));
+    draws.resize(addresses.size());
+    stream_.blocks(addresses.data(), draws.data(), addresses.size());
+
+    constexpr std::size_t kRowsAhead = 8;
+    std::vector<FirmTally> stories(params_.firms.size());
+    const sim::Block4* next_draws = draws.data();
+    const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
+    for (std::size_t k = 0; k < tellers.size(); ++k) {
+        if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
+        const auto [i, sign] = tellers[k];
+        std::int64_t told = tell_neighbours(i, sign, next_draws);
+        if (weak_ties) told += tell_weak_ties(i, sign, tick);
+        next_draws += (network_.degree(i) + 3) / 4;
+        FirmTally& t = stories[customers_.firm[i]];
+        (sign > 0 ? t.positive_stories : t.negative_stories) += told;
+    }
+    FirmTally* tally = chunk_tally(c.index);
+    for (std::size_t f = 0; f < stories.size(); ++f) {
+        tally[f].positive_stories = stories[f].positive_stories;
+        tally[f].negative_stories = stories[f].negative_stories;
+    }
 }
 
 // A story about firm `about` reaches person j: it counts if j buys from that

@@ -48,6 +48,9 @@ public:
     // that check they give the same results, a switch to the general ones.
     bool runs_rm1_loops() const { return scope_ == Scope::Rm1; }
     void use_general_loops() { scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle; }
+    // Test seam: tell every story in a phase of its own after the decide
+    // phase, rather than chunk by chunk as each chunk is decided.
+    void tell_in_a_separate_phase() { tell_per_chunk_ = false; }
 
 private:
     // Who tells stories this tick, and with which sign (listed while deciding).
@@ -105,7 +108,9 @@ private:
     // Customers whose draws are made together (SIMD) in the decide loop.
     static constexpr std::uint32_t kBatch = 256;
     Scope decide_scope() const;
-    void decide(std::uint32_t tick);
+    // Decides every chunk; with then_tell, each chunk's tellers tell their
+    // stories straight after the chunk is decided.
+    void decide(std::uint32_t tick, bool then_tell);
     // One customer's tick with their firm: purchases, the encounter, the
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
@@ -180,6 +185,7 @@ private:
     std::uint32_t last_purchase(std::uint32_t i, std::uint32_t ticks) const;
 
     void spread_word_of_mouth(std::uint32_t tick);
+    void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick);
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
     std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick);
     void hear(std::uint32_t j, std::uint8_t about, int sign);
@@ -206,9 +212,10 @@ private:
     bool any_strategic_ = false;              // some firm has
     Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
-    std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
-    std::uint32_t ticks_done_ = 0;            // ticks stepped so far
-    std::vector<FirmTally> chunk_tallies_;    // chunk-major: chunks x firms
+    bool tell_per_chunk_ = true;
+    std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
+    std::uint32_t ticks_done_ = 0;          // ticks stepped so far
+    std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms
     MarketTally market_tally_;

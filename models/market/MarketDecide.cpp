@@ -314,16 +314,20 @@ Market::Scope Market::decide_scope() const {
     return rm1 ? Scope::Rm1 : Scope::Lifecycle;
 }
 
-void Market::decide(std::uint32_t tick) {
+void Market::decide(std::uint32_t tick, bool then_tell) {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
         switch (scope_) {
             case Scope::Rm1:
-                return decide_chunk<Scope::Rm1>(chunk, tick);
+                decide_chunk<Scope::Rm1>(chunk, tick);
+                break;
             case Scope::Lifecycle:
-                return decide_chunk<Scope::Lifecycle>(chunk, tick);
+                decide_chunk<Scope::Lifecycle>(chunk, tick);
+                break;
             case Scope::Strategies:
-                return decide_chunk<Scope::Strategies>(chunk, tick);
+                decide_chunk<Scope::Strategies>(chunk, tick);
+                break;
         }
+        if (then_tell) spread_chunk_word_of_mouth(chunk, tick);
     });
 }
 

@@ -5,6 +5,7 @@
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
 #include "models/market/QuietTicks.hpp"
+#include "sim/network/RowPrefetch.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 
@@ -413,7 +414,11 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     // Draw the blocks of a batch first, many at a time (SIMD), then
     // decide person by person.
     std::array<sim::Block4, kBatch> encounter, lifecycle{};
+    // The tellers' rows are fetched while later batches are decided, ready
+    // for the stories (spread_chunk_word_of_mouth) when the chunk is done.
+    sim::RowPrefetch rows;
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
+        rows.advance(network_, scratch.tellers, [](const Teller& t) { return t.customer; });
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
         // A customer's block is their encounter, a prospect's their acquisition draw.
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);

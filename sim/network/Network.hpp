@@ -51,13 +51,7 @@ public:
     // Cache hints for visiting scattered nodes: first the row's offsets, a few
     // nodes later its neighbours (which need the offsets to be found).
     void prefetch_offsets(NodeId v) const { __builtin_prefetch(offsets_.data() + v); }
-    // A row of 10 ids (40 bytes) often straddles two cache lines: both ends.
-    void prefetch_neighbours(NodeId v) const {
-        const std::uint64_t first = offsets_[v], end = offsets_[v + 1];
-        if (first == end) return;
-        __builtin_prefetch(neighbours_.data() + first);
-        __builtin_prefetch(neighbours_.data() + end - 1);
-    }
+    void prefetch_neighbours(NodeId v) const { __builtin_prefetch(neighbours_.data() + offsets_[v]); }
     double mean_degree() const { return nodes() ? static_cast<double>(neighbours_.size()) / nodes() : 0.0; }
     std::size_t bytes() const {
         return offsets_.capacity() * sizeof(std::uint64_t) + neighbours_.capacity() * sizeof(NodeId);

@@ -115,17 +115,19 @@ private:
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
     template <Scope kScope>
+    // `amount`: block 0 of the customer's kPurchaseAmount draws (used by
+    // buy_at_rate when amounts are gamma-gamma).
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
-                         const sim::Block4& encounter, const sim::Block4& lifecycle, FirmTally* tally,
-                         ChunkScratch& scratch);
+                         const sim::Block4& encounter, const sim::Block4& lifecycle, const sim::Block4& amount,
+                         FirmTally* tally, ChunkScratch& scratch);
     template <Scope kScope>
     void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
                             FirmTally& t, ChunkScratch& scratch);
     template <Scope kScope>
     void decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
-                    const sim::Block4& draws, const sim::Block4& lifecycle, InterleavedTally& tally,
-                    ChunkScratch& scratch);
+                    const sim::Block4& draws, const sim::Block4& lifecycle, const sim::Block4& amount,
+                    InterleavedTally& tally, ChunkScratch& scratch);
     void draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
                         sim::Block4* draws) const;
     std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
@@ -171,7 +173,7 @@ private:
         bool dropped_out = false;
     };
     // Purchases of a Poisson-process customer (not RM-1's one per tick).
-    Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u) const;
+    Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, const sim::Block4& amount) const;
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();

@@ -27,7 +27,8 @@ std::uint32_t Market::purchase_count(std::uint32_t i, std::uint32_t tick, double
 
 // This tick's purchases: their number and total amount, and whether the
 // customer dropped out (Pareto/NBD, BG/NBD) along the way.
-Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u) const {
+Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u,
+                                   const sim::Block4& amount) const {
     const Purchases& p = params_.mechanisms.purchases;
     Basket basket;
     const double rate = customers_.traits.purchase_rate[i];
@@ -63,7 +64,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     const double level = customers_.spend[i];
     if (p.amount_shape > 0.0) {
         // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
-        sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick);
+        sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick, amount);
         basket.amount = sim::fast_gamma(engine, basket.purchases * p.amount_shape, level / p.amount_shape);
     } else {
         basket.amount = level * basket.purchases;
@@ -76,7 +77,8 @@ template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_customer(const Mechanisms& m, const CustomerColumns& c,
                                                            std::uint32_t i, std::uint32_t tick,
                                                            const sim::Block4& draws, const sim::Block4& lifecycle,
-                                                           FirmTally* tally, ChunkScratch& scratch) {
+                                                           const sim::Block4& amount, FirmTally* tally,
+                                                           ChunkScratch& scratch) {
     constexpr bool kLifecycle = kScope != Scope::Rm1;
     constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
@@ -95,7 +97,7 @@ template <Market::Scope kScope>
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
     const bool every_tick = !kLifecycle || m.purchases.every_tick();
-    Basket basket = every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases]);
+    Basket basket = every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], amount);
     if (kStrategies && strategic_[f]) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
@@ -353,12 +355,12 @@ void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint
 template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
                                                       std::uint32_t tick, const sim::Block4& draws,
-                                                      const sim::Block4& lifecycle, InterleavedTally& tally,
-                                                      ChunkScratch& scratch) {
+                                                      const sim::Block4& lifecycle, const sim::Block4& amount,
+                                                      InterleavedTally& tally, ChunkScratch& scratch) {
     if (c.firm[i] == kNoFirm)
         decide_prospect(i, tick, draws, tally.lane_of(i));
     else
-        decide_customer<kScope>(m, c, i, tick, draws, lifecycle, tally.lane_of(i), scratch);
+        decide_customer<kScope>(m, c, i, tick, draws, lifecycle, amount, tally.lane_of(i), scratch);
 }
 
 // RM-1's scope: the quiet customers (QuietTicks.hpp) first; everyone else
@@ -413,7 +415,8 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const Mechanisms m = params_.mechanisms;
     // Draw the blocks of a batch first, many at a time (SIMD), then
     // decide person by person.
-    std::array<sim::Block4, kBatch> encounter, lifecycle{};
+    std::array<sim::Block4, kBatch> encounter, lifecycle{}, amount{};
+    const bool gamma_amounts = !m.purchases.every_tick() && m.purchases.amount_shape > 0.0;
     // The tellers' rows are fetched while later batches are decided, ready
     // for the stories (spread_chunk_word_of_mouth) when the chunk is done.
     sim::RowPrefetch rows;
@@ -424,16 +427,19 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
         if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, encounter.data());
         if (kScope != Scope::Rm1 && lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
+        // Most customers buy in a tick; their amounts' first blocks come in
+        // one batch too.
+        if (kScope != Scope::Rm1 && gamma_amounts) stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
         if constexpr (kScope == Scope::Rm1) {
             // The quiet majority first, then everyone else in customer order.
             std::array<std::uint16_t, kBatch> eventful;
             const std::uint32_t events = decide_quiet_customers(m, c, b, n, encounter.data(), tally, eventful.data());
             for (std::uint32_t e = 0; e < events; ++e)
-                decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]], tally,
-                                   scratch);
+                decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]],
+                                   amount[eventful[e]], tally, scratch);
         } else {
             for (std::uint32_t k = 0; k < n; ++k)
-                decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], tally, scratch);
+                decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], amount[k], tally, scratch);
         }
     }
     const std::vector<FirmTally> total = tally.sum();

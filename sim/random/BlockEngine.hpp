@@ -17,6 +17,11 @@ public:
 
     BlockEngine(const CounterStream& stream, std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick = 0)
         : stream_(stream), purpose_(purpose), agent_(agent), tick_(tick) {}
+    // The same engine, given its first block (block 0 of its address) already
+    // drawn, e.g. in a batch with other agents' (CounterStream::agent_blocks).
+    BlockEngine(const CounterStream& stream, std::uint32_t purpose, std::uint32_t agent, std::uint32_t tick,
+                const Block4& first)
+        : stream_(stream), purpose_(purpose), agent_(agent), tick_(tick), index_(1), block_(first), lane_(0) {}
 
     static constexpr result_type min() { return 0; }
     static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }

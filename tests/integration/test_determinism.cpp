@@ -182,4 +182,31 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
     EXPECT_EQ(digest, 0xc359371cfc77b591ull);
 }
 
+// The full lifecycle model (every mechanism and strategy of lifecycle.yaml)
+// gives exactly what it gave at commit 6374dd1, before its draws were
+// batched: a digest of every per-tick tally (FirmTally holds only 64-bit
+// fields, so its bytes have no padding) and of the final satisfaction and
+// firm columns. Update it only for a deliberate change to the model.
+TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) {
+    const auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
+                                                            {"population.size=20000"});
+    const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
+    models::Market market(config.market, network, sim::StreamKey{2026});
+    std::uint64_t digest = 1469598103934665603ull;  // FNV-1a
+    const auto mix = [&](const void* data, std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) {
+            digest ^= static_cast<const unsigned char*>(data)[k];
+            digest *= 1099511628211ull;
+        }
+    };
+    for (std::uint32_t tick = 0; tick < 12; ++tick) {
+        market.step(tick);
+        for (const models::FirmTally& f : market.tally()) mix(&f, sizeof f);
+    }
+    const auto& c = market.customers();
+    mix(c.satisfaction.data(), c.satisfaction.size() * sizeof(double));
+    mix(c.firm.data(), c.firm.size());
+    EXPECT_EQ(digest, 0x44941b3a6b643b7aull);
+}
+
 }  // namespace

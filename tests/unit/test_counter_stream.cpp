@@ -111,6 +111,16 @@ TEST(BlockEngine, WalksBlocksOfItsSubstreamInOrder) {
     for (std::uint32_t w : second) EXPECT_EQ(e(), w);
 }
 
+// Given its first block from a batch, the engine goes on from block 1: the
+// same words as an engine that draws every block itself.
+TEST(BlockEngine, StartedWithItsFirstBlockGivesTheSameWords) {
+    const sim::CounterStream s(sim::StreamKey{9});
+    sim::Block4 batch[3];
+    s.agent_blocks(5, 99, 3, batch, 3);
+    sim::BlockEngine plain(s, 5, 100, 3), started(s, 5, 100, 3, batch[1]);
+    for (int k = 0; k < 12; ++k) EXPECT_EQ(started(), plain()) << "word " << k;
+}
+
 // Boost distributions on top of the engine: uniform_01's mean over 10^5
 // draws is within 5 standard errors (sd 1/sqrt(12)) of 1/2.
 TEST(BlockEngine, DrivesBoostDistributions) {

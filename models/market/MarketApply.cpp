@@ -6,17 +6,22 @@
 namespace models {
 namespace {
 
-// Someone starts a relationship with `firm`: the ladder and the RFM counters
-// start over.
-void join(const CustomerColumns& c, std::uint32_t i, std::uint8_t firm, std::uint32_t tick) {
+// A customer moves to `firm`: the relationship starts over.
+void switch_firm(const CustomerColumns& c, std::uint32_t i, std::uint8_t firm, std::uint32_t tick) {
     c.firm[i] = firm;
-    c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
     c.since[i] = tick + 1;
+    c.failures[i] = 0;
+}
+
+// Someone starts a relationship with `firm`: the ladder and the RFM counters
+// start over too.
+void join(const CustomerColumns& c, std::uint32_t i, std::uint8_t firm, std::uint32_t tick) {
+    switch_firm(c, i, firm, tick);
+    c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
     c.stage[i] = static_cast<std::uint8_t>(Stage::Customer);
     c.purchases[i] = 0;
     if (c.member) c.member[i] = 0;  // a new customer is not (yet) in the programme
     c.monetary[i] = 0.0f;
-    c.failures[i] = 0;
 }
 
 // Someone the firm ended (marked while deciding) stays terminated: no firm
@@ -118,7 +123,15 @@ void Market::apply(std::uint32_t tick) {
             }
             // Someone from no firm starts where their decision said (acquired or won back).
             const Arrival start = before == kNoFirm ? Arrival{c.next_satisfaction[i], acquired.expectation} : switched;
-            join(c, i, after, tick);
+            // In RM-1's scope a customer who switches is already active, on
+            // the ladder's first rung, with counters that stay 0 (nothing
+            // there changes them): those columns are not touched, which
+            // spares a cache miss in each of them per mover. Tested against
+            // the general loops in test_rm1_loops.cpp.
+            if (scope_ == Scope::Rm1 && before != kNoFirm)
+                switch_firm(c, i, after, tick);
+            else
+                join(c, i, after, tick);
             c.satisfaction[i] = start.satisfaction;
             c.expectation[i] = static_cast<float>(start.expectation);
             lanes.at(i, after).switched_in += before != kNoFirm;

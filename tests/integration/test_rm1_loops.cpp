@@ -76,6 +76,11 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
         ASSERT_TRUE(same_column(a.since, b.since)) << "tick " << tick;
         ASSERT_TRUE(same_column(a.failures, b.failures)) << "tick " << tick;
         ASSERT_TRUE(same_column(a.tarp_group, b.tarp_group)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.stage, b.stage)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.purchases, b.purchases)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.monetary, b.monetary)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.expectation, b.expectation)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.last_firm, b.last_firm)) << "tick " << tick;
     }
     // The comparison saw both kinds of customers: some switched, some failed.
     EXPECT_GT(lean.tally()[0].switched_out, 0);

@@ -2,44 +2,134 @@
 // How concentrated customer value is: the share of each firm's customers'
 // value held by its top `top` share of customers (the 80/20 rule says about
 // 0.8 for top = 0.2).
+#include "sim/parallel/Chunks.hpp"
+
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <span>
 #include <vector>
 
 namespace models {
 
+namespace detail {
+
+// Every firm's customers' values, firm after firm in one buffer, each firm's
+// in ascending customer index: firm f's are values[start[f], start[f + 1]).
+// Kept between calls so that the population-sized buffer is not allocated
+// anew every tick.
+template <class T>
+struct ValuesByFirm {
+    std::vector<T> values;
+    std::vector<std::size_t> start;
+    std::vector<std::size_t> offset;  // per (chunk, firm): where the chunk writes
+
+    std::span<T> of(std::size_t f) { return {values.data() + start[f], start[f + 1] - start[f]}; }
+};
+
+// Runs fn(f) for every firm on the current OpenMP team, a firm at a time to
+// whichever thread is free, the largest first: a firm's work cannot be
+// split, so a large firm left for last would keep the other threads waiting.
+template <class T, class Fn>
+void for_each_firm(const ValuesByFirm<T>& by_firm, Fn&& fn) {
+    const std::size_t firms = by_firm.start.size() - 1;
+    std::vector<std::size_t> order(firms);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    const auto size = [&](std::size_t f) { return by_firm.start[f + 1] - by_firm.start[f]; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size(a) > size(b); });
+    const auto n = static_cast<std::int64_t>(firms);
+#pragma omp parallel for schedule(dynamic, 1)
+    for (std::int64_t k = 0; k < n; ++k) fn(order[static_cast<std::size_t>(k)]);
+}
+
+// Each chunk's customers of each firm: offset[chunk * firms + f].
+template <class T>
+void count_by_chunk(std::span<const std::uint8_t> firm, const sim::Chunks& chunks, std::size_t firms,
+                    ValuesByFirm<T>& out) {
+    out.offset.assign(chunks.count() * firms, 0);
+    sim::for_each_chunk(chunks, [&](const sim::Chunk& c) {
+        // Indexed by the raw id, so that no-firm ids need no branch.
+        std::array<std::uint32_t, 256> count{};
+        for (std::uint32_t i = c.begin; i < c.end; ++i) ++count[firm[i]];
+        std::copy_n(count.begin(), std::min(firms, count.size()),
+                    out.offset.begin() + static_cast<std::ptrdiff_t>(c.index * firms));
+    });
+}
+
+// Turns the counts into places: firm after firm, and within a firm chunk
+// after chunk, so that each firm's values end up in customer order.
+template <class T>
+void lay_out(std::size_t chunk_count, std::size_t firms, ValuesByFirm<T>& out) {
+    out.start.assign(firms + 1, 0);
+    std::size_t at = 0;
+    for (std::size_t f = 0; f < firms; ++f) {
+        out.start[f] = at;
+        for (std::size_t k = 0; k < chunk_count; ++k) {
+            const std::size_t n = out.offset[k * firms + f];
+            out.offset[k * firms + f] = at;
+            at += n;
+        }
+    }
+    out.start[firms] = at;
+    // Only grown: shrinking and growing again would fill the values anew.
+    if (out.values.size() < at) out.values.resize(at);
+}
+
+// Fills `out` with static_cast<T>(value(i)) of every customer i with a firm
+// (firm[i] < firms), in parallel over fixed-size chunks without push_back:
+// counting first tells each chunk where its customers go. The layout
+// depends on neither the thread count nor the schedule.
+template <class T, class Value>
+void gather_values_by_firm(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
+                           ValuesByFirm<T>& out) {
+    const sim::Chunks chunks(static_cast<std::uint32_t>(firm.size()));
+    count_by_chunk(firm, chunks, firms, out);
+    lay_out(chunks.count(), firms, out);
+    T* const values = out.values.data();
+    sim::for_each_chunk(chunks, [&](const sim::Chunk& c) {
+        // A copy on the stack: neighbouring chunks' places share cache lines,
+        // and two threads bumping them every customer would fight over them.
+        std::array<std::size_t, 256> next;
+        std::copy_n(out.offset.begin() + static_cast<std::ptrdiff_t>(c.index * firms), std::min(firms, next.size()),
+                    next.begin());
+        for (std::uint32_t i = c.begin; i < c.end; ++i)
+            if (firm[i] < firms) values[next[firm[i]]++] = static_cast<T>(value(i));
+    });
+}
+
+}  // namespace detail
+
 // `firm[i]` is customer i's firm (values >= firms are skipped: no firm),
 // `value(i)` their value. Returns one share per firm (NaN for a firm with no
-// customers or no value). Serial and in index order: the result does not
-// depend on the thread count.
+// customers or no value). Each firm's values are summed and partitioned in
+// index order whatever the thread count, so the result does not depend on it.
 template <class Value>
 std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                     double top) {
-    // Reused between calls on the same thread: the buffers are as large as
-    // the population.
-    thread_local std::vector<std::vector<float>> by_firm;
-    by_firm.resize(firms);
-    for (auto& v : by_firm) v.clear();
-    for (std::uint32_t i = 0; i < firm.size(); ++i)
-        if (firm[i] < firms) by_firm[firm[i]].push_back(static_cast<float>(value(i)));
+    thread_local detail::ValuesByFirm<float> buffers;
+    // A lambda run on another thread would see that thread's own buffers:
+    // it must reach this thread's through a reference.
+    detail::ValuesByFirm<float>& by_firm = buffers;
+    detail::gather_values_by_firm(firm, value, firms, by_firm);
     std::vector<double> share(firms, std::numeric_limits<double>::quiet_NaN());
-    for (std::size_t f = 0; f < firms; ++f) {
-        std::vector<float>& v = by_firm[f];
-        if (v.empty()) continue;
+    detail::for_each_firm(by_firm, [&](std::size_t f) {
+        const std::span<float> v = by_firm.of(f);
+        if (v.empty()) return;
         const auto k = static_cast<std::ptrdiff_t>(std::ceil(top * static_cast<double>(v.size())));
         double total = 0.0;
         for (const float x : v) total += x;
-        if (total <= 0.0) continue;
+        if (total <= 0.0) return;
         // The k largest values end up in front (in an order fixed by the input).
         std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<float>());
         double top_total = 0.0;
         for (std::ptrdiff_t j = 0; j < k; ++j) top_total += v[static_cast<std::size_t>(j)];
         share[f] = top_total / total;
-    }
+    });
     return share;
 }
 
@@ -51,25 +141,27 @@ namespace models {
 // f's customers: the largest value outside the top k = ceil(top * customers)
 // (-infinity when the top is everyone). Customers tied with it are left out,
 // so the top never holds more than k (and nobody, while every value is
-// equal). Serial and in index order, like top_value_share.
+// equal). Independent of the thread count, like top_value_share.
 template <class Value>
 std::vector<double> top_value_cutoff(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                      const std::vector<double>& top) {
-    std::vector<std::vector<double>> by_firm(firms);
-    for (std::uint32_t i = 0; i < firm.size(); ++i)
-        if (firm[i] < firms) by_firm[firm[i]].push_back(value(i));
+    thread_local detail::ValuesByFirm<double> buffers;
+    // A lambda run on another thread would see that thread's own buffers:
+    // it must reach this thread's through a reference.
+    detail::ValuesByFirm<double>& by_firm = buffers;
+    detail::gather_values_by_firm(firm, value, firms, by_firm);
     std::vector<double> cutoff(firms, std::numeric_limits<double>::infinity());
-    for (std::size_t f = 0; f < firms; ++f) {
-        std::vector<double>& v = by_firm[f];
+    detail::for_each_firm(by_firm, [&](std::size_t f) {
+        const std::span<double> v = by_firm.of(f);
         const auto k = static_cast<std::size_t>(std::ceil(top[f] * static_cast<double>(v.size())));
         if (k >= v.size()) {
             cutoff[f] = -std::numeric_limits<double>::infinity();
-            continue;
+            return;
         }
         // The (k+1)-th largest: the first value outside the top k.
         std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(), std::greater<double>());
         cutoff[f] = v[k];
-    }
+    });
     return cutoff;
 }
 

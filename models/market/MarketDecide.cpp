@@ -421,8 +421,9 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     // for the stories (spread_chunk_word_of_mouth) when the chunk is done.
     sim::RowPrefetch rows;
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
-        rows.advance(network_, scratch.tellers, [](const Teller& t) { return t.customer; });
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
+        rows.advance(
+            network_, scratch.tellers, [](const Teller& t) { return t.customer; }, b, b + n);
         // A customer's block is their encounter, a prospect's their acquisition draw.
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
         if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, encounter.data());

@@ -51,6 +51,14 @@ public:
     // Cache hints for visiting scattered nodes: first the row's offsets, a few
     // nodes later its neighbours (which need the offsets to be found).
     void prefetch_offsets(NodeId v) const { __builtin_prefetch(offsets_.data() + v); }
+    // The offsets of nodes first .. end (a row needs its node's and the next);
+    // nothing for nodes the network does not have.
+    void prefetch_offsets(NodeId first, NodeId end) const {
+        if (end >= offsets_.size()) return;
+        constexpr NodeId kPerLine = 64 / sizeof(std::uint64_t);
+        for (NodeId v = first; v < end; v += kPerLine) prefetch_offsets(v);
+        prefetch_offsets(end);
+    }
     void prefetch_neighbours(NodeId v) const { __builtin_prefetch(neighbours_.data() + offsets_[v]); }
     double mean_degree() const { return nodes() ? static_cast<double>(neighbours_.size()) / nodes() : 0.0; }
     std::size_t bytes() const {

@@ -3,6 +3,8 @@
 // of node v are neighbours()[offsets()[v] .. offsets()[v + 1]), sorted, with no
 // self-loops and no duplicates. 32-bit node ids and 64-bit offsets: about
 // 4 * mean degree + 8 bytes per node.
+#include "sim/util/Prefetch.hpp"
+
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -55,9 +57,7 @@ public:
     // nothing for nodes the network does not have.
     void prefetch_offsets(NodeId first, NodeId end) const {
         if (end >= offsets_.size()) return;
-        constexpr NodeId kPerLine = 64 / sizeof(std::uint64_t);
-        for (NodeId v = first; v < end; v += kPerLine) prefetch_offsets(v);
-        prefetch_offsets(end);
+        prefetch_run(offsets_.data() + first, std::size_t{end} - first + 1);
     }
     void prefetch_neighbours(NodeId v) const { __builtin_prefetch(neighbours_.data() + offsets_[v]); }
     double mean_degree() const { return nodes() ? static_cast<double>(neighbours_.size()) / nodes() : 0.0; }

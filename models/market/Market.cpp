@@ -110,13 +110,14 @@ void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
 void Market::step(std::uint32_t tick) {
     review_targets(tick);
     // A chunk's tellers may tell as soon as the chunk is decided, while its
-    // customers are still in cache, when nothing after decide_chunk changes
-    // them (a capacity limit does) and no decision reads a story counter (a
-    // prospect's does: positive stories heard last tick).
+    // customers are still in cache, unless something after decide_chunk
+    // changes them (a capacity limit does). Only a prospect's decision reads
+    // a story counter (the positive stories heard last tick): stories for
+    // people with no firm are held until every decision is made.
     const bool wom = params_.mechanisms.word_of_mouth.enabled;
-    const bool per_chunk =
-        tell_per_chunk_ && !limited_capacity_ && adopters_ == static_cast<std::int64_t>(customers_.size());
-    decide(tick, wom && per_chunk);
+    const bool per_chunk = wom && tell_per_chunk_ && !limited_capacity_;
+    decide(tick, per_chunk);
+    if (per_chunk) deliver_held_stories();
     if (limited_capacity_) resolve_complaints(tick);
     if (wom && !per_chunk) spread_word_of_mouth(tick);
     apply(tick);
@@ -143,10 +144,20 @@ std::uint32_t Market::last_purchase(std::uint32_t i, std::uint32_t ticks) const 
 // increments from any thread: integer addition commutes, so the result does
 // not depend on which thread got there first.
 void Market::spread_word_of_mouth(std::uint32_t tick) {
-    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) { spread_chunk_word_of_mouth(c, tick); });
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) { spread_chunk_word_of_mouth(c, tick, false); });
 }
 
-void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick) {
+// Integer increments, like hear(): the order they come in does not matter.
+void Market::deliver_held_stories() {
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
+        std::vector<std::uint32_t>& held = chunk_scratch_[c.index].held_stories;
+        for (const std::uint32_t j : held)
+            std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(1, std::memory_order_relaxed);
+        held.clear();
+    });
+}
+
+void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool hold) {
     // Tellers are few (a tenth of customers or less) and scattered; the
     // decide phase listed them. Draw all their edge blocks at once (SIMD),
     // then tell, with the adjacency rows a few tellers ahead prefetched.
@@ -163,12 +174,13 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick)
     constexpr std::size_t kRowsAhead = 8;
     std::vector<FirmTally> stories(params_.firms.size());
     const sim::Block4* next_draws = draws.data();
+    std::vector<std::uint32_t>* held = hold ? &chunk_scratch_[c.index].held_stories : nullptr;
     const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
     for (std::size_t k = 0; k < tellers.size(); ++k) {
         if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
         const auto [i, sign] = tellers[k];
-        std::int64_t told = tell_neighbours(i, sign, next_draws);
-        if (weak_ties) told += tell_weak_ties(i, sign, tick);
+        std::int64_t told = tell_neighbours(i, sign, next_draws, held);
+        if (weak_ties) told += tell_weak_ties(i, sign, tick, held);
         next_draws += (network_.degree(i) + 3) / 4;
         FirmTally& t = stories[customers_.firm[i]];
         (sign > 0 ? t.positive_stories : t.negative_stories) += told;
@@ -181,9 +193,14 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick)
 }
 
 // A story about firm `about` reaches person j: it counts if j buys from that
-// firm, or, when positive, if j buys from no firm (a prospect hearing of one).
-void Market::hear(std::uint32_t j, std::uint8_t about, int sign) {
+// firm, or, when positive, if j buys from no firm (a prospect hearing of
+// one; held in `held` when that is given).
+void Market::hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held) {
     const std::uint8_t firm = customers_.firm[j];
+    if (firm == kNoFirm && sign > 0 && held) {
+        held->push_back(j);
+        return;
+    }
     if (firm == about || (firm == kNoFirm && sign > 0))
         std::atomic_ref<std::int32_t>(customers_.stories[j])
             .fetch_add(firm == about ? sign : 1, std::memory_order_relaxed);
@@ -191,7 +208,8 @@ void Market::hear(std::uint32_t j, std::uint8_t about, int sign) {
 
 // Customer i tells each neighbour e with the story's reach, deciding by word
 // e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
-std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws) {
+std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws,
+                                     std::vector<std::uint32_t>* held) {
     const std::uint8_t f = customers_.firm[i];
     const sim::BernoulliBound hears(params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]));
     const auto neighbours = network_.neighbours(i);
@@ -199,13 +217,13 @@ std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
         if (!hears(draws[e / 4][e % 4])) continue;
         ++told;
-        hear(neighbours[e], f, sign);
+        hear(neighbours[e], f, sign, held);
     }
     return told;
 }
 
 // Weak ties: a few people anywhere in the population, each drawn afresh.
-std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick) {
+std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick, std::vector<std::uint32_t>* held) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     const double reach = std::min(1.0, wom.weak_reach * customers_.traits.talkativeness[i]);
     const std::uint64_t people = customers_.size();
@@ -215,7 +233,7 @@ std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tic
         const auto j = static_cast<std::uint32_t>((people * draw[0]) >> 32);
         if (j == i || !sim::bernoulli(draw[1], reach)) continue;
         ++told;
-        hear(j, customers_.firm[i], sign);
+        hear(j, customers_.firm[i], sign, held);
     }
     return told;
 }

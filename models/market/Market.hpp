@@ -93,6 +93,11 @@ private:
         std::vector<Teller> tellers;
         std::vector<PendingComplaint> complaints;
         std::vector<Transaction> transactions;
+        // People with no firm who heard this chunk's tellers' positive
+        // stories while other chunks were still deciding: their counters
+        // are read by their own decisions, so the stories wait here until
+        // the decide phase is over (deliver_held_stories).
+        std::vector<std::uint32_t> held_stories;
         MarketTally market;
     };
 
@@ -187,10 +192,13 @@ private:
     std::uint32_t last_purchase(std::uint32_t i, std::uint32_t ticks) const;
 
     void spread_word_of_mouth(std::uint32_t tick);
-    void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick);
-    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws);
-    std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick);
-    void hear(std::uint32_t j, std::uint8_t about, int sign);
+    // `hold`: stories for people with no firm go to the chunk's
+    // held_stories instead of their counters.
+    void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool hold);
+    void deliver_held_stories();
+    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
+    std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick, std::vector<std::uint32_t>* held);
+    void hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held);
 
     void apply(std::uint32_t tick);
     template <class Settle>

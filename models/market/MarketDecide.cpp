@@ -330,7 +330,7 @@ void Market::decide(std::uint32_t tick, bool then_tell) {
                 decide_chunk<Scope::Strategies>(chunk, tick);
                 break;
         }
-        if (then_tell) spread_chunk_word_of_mouth(chunk, tick);
+        if (then_tell) spread_chunk_word_of_mouth(chunk, tick, true);
     });
 }
 

@@ -113,14 +113,12 @@ TEST_P(Determinism, CustomerStateIsIdenticalForOneAndTwoThreads) {
     }
 }
 
-// Where no decision reads a story counter, each chunk's tellers tell as soon
-// as the chunk is decided (Market::step); that gives what a phase of its own
-// after all decisions gives. The lifecycle model starts with no prospects
-// here so that it takes the per-chunk path; people who lapse later send it
-// back to the separate phase, so both paths and the switch between them run.
+// Each chunk's tellers tell as soon as the chunk is decided (Market::step),
+// holding back the stories for people with no firm until every decision is
+// made; that gives what a phase of its own after all decisions gives. The
+// lifecycle model has prospects from the start and people lapsing later.
 TEST_P(Determinism, StoriesToldChunkByChunkGiveWhatASeparatePhaseGives) {
-    const auto config =
-        experiments::load_experiment_config(config_path(), {"population.size=40000", "population.initial_prospects=0"});
+    const auto config = experiments::load_experiment_config(config_path(), {"population.size=40000"});
     const sim::Network network = experiments::build_network(config.network, 40000, sim::CounterStream({77}));
     sim::set_threads(2);
     models::Market per_chunk(config.market, network, sim::StreamKey{99});

@@ -10,10 +10,14 @@
 //   peak_rss_gib        peak resident memory of that size's runs, network
 //                       build included (bench/ModelTiming.hpp)
 // BM_Rm1 covers N = 10^4 .. 10^7, each on 1 and 2 threads (thread scaling
-// within one run). BM_NetworkBuild/N times the network build alone, N = 10^4
-// .. 10^7, and reports its peak_rss_gib too.
+// within one run). BM_Rm1BareKernel times issue 7's hand-written RM-1 kernel
+// (bench/Rm1BareKernel.hpp) on the same network at 10^6 and 10^7: read
+// BM_Rm1 as a ratio to it, measured alongside, since this machine's speed
+// drifts. BM_NetworkBuild/N times the network build alone, N = 10^4 .. 10^7,
+// and reports its peak_rss_gib too.
 //
 //   ./crmsim_bench --benchmark_filter='Rm1|Lifecycle'
+//   ./crmsim_bench --benchmark_filter='BM_Rm1(BareKernel)?/N:1000000/'
 //
 // N = 10^8 is opt-in: with CRMSIM_BENCH_HUGE=1 in the environment, BM_Rm1 is
 // also registered at N = 10^8 on 1 and 2 threads (run last). That takes about

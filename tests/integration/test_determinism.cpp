@@ -9,6 +9,7 @@
 #include "sim/parallel/Threads.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include "tests/support/Fnv1a.hpp"
 #include "tests/support/SameBits.hpp"
 #include "tests/support/TestFolder.hpp"
 
@@ -158,13 +159,7 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
     p.firms = {a, b};
     const sim::Network network = sim::watts_strogatz(20000, sim::SmallWorldParams{}, sim::CounterStream({1}));
     models::Market market(p, network, sim::StreamKey{2026});
-    std::uint64_t digest = 1469598103934665603ull;  // FNV-1a
-    const auto mix = [&](const void* data, std::size_t n) {
-        for (std::size_t k = 0; k < n; ++k) {
-            digest ^= static_cast<const unsigned char*>(data)[k];
-            digest *= 1099511628211ull;
-        }
-    };
+    testing_support::Fnv1a digest;
     for (std::uint32_t tick = 0; tick < 12; ++tick) {
         market.step(tick);
         for (const auto& f : market.tally()) {
@@ -173,11 +168,11 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
                                          f.outcomes[2],     f.outcomes[3],  f.outcomes[4], f.negative_stories,
                                          f.positive_stories};
             const double doubles[] = {f.satisfaction_sum, f.revenue, f.recovery_cost};
-            mix(ints, sizeof ints);
-            mix(doubles, sizeof doubles);
+            digest.mix(ints, sizeof ints);
+            digest.mix(doubles, sizeof doubles);
         }
     }
-    EXPECT_EQ(digest, 0xc359371cfc77b591ull);
+    EXPECT_EQ(digest.value(), 0xc359371cfc77b591ull);
 }
 
 // The full lifecycle model (every mechanism and strategy of lifecycle.yaml)
@@ -190,21 +185,15 @@ TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) 
                                                             {"population.size=20000"});
     const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
     models::Market market(config.market, network, sim::StreamKey{2026});
-    std::uint64_t digest = 1469598103934665603ull;  // FNV-1a
-    const auto mix = [&](const void* data, std::size_t n) {
-        for (std::size_t k = 0; k < n; ++k) {
-            digest ^= static_cast<const unsigned char*>(data)[k];
-            digest *= 1099511628211ull;
-        }
-    };
+    testing_support::Fnv1a digest;
     for (std::uint32_t tick = 0; tick < 12; ++tick) {
         market.step(tick);
-        for (const models::FirmTally& f : market.tally()) mix(&f, sizeof f);
+        for (const models::FirmTally& f : market.tally()) digest.mix(&f, sizeof f);
     }
     const auto& c = market.customers();
-    mix(c.satisfaction.data(), c.satisfaction.size() * sizeof(double));
-    mix(c.firm.data(), c.firm.size());
-    EXPECT_EQ(digest, 0x44941b3a6b643b7aull);
+    digest.mix(c.satisfaction.data(), c.satisfaction.size() * sizeof(double));
+    digest.mix(c.firm.data(), c.firm.size());
+    EXPECT_EQ(digest.value(), 0x44941b3a6b643b7aull);
 }
 
 }  // namespace

@@ -118,45 +118,45 @@ private:
     int saved_;
 };
 
+// Runs check(population, firms) over every combination of firm count and
+// population size, each population drawn from its own seed.
+template <class Check>
+void for_each_population(std::uint32_t seed, Check&& check) {
+    for (const std::size_t firms : {2u, 3u, 7u})
+        for (const std::size_t customers : {0u, 1u, 5u, 1000u, 100003u})
+            check(make_population(customers, firms, seed++), firms);
+}
+
 TEST(ValueConcentration, ParallelShareMatchesTheSerialOneBitForBit) {
     const ThreadCount restore;
-    std::uint32_t seed = 1;
-    for (const std::size_t firms : {2u, 3u, 7u}) {
-        for (const std::size_t customers : {0u, 1u, 5u, 1000u, 100003u}) {
-            const Population p = make_population(customers, firms, seed++);
-            const std::span<const std::uint8_t> firm(p.firm);
-            const auto value = [&](std::uint32_t i) { return p.value[i]; };
-            for (const double top : {0.2, 0.5, 1.0}) {
-                const std::vector<double> expected = reference_top_value_share(firm, value, firms, top);
-                for (const int threads : {1, 2}) {
-                    omp_set_num_threads(threads);
-                    EXPECT_TRUE(same_bits(top_value_share(firm, value, firms, top), expected))
-                        << customers << " customers, " << firms << " firms, top " << top << ", " << threads
-                        << " threads";
-                }
+    for_each_population(1, [](const Population& p, std::size_t firms) {
+        const std::span<const std::uint8_t> firm(p.firm);
+        const auto value = [&](std::uint32_t i) { return p.value[i]; };
+        for (const double top : {0.2, 0.5, 1.0}) {
+            const std::vector<double> expected = reference_top_value_share(firm, value, firms, top);
+            for (const int threads : {1, 2}) {
+                omp_set_num_threads(threads);
+                EXPECT_TRUE(same_bits(top_value_share(firm, value, firms, top), expected))
+                    << firm.size() << " customers, " << firms << " firms, top " << top << ", " << threads << " threads";
             }
         }
-    }
+    });
 }
 
 TEST(ValueConcentration, ParallelCutoffMatchesTheSerialOneBitForBit) {
     const ThreadCount restore;
-    std::uint32_t seed = 100;
-    for (const std::size_t firms : {2u, 3u, 7u}) {
-        for (const std::size_t customers : {0u, 1u, 5u, 1000u, 100003u}) {
-            const Population p = make_population(customers, firms, seed++);
-            const std::span<const std::uint8_t> firm(p.firm);
-            const auto value = [&](std::uint32_t i) { return p.value[i]; };
-            std::vector<double> top(firms);
-            for (std::size_t f = 0; f < firms; ++f) top[f] = 0.1 * static_cast<double>(f);
-            const std::vector<double> expected = reference_top_value_cutoff(firm, value, firms, top);
-            for (const int threads : {1, 2}) {
-                omp_set_num_threads(threads);
-                EXPECT_TRUE(same_bits(top_value_cutoff(firm, value, firms, top), expected))
-                    << customers << " customers, " << firms << " firms, " << threads << " threads";
-            }
+    for_each_population(100, [](const Population& p, std::size_t firms) {
+        const std::span<const std::uint8_t> firm(p.firm);
+        const auto value = [&](std::uint32_t i) { return p.value[i]; };
+        std::vector<double> top(firms);
+        for (std::size_t f = 0; f < firms; ++f) top[f] = 0.1 * static_cast<double>(f);
+        const std::vector<double> expected = reference_top_value_cutoff(firm, value, firms, top);
+        for (const int threads : {1, 2}) {
+            omp_set_num_threads(threads);
+            EXPECT_TRUE(same_bits(top_value_cutoff(firm, value, firms, top), expected))
+                << firm.size() << " customers, " << firms << " firms, " << threads << " threads";
         }
-    }
+    });
 }
 
 TEST(ValueConcentration, TopFifthOfOneToTen) {

@@ -35,8 +35,12 @@ struct Acquisition {
     AcquisitionSource adopts(double adopter_share, std::int32_t stories, std::uint32_t u) const {
         const double h = hazard(adopter_share, stories);
         if (h <= 0.0) return AcquisitionSource::None;
-        const double p = -std::expm1(-h);
         const double x = sim::to_unit(u);
+        // 1 - exp(-h) < h, and expm1 is faithfully rounded, so p <= h: a
+        // draw at or above h is no adoption without the exponential. With
+        // the small hazards of a tick that is nearly every prospect.
+        if (x >= h) return AcquisitionSource::None;
+        const double p = -std::expm1(-h);
         if (x >= p) return AcquisitionSource::None;
         return x < p * (external / h) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;
     }

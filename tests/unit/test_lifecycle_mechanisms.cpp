@@ -122,6 +122,30 @@ TEST(Acquisition, SplitsAdoptionsBetweenMarketingAndWordOfMouth) {
     EXPECT_EQ(none.adopts(1.0, 0, 0), AcquisitionSource::None);
 }
 
+// adopts() skips the exponential for draws at or above the hazard; that
+// must never change an outcome. Checked against the plain rule for hazards
+// from 1e-12 to 30 and draws on both sides of each.
+TEST(Acquisition, ShortcutGivesThePlainRulesOutcomes) {
+    Acquisition a;
+    a.internal = 0.0;
+    a.story_weight = 0.0;
+    for (double h = 1e-12; h < 30.0; h *= 1.37) {
+        a.external = h;
+        const double p = -std::expm1(-h);
+        ASSERT_LE(p, h) << "hazard " << h;
+        for (const double x :
+             {0.0, p * 0.999, std::nextafter(p, 0.0), p, std::nextafter(p, 1.0), h, h * 1.001, 0.5, 0.999999}) {
+            if (x >= 1.0) continue;
+            const auto word = static_cast<std::uint32_t>(std::min(x * 0x1p32, 4294967295.0));
+            const double u = sim::to_unit(word);
+            const AcquisitionSource plain = u >= p                     ? AcquisitionSource::None
+                                            : u < p * (a.external / h) ? AcquisitionSource::Marketing
+                                                                       : AcquisitionSource::WordOfMouth;
+            EXPECT_EQ(a.adopts(0.0, 0, word), plain) << "hazard " << h << ", draw " << u;
+        }
+    }
+}
+
 TEST(RecoveryParadox, AppliesOnlyUnderItsLiteratureConditions) {
     RecoveryParadox p;
     EXPECT_FALSE(p.applies(0, Severity::Minor, Outcome::ResolvedQuickly));  // off by default

@@ -80,7 +80,7 @@ public:
     explicit BernoulliBound(double p)
         : bound_(!(p > 0.0) ? 0
                  : p >= 1.0 ? std::uint64_t{1} << 32
-                            : static_cast<std::uint64_t>(std::ceil(std::ldexp(p, 32)))) {}
+                            : static_cast<std::uint64_t>(std::ceil(p * 0x1p32))) {}  // exact: a power of two
     bool operator()(std::uint32_t word) const { return word < bound_; }
     std::uint64_t bound() const { return bound_; }  // the words below it fire (for SIMD comparisons)
 

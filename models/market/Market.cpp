@@ -159,8 +159,9 @@ void Market::deliver_held_stories() {
 
 void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool hold) {
     // Tellers are few (a tenth of customers or less) and scattered; the
-    // decide phase listed them. Draw all their edge blocks at once (SIMD),
-    // then tell, with the adjacency rows a few tellers ahead prefetched.
+    // decide phase listed them (and, told chunk by chunk, has fetched their
+    // rows already). Draw all their edge blocks at once (SIMD), then tell,
+    // with the adjacency rows a few tellers ahead prefetched.
     const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
     DrawScratch& scratch = draw_scratch();
     auto& [addresses, draws] = scratch;

@@ -45,8 +45,9 @@ public:
         }
     }
 
-    // One synchronous tick; returns the revenue of both firms (kept so the
-    // compiler cannot drop the work).
+    // One synchronous tick; returns the revenue of both firms, kept only so
+    // the compiler cannot drop the work (an OpenMP reduction: its last bits
+    // depend on the thread count, unlike the customers' state).
     double tick(std::uint32_t t) {
         double revenue = 0.0;
         const auto n = static_cast<std::int64_t>(n_);

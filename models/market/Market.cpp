@@ -157,11 +157,11 @@ void Market::deliver_held_stories() {
     });
 }
 
-void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool hold) {
+void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool just_decided) {
     // Tellers are few (a tenth of customers or less) and scattered; the
-    // decide phase listed them (and, told chunk by chunk, has fetched their
-    // rows already). Draw all their edge blocks at once (SIMD), then tell,
-    // with the adjacency rows a few tellers ahead prefetched.
+    // decide phase listed them. Draw all their edge blocks at once (SIMD),
+    // then tell, with the adjacency rows a few tellers ahead prefetched
+    // unless decide_chunk has just fetched them.
     const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
     DrawScratch& scratch = draw_scratch();
     auto& [addresses, draws] = scratch;
@@ -175,10 +175,11 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     constexpr std::size_t kRowsAhead = 8;
     std::vector<FirmTally> stories(params_.firms.size());
     const sim::Block4* next_draws = draws.data();
-    std::vector<std::uint32_t>* held = hold ? &chunk_scratch_[c.index].held_stories : nullptr;
+    std::vector<std::uint32_t>* held = just_decided ? &chunk_scratch_[c.index].held_stories : nullptr;
     const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
     for (std::size_t k = 0; k < tellers.size(); ++k) {
-        if (k + kRowsAhead < tellers.size()) network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
+        if (!just_decided && k + kRowsAhead < tellers.size())
+            network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
         const auto [i, sign] = tellers[k];
         std::int64_t told = tell_neighbours(i, sign, next_draws, held);
         if (weak_ties) told += tell_weak_ties(i, sign, tick, held);
@@ -198,13 +199,12 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
 // one; held in `held` when that is given).
 void Market::hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held) {
     const std::uint8_t firm = customers_.firm[j];
-    if (firm == kNoFirm && sign > 0 && held) {
+    if (firm == about)
+        std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
+    else if (firm == kNoFirm && sign > 0 && held)
         held->push_back(j);
-        return;
-    }
-    if (firm == about || (firm == kNoFirm && sign > 0))
-        std::atomic_ref<std::int32_t>(customers_.stories[j])
-            .fetch_add(firm == about ? sign : 1, std::memory_order_relaxed);
+    else if (firm == kNoFirm && sign > 0)
+        std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(1, std::memory_order_relaxed);
 }
 
 // Customer i tells each neighbour e with the story's reach, deciding by word

@@ -119,9 +119,9 @@ private:
     // One customer's tick with their firm: purchases, the encounter, the
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
-    template <Scope kScope>
     // `amount`: block 0 of the customer's kPurchaseAmount draws (used by
     // buy_at_rate when amounts are gamma-gamma).
+    template <Scope kScope>
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, const sim::Block4& amount,
                          FirmTally* tally, ChunkScratch& scratch);
@@ -192,9 +192,11 @@ private:
     std::uint32_t last_purchase(std::uint32_t i, std::uint32_t ticks) const;
 
     void spread_word_of_mouth(std::uint32_t tick);
-    // `hold`: stories for people with no firm go to the chunk's
-    // held_stories instead of their counters.
-    void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool hold);
+    // `just_decided`: the chunk is told right after it was decided, while
+    // other chunks may still be deciding. Its tellers' rows are then fetched
+    // already (decide_chunk), and stories for people with no firm go to the
+    // chunk's held_stories instead of their counters.
+    void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool just_decided);
     void deliver_held_stories();
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
     std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick, std::vector<std::uint32_t>* held);
@@ -222,10 +224,10 @@ private:
     bool any_strategic_ = false;              // some firm has
     Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
-    bool tell_per_chunk_ = true;
-    std::int64_t adopters_ = 0;             // people with a firm at the start of the tick
-    std::uint32_t ticks_done_ = 0;          // ticks stepped so far
-    std::vector<FirmTally> chunk_tallies_;  // chunk-major: chunks x firms
+    bool tell_per_chunk_ = true;              // false: stories in a phase of their own (test seam)
+    std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
+    std::uint32_t ticks_done_ = 0;            // ticks stepped so far
+    std::vector<FirmTally> chunk_tallies_;    // chunk-major: chunks x firms
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms
     MarketTally market_tally_;

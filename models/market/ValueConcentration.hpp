@@ -3,6 +3,7 @@
 // value held by its top `top` share of customers (the 80/20 rule says about
 // 0.8 for top = 0.2).
 #include "sim/parallel/Chunks.hpp"
+#include "sim/util/KthLargest.hpp"
 
 #include <algorithm>
 #include <array>
@@ -105,9 +106,13 @@ void gather_values_by_firm(std::span<const std::uint8_t> firm, const Value& valu
 }  // namespace detail
 
 // `firm[i]` is customer i's firm (values >= firms are skipped: no firm),
-// `value(i)` their value. Returns one share per firm (NaN for a firm with no
-// customers or no value). Each firm's values are summed and partitioned in
-// index order whatever the thread count, so the result does not depend on it.
+// `value(i)` their value (never NaN). Returns one share per firm (NaN for a
+// firm with no customers or no value): the share of its n customers' total
+// value held by its k = ceil(top * n) most valuable, where the customers
+// tied at the threshold t (the k-th largest value) count at t's value, so
+// that which of them are in the top does not matter. Each firm's sums run
+// over its values in customer order, so the result depends on neither the
+// thread count nor the standard library.
 template <class Value>
 std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                     double top) {
@@ -120,15 +125,23 @@ std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Va
     detail::for_each_firm(by_firm, [&](std::size_t f) {
         const std::span<float> v = by_firm.of(f);
         if (v.empty()) return;
-        const auto k = static_cast<std::ptrdiff_t>(std::ceil(top * static_cast<double>(v.size())));
+        const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
         double total = 0.0;
         for (const float x : v) total += x;
         if (total <= 0.0) return;
-        // The k largest values end up in front (in an order fixed by the input).
-        std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<float>());
-        double top_total = 0.0;
-        for (std::ptrdiff_t j = 0; j < k; ++j) top_total += v[static_cast<std::size_t>(j)];
-        share[f] = top_total / total;
+        // The values above the threshold, in customer order, and as many
+        // copies of the threshold as it takes to make k values.
+        const float t = sim::kth_largest(v, k);
+        double above = 0.0;
+        std::size_t count_above = 0;
+        for (const float x : v) {
+            // Adding 0.0 leaves the sum as it is: the same as skipping x,
+            // without a branch the values' order would make unpredictable.
+            const bool is_above = x > t;
+            above += is_above ? static_cast<double>(x) : 0.0;
+            count_above += is_above;
+        }
+        share[f] = (above + static_cast<double>(k - count_above) * t) / total;
     });
     return share;
 }

@@ -1,5 +1,7 @@
-// The top-value share and cutoff: the parallel gather must give exactly what
-// the serial one it replaced gave, bit for bit, on any number of threads.
+// The top-value share and cutoff must give exactly what their serial
+// references give, bit for bit, on any number of threads: for the share, a
+// plain rendering of its definition; for the cutoff, the serial code the
+// parallel gather replaced.
 #include "models/market/ValueConcentration.hpp"
 
 #include <gtest/gtest.h>
@@ -19,30 +21,67 @@ namespace {
 
 using namespace models;
 
-// The serial top_value_share as it was before the gather went parallel,
-// verbatim: the reference the parallel one must match bit for bit.
+// Each firm's values, in customer order.
+template <class Value>
+std::vector<std::vector<float>> values_by_firm(std::span<const std::uint8_t> firm, const Value& value,
+                                               std::size_t firms) {
+    std::vector<std::vector<float>> by_firm(firms);
+    for (std::uint32_t i = 0; i < firm.size(); ++i)
+        if (firm[i] < firms) by_firm[firm[i]].push_back(static_cast<float>(value(i)));
+    return by_firm;
+}
+
+// top_value_share written plainly from its definition, serially: the
+// threshold t is the k-th largest value, found by sorting a copy; the top
+// total is the values above t, summed in customer order, plus as many t as
+// it takes to make k values. The reference top_value_share must match bit
+// for bit.
 template <class Value>
 std::vector<double> reference_top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                               double top) {
-    // Reused between calls on the same thread: the buffers are as large as
-    // the population.
-    thread_local std::vector<std::vector<float>> by_firm;
-    by_firm.resize(firms);
-    for (auto& v : by_firm) v.clear();
-    for (std::uint32_t i = 0; i < firm.size(); ++i)
-        if (firm[i] < firms) by_firm[firm[i]].push_back(static_cast<float>(value(i)));
+    const std::vector<std::vector<float>> by_firm = values_by_firm(firm, value, firms);
+    std::vector<double> share(firms, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t f = 0; f < firms; ++f) {
+        const std::vector<float>& v = by_firm[f];
+        if (v.empty()) continue;
+        const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
+        double total = 0.0;
+        for (const float x : v) total += x;
+        if (total <= 0.0) continue;
+        std::vector<float> sorted = v;
+        std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+        const float t = sorted[k - 1];
+        double top_total = 0.0;
+        std::size_t above = 0;
+        for (const float x : v)
+            if (x > t) {
+                top_total += x;
+                ++above;
+            }
+        top_total += static_cast<double>(k - above) * t;
+        share[f] = top_total / total;
+    }
+    return share;
+}
+
+// The share as it was defined before: the sum of the k largest values, in
+// whatever order the partitioning left them (here: sorted, descending). It
+// differs from the current one only in rounding.
+template <class Value>
+std::vector<double> old_top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
+                                        double top) {
+    std::vector<std::vector<float>> by_firm = values_by_firm(firm, value, firms);
     std::vector<double> share(firms, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t f = 0; f < firms; ++f) {
         std::vector<float>& v = by_firm[f];
         if (v.empty()) continue;
-        const auto k = static_cast<std::ptrdiff_t>(std::ceil(top * static_cast<double>(v.size())));
+        const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
         double total = 0.0;
         for (const float x : v) total += x;
         if (total <= 0.0) continue;
-        // The k largest values end up in front (in an order fixed by the input).
-        std::nth_element(v.begin(), v.begin() + (k - 1), v.end(), std::greater<float>());
+        std::sort(v.begin(), v.end(), std::greater<float>());
         double top_total = 0.0;
-        for (std::ptrdiff_t j = 0; j < k; ++j) top_total += v[static_cast<std::size_t>(j)];
+        for (std::size_t j = 0; j < k; ++j) top_total += v[j];
         share[f] = top_total / total;
     }
     return share;
@@ -141,6 +180,39 @@ TEST(ValueConcentration, ParallelShareMatchesTheSerialOneBitForBit) {
             }
         }
     });
+}
+
+TEST(ValueConcentration, ShareIsTheOldOneUpToRounding) {
+    // Ties at the threshold counting at its value changes nothing but the
+    // order of the terms summed: within a relative 1e-12 of the old share.
+    for_each_population(50, [](const Population& p, std::size_t firms) {
+        const std::span<const std::uint8_t> firm(p.firm);
+        const auto value = [&](std::uint32_t i) { return p.value[i]; };
+        for (const double top : {0.2, 0.5, 1.0}) {
+            const std::vector<double> share = top_value_share(firm, value, firms, top);
+            const std::vector<double> old = old_top_value_share(firm, value, firms, top);
+            ASSERT_EQ(share.size(), old.size());
+            for (std::size_t f = 0; f < firms; ++f) {
+                if (std::isnan(old[f])) {
+                    EXPECT_TRUE(std::isnan(share[f])) << f;
+                    continue;
+                }
+                EXPECT_NEAR(share[f], old[f], 1e-12 * std::abs(old[f]))
+                    << firm.size() << " customers, " << firms << " firms, top " << top << ", firm " << f;
+            }
+        }
+    });
+}
+
+TEST(ValueConcentration, TiesAtTheThresholdCountAtItsValue) {
+    // Values 5, 3, 3, 3, 1 (in a shuffled customer order), top 0.4: k = 2,
+    // the threshold is 3, so the top is 5 and one 3, whichever one: 8 of 15.
+    const std::vector<std::uint8_t> firm = {0, 0, 0, 0, 0};
+    const std::vector<double> value = {3.0, 1.0, 5.0, 3.0, 3.0};
+    const std::vector<double> share = top_value_share(
+        std::span<const std::uint8_t>(firm), [&](std::uint32_t i) { return value[i]; }, 1, 0.4);
+    ASSERT_EQ(share.size(), 1u);
+    EXPECT_EQ(share[0], 8.0 / 15.0);
 }
 
 TEST(ValueConcentration, ParallelCutoffMatchesTheSerialOneBitForBit) {

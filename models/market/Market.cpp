@@ -66,6 +66,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }
+    for (std::uint32_t n = 0; n < 16; ++n)
+        basket_shapes_.push_back(sim::GammaShape::of(std::max(1.0, n * params_.mechanisms.purchases.amount_shape)));
     equal_appeal_ = std::all_of(appeal_.begin(), appeal_.end(), [&](const FirmAppeal& a) {
         return a.attractiveness == appeal_[0].attractiveness && a.price == appeal_[0].price;
     });
@@ -102,9 +104,27 @@ void Market::count_adopted_neighbours() {
 // Person i started (+1) or stopped (-1) buying from any firm. Integer
 // increments from any thread commute: the counts do not depend on the order.
 void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
+    // Each atomic add waits for its line: ask for all the lines first, so
+    // that the misses overlap.
+    for (const sim::NodeId j : network_.neighbours(i)) __builtin_prefetch(&customers_.adopted_neighbours[j], 1);
     for (const sim::NodeId j : network_.neighbours(i))
         std::atomic_ref<std::uint32_t>(customers_.adopted_neighbours[j])
             .fetch_add(static_cast<std::uint32_t>(change), std::memory_order_relaxed);
+}
+
+// The people's offsets, rows and neighbours' counters are all cache misses,
+// independent of one another: the offsets are asked for a few people ahead,
+// the rows (which need the offsets) half as far ahead.
+void Market::tell_neighbours_of_adoptions(const std::vector<AdoptionChange>& changes) {
+    constexpr std::size_t kOffsetsAhead = 8;
+    constexpr std::size_t kRowsAhead = 4;
+    const std::size_t n = changes.size();
+    for (std::size_t k = 0; k < std::min(n, kOffsetsAhead); ++k) network_.prefetch_offsets(changes[k].customer);
+    for (std::size_t k = 0; k < n; ++k) {
+        if (k + kOffsetsAhead < n) network_.prefetch_offsets(changes[k + kOffsetsAhead].customer);
+        if (k + kRowsAhead < n) network_.prefetch_neighbours(changes[k + kRowsAhead].customer);
+        tell_neighbours_of_adoption(changes[k].customer, changes[k].change);
+    }
 }
 
 void Market::step(std::uint32_t tick) {

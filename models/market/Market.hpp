@@ -13,6 +13,7 @@
 #include "sim/network/Network.hpp"
 #include "sim/parallel/Chunks.hpp"
 #include "sim/random/CounterStream.hpp"
+#include "sim/random/FastGamma.hpp"
 #include "sim/schedule/TickModel.hpp"
 
 #include <vector>
@@ -89,6 +90,10 @@ private:
         bool bought;
         PolicyEffect policy;
     };
+    struct AdoptionChange {
+        std::uint32_t customer;
+        int change;
+    };
     struct ChunkScratch {
         std::vector<Teller> tellers;
         std::vector<PendingComplaint> complaints;
@@ -98,6 +103,9 @@ private:
         // are read by their own decisions, so the stories wait here until
         // the decide phase is over (deliver_held_stories).
         std::vector<std::uint32_t> held_stories;
+        // People of the chunk who joined the market (+1) or left it (-1)
+        // this tick, for their neighbours' adopter counts.
+        std::vector<AdoptionChange> adoptions;
         MarketTally market;
     };
 
@@ -120,11 +128,12 @@ private:
     // ladder and whether they leave; lists them in `scratch` if they tell
     // stories or bought (with the transaction log on).
     // `amount`: block 0 of the customer's kPurchaseAmount draws (used by
-    // buy_at_rate when amounts are gamma-gamma).
+    // buy_at_rate when amounts are gamma-gamma); `counted`: their Poisson
+    // purchase count, made for the batch (kNotCounted: not made).
     template <Scope kScope>
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, const sim::Block4& amount,
-                         FirmTally* tally, ChunkScratch& scratch);
+                         std::uint32_t counted, FirmTally* tally, ChunkScratch& scratch);
     template <Scope kScope>
     void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
@@ -132,7 +141,7 @@ private:
     template <Scope kScope>
     void decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                     const sim::Block4& draws, const sim::Block4& lifecycle, const sim::Block4& amount,
-                    InterleavedTally& tally, ChunkScratch& scratch);
+                    std::uint32_t counted, InterleavedTally& tally, ChunkScratch& scratch);
     void draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
                         sim::Block4* draws) const;
     std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
@@ -178,11 +187,16 @@ private:
         bool dropped_out = false;
     };
     // Purchases of a Poisson-process customer (not RM-1's one per tick).
-    Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, const sim::Block4& amount) const;
+    // `counted`: the count count_batch_purchases made (kNotCounted: none).
+    Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, std::uint32_t counted,
+                       const sim::Block4& amount) const;
+    void count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
+                               std::uint32_t* counted) const;
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();
     void tell_neighbours_of_adoption(std::uint32_t i, int change);
+    void tell_neighbours_of_adoptions(const std::vector<AdoptionChange>& changes);
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);
     // RFM counters through the first `ticks` ticks. With RM-1's one purchase
@@ -214,12 +228,15 @@ private:
     sim::CounterStream stream_;
     CustomerState customers_;
     sim::Chunks chunks_;
-    bool lifecycle_draws_;                    // some mechanism needs the kLifecycle block
-    bool equal_appeal_;                       // every firm equally attractive at the same price
-    bool limited_capacity_ = false;           // some firm resolves only so many complaints quickly per tick
-    std::vector<FirmAppeal> appeal_;          // per firm, for the logit choice
-    std::vector<double> barrier_factor_;      // per firm: exp(-switching_barrier)
-    std::vector<double> pull_;                // per firm: hazard added by better competitors
+    bool lifecycle_draws_;                // some mechanism needs the kLifecycle block
+    bool equal_appeal_;                   // every firm equally attractive at the same price
+    bool limited_capacity_ = false;       // some firm resolves only so many complaints quickly per tick
+    std::vector<FirmAppeal> appeal_;      // per firm, for the logit choice
+    std::vector<double> barrier_factor_;  // per firm: exp(-switching_barrier)
+    std::vector<double> pull_;            // per firm: hazard added by better competitors
+    // The gamma amount's constants for a basket of n purchases, n < 16
+    // (where n * amount_shape >= 1): most baskets are that small.
+    std::vector<sim::GammaShape> basket_shapes_;
     std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
     bool any_strategic_ = false;              // some firm has
     Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)

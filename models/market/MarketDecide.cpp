@@ -4,6 +4,7 @@
 // ladder, and whether they leave. Prospects are in ProspectTick.cpp.
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
+#include "models/market/PurchaseCounts.hpp"
 #include "models/market/QuietTicks.hpp"
 #include "sim/network/RowPrefetch.hpp"
 #include "sim/random/BlockEngine.hpp"
@@ -27,7 +28,7 @@ std::uint32_t Market::purchase_count(std::uint32_t i, std::uint32_t tick, double
 
 // This tick's purchases: their number and total amount, and whether the
 // customer dropped out (Pareto/NBD, BG/NBD) along the way.
-Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u,
+Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, std::uint32_t counted,
                                    const sim::Block4& amount) const {
     const Purchases& p = params_.mechanisms.purchases;
     Basket basket;
@@ -44,9 +45,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             alive = -std::log1p(-sim::to_unit(d[1]) * dies) / dropout;
         }
     }
-    basket.purchases = alive == 1.0 && rate <= kInversionLimit
-                           ? poisson_by_inversion(rate, customers_.traits.no_purchase[i], u)
-                           : purchase_count(i, tick, rate * alive, u);
+    basket.purchases = alive == 1.0 && counted != kNotCounted ? counted : purchase_count(i, tick, rate * alive, u);
     if (p.process == PurchaseProcess::BgNbd && dropout > 0.0) {
         // After each purchase the customer drops out with probability p;
         // later purchases of the tick then never happen.
@@ -65,7 +64,11 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
     if (p.amount_shape > 0.0) {
         // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
         sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick, amount);
-        basket.amount = sim::fast_gamma(engine, basket.purchases * p.amount_shape, level / p.amount_shape);
+        const double shape = basket.purchases * p.amount_shape;
+        const double scale = level / p.amount_shape;
+        basket.amount = basket.purchases < basket_shapes_.size() && shape >= 1.0
+                            ? sim::fast_gamma(engine, basket_shapes_[basket.purchases], scale)
+                            : sim::fast_gamma(engine, shape, scale);
     } else {
         basket.amount = level * basket.purchases;
     }
@@ -77,8 +80,8 @@ template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_customer(const Mechanisms& m, const CustomerColumns& c,
                                                            std::uint32_t i, std::uint32_t tick,
                                                            const sim::Block4& draws, const sim::Block4& lifecycle,
-                                                           const sim::Block4& amount, FirmTally* tally,
-                                                           ChunkScratch& scratch) {
+                                                           const sim::Block4& amount, std::uint32_t counted,
+                                                           FirmTally* tally, ChunkScratch& scratch) {
     constexpr bool kLifecycle = kScope != Scope::Rm1;
     constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
@@ -97,7 +100,8 @@ template <Market::Scope kScope>
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
     const bool every_tick = !kLifecycle || m.purchases.every_tick();
-    Basket basket = every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], amount);
+    Basket basket =
+        every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], counted, amount);
     if (kStrategies && strategic_[f]) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
@@ -356,11 +360,12 @@ template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::decide_one(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
                                                       std::uint32_t tick, const sim::Block4& draws,
                                                       const sim::Block4& lifecycle, const sim::Block4& amount,
-                                                      InterleavedTally& tally, ChunkScratch& scratch) {
+                                                      std::uint32_t counted, InterleavedTally& tally,
+                                                      ChunkScratch& scratch) {
     if (c.firm[i] == kNoFirm)
         decide_prospect(i, tick, draws, tally.lane_of(i));
     else
-        decide_customer<kScope>(m, c, i, tick, draws, lifecycle, amount, tally.lane_of(i), scratch);
+        decide_customer<kScope>(m, c, i, tick, draws, lifecycle, amount, counted, tally.lane_of(i), scratch);
 }
 
 // RM-1's scope: the quiet customers (QuietTicks.hpp) first; everyone else
@@ -398,6 +403,22 @@ std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const Customer
     return events;
 }
 
+// The Poisson purchase counts of customers b .. b + n - 1 (counted[k] for
+// customer b + k), from their kLifecycle blocks, in one batch
+// (PurchaseCounts.hpp).
+void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
+                                   std::uint32_t* counted) const {
+    std::array<double, kBatch> rate, p0;
+    std::array<std::uint32_t, kBatch> u;
+    const CustomerTraitValues& traits = customers_.traits;
+    for (std::uint32_t k = 0; k < n; ++k) {
+        rate[k] = traits.purchase_rate[b + k];
+        p0[k] = traits.no_purchase[b + k];
+        u[k] = lifecycle[k][kLanePurchases];
+    }
+    count_purchases(rate.data(), p0.data(), u.data(), n, counted);
+}
+
 template <Market::Scope kScope>
 void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
@@ -417,6 +438,9 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     // decide person by person.
     std::array<sim::Block4, kBatch> encounter, lifecycle{}, amount{};
     const bool gamma_amounts = !m.purchases.every_tick() && m.purchases.amount_shape > 0.0;
+    // Purchase counts too, for customers who buy as a Poisson process.
+    std::array<std::uint32_t, kBatch> counted;
+    counted.fill(kNotCounted);
     // The tellers' rows are fetched while later batches are decided, ready
     // for the stories (spread_chunk_word_of_mouth) when the chunk is done.
     sim::RowPrefetch rows;
@@ -431,16 +455,19 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
         // Most customers buy in a tick; their amounts' first blocks come in
         // one batch too.
         if (kScope != Scope::Rm1 && gamma_amounts) stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
+        if (kScope != Scope::Rm1 && !m.purchases.every_tick())
+            count_batch_purchases(b, n, lifecycle.data(), counted.data());
         if constexpr (kScope == Scope::Rm1) {
             // The quiet majority first, then everyone else in customer order.
             std::array<std::uint16_t, kBatch> eventful;
             const std::uint32_t events = decide_quiet_customers(m, c, b, n, encounter.data(), tally, eventful.data());
             for (std::uint32_t e = 0; e < events; ++e)
                 decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]],
-                                   amount[eventful[e]], tally, scratch);
+                                   amount[eventful[e]], counted[eventful[e]], tally, scratch);
         } else {
             for (std::uint32_t k = 0; k < n; ++k)
-                decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], amount[k], tally, scratch);
+                decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], amount[k], counted[k], tally,
+                                   scratch);
         }
     }
     const std::vector<FirmTally> total = tally.sum();

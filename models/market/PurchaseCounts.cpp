@@ -1,0 +1,108 @@
+#include "models/market/PurchaseCounts.hpp"
+
+#include "models/mechanisms/Purchases.hpp"
+
+#include <atomic>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace models {
+namespace {
+
+std::atomic<bool> vector_allowed{true};
+
+inline std::uint32_t count_one(double rate, double p0, std::uint32_t u) {
+    return rate <= kInversionLimit ? poisson_by_inversion(rate, p0, u) : kNotCounted;
+}
+
+#if defined(__x86_64__)
+
+// Customers k .. k + 4 * V - 1, four a vector. Lane j of vector v follows
+// poisson_by_inversion for customer k + 4 v + j: while x >= cumulative (and
+// fewer than 1000 terms), count one more, term *= mean * (1 / count),
+// cumulative += term, and stop after a term below 1e-300. All lanes still
+// counting are at the same count, so 1 / count is one number for them all.
+// The loop's cost is the latency of its chain of multiplications and
+// additions: V > 1 vectors share it.
+template <int V>
+__attribute__((target("avx2"))) inline void count_group(const double* rate, const double* p0, const std::uint32_t* u,
+                                                        std::uint32_t k, std::uint32_t* counts) {
+    const __m256d limit = _mm256_set1_pd(kInversionLimit);
+    const __m256d tiny = _mm256_set1_pd(1e-300);
+    const __m256d unit = _mm256_set1_pd(0x1p-32);
+    const __m256d magic = _mm256_set1_pd(0x1p52);  // 2^52 + w has w in its low mantissa bits
+    __m256d mean[V], x[V], term[V], cumulative[V], counting[V];
+    __m256i count[V];
+    int any = 0;
+    for (int v = 0; v < V; ++v) {
+        const std::uint32_t at = k + 4 * static_cast<std::uint32_t>(v);
+        mean[v] = _mm256_loadu_pd(rate + at);
+        const __m256i words = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + at)));
+        x[v] = _mm256_mul_pd(
+            _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(words, _mm256_castpd_si256(magic))), magic), unit);
+        term[v] = _mm256_loadu_pd(p0 + at);
+        cumulative[v] = term[v];
+        // A rate above the limit is left to the caller, and not counted here.
+        counting[v] =
+            _mm256_and_pd(_mm256_cmp_pd(x[v], cumulative[v], _CMP_GE_OQ), _mm256_cmp_pd(mean[v], limit, _CMP_LE_OQ));
+        count[v] = _mm256_setzero_si256();
+        any |= _mm256_movemask_pd(counting[v]);
+    }
+    for (std::uint32_t c = 1; c <= 1000 && any != 0; ++c) {
+        const __m256d reciprocal = _mm256_set1_pd(c < kReciprocals.size() ? kReciprocals[c] : 1.0 / c);
+        any = 0;
+        for (int v = 0; v < V; ++v) {
+            const __m256d next = _mm256_mul_pd(term[v], _mm256_mul_pd(mean[v], reciprocal));
+            term[v] = _mm256_blendv_pd(term[v], next, counting[v]);
+            cumulative[v] = _mm256_blendv_pd(cumulative[v], _mm256_add_pd(cumulative[v], next), counting[v]);
+            count[v] = _mm256_sub_epi64(count[v], _mm256_castpd_si256(counting[v]));  // a true lane is -1
+            const __m256d small = _mm256_cmp_pd(next, tiny, _CMP_LT_OQ);
+            counting[v] =
+                _mm256_andnot_pd(small, _mm256_and_pd(counting[v], _mm256_cmp_pd(x[v], cumulative[v], _CMP_GE_OQ)));
+            any |= _mm256_movemask_pd(counting[v]);
+        }
+    }
+    for (int v = 0; v < V; ++v) {
+        alignas(32) std::int64_t lanes[4];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), count[v]);
+        for (std::uint32_t j = 0; j < 4; ++j) {
+            const std::uint32_t at = k + 4 * static_cast<std::uint32_t>(v) + j;
+            counts[at] = rate[at] <= kInversionLimit ? static_cast<std::uint32_t>(lanes[j]) : kNotCounted;
+        }
+    }
+}
+
+// Returns where it stopped: the last n % 4 are left to the scalar loop.
+__attribute__((target("avx2"))) std::uint32_t count_avx2(const double* rate, const double* p0, const std::uint32_t* u,
+                                                         std::uint32_t n, std::uint32_t* counts) {
+    std::uint32_t k = 0;
+    for (; k + 8 <= n; k += 8) count_group<2>(rate, p0, u, k, counts);
+    for (; k + 4 <= n; k += 4) count_group<1>(rate, p0, u, k, counts);
+    return k;
+}
+
+bool has_avx2() {
+    static const bool yes = __builtin_cpu_supports("avx2");
+    return yes;
+}
+
+#endif
+
+}  // namespace
+
+void allow_vector_purchase_counts(bool allowed) {
+    vector_allowed.store(allowed, std::memory_order_relaxed);
+}
+
+void count_purchases(const double* rate, const double* p0, const std::uint32_t* u, std::uint32_t n,
+                     std::uint32_t* counts) {
+    std::uint32_t k = 0;
+#if defined(__x86_64__)
+    if (has_avx2() && vector_allowed.load(std::memory_order_relaxed)) k = count_avx2(rate, p0, u, n, counts);
+#endif
+    for (; k < n; ++k) counts[k] = count_one(rate[k], p0[k], u[k]);
+}
+
+}  // namespace models

@@ -1,0 +1,83 @@
+// Batched Poisson purchase counts (models/market/PurchaseCounts.hpp): the
+// vector loops must give exactly poisson_by_inversion's count for every
+// customer, whatever their place in the batch.
+#include "models/market/PurchaseCounts.hpp"
+#include "models/mechanisms/Purchases.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace {
+
+using namespace models;
+
+struct Batch {
+    std::vector<double> rate, p0;
+    std::vector<std::uint32_t> u;
+};
+
+// Rates across the whole range the inversion takes (and some above it),
+// p0 = exp(-rate) rounded to float as the population stores it, and words
+// that include the extremes, where the loop runs longest.
+Batch make_batch(std::uint32_t n, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::gamma_distribution<double> typical(2.0, 0.5);
+    std::uniform_real_distribution<double> wide(0.0, 40.0);
+    Batch b;
+    for (std::uint32_t k = 0; k < n; ++k) {
+        const double rate = k % 7 == 3 ? wide(rng) : static_cast<float>(typical(rng));
+        b.rate.push_back(rate);
+        b.p0.push_back(static_cast<float>(std::exp(-rate)));
+        const std::uint32_t word = k % 11 == 5 ? 0xFFFFFFFFu - (k % 3) : k % 13 == 0 ? k % 2 : rng();
+        b.u.push_back(word);
+    }
+    return b;
+}
+
+std::vector<std::uint32_t> counts_of(const Batch& b, bool vector) {
+    allow_vector_purchase_counts(vector);
+    std::vector<std::uint32_t> counts(b.rate.size(), 12345);
+    count_purchases(b.rate.data(), b.p0.data(), b.u.data(), static_cast<std::uint32_t>(b.rate.size()), counts.data());
+    allow_vector_purchase_counts(true);
+    return counts;
+}
+
+TEST(PurchaseCounts, EveryCountIsTheInversionsCount) {
+    // Batch sizes cover whole groups of 8 and 4 and every remainder.
+    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 8u, 11u, 12u, 256u, 1001u}) {
+        const Batch b = make_batch(n, n);
+        for (const bool vector : {false, true}) {
+            const std::vector<std::uint32_t> counts = counts_of(b, vector);
+            for (std::uint32_t k = 0; k < n; ++k) {
+                const std::uint32_t expected =
+                    b.rate[k] <= kInversionLimit ? poisson_by_inversion(b.rate[k], b.p0[k], b.u[k]) : kNotCounted;
+                ASSERT_EQ(counts[k], expected) << "customer " << k << " of " << n << ", rate " << b.rate[k] << ", word "
+                                               << b.u[k] << (vector ? ", vector" : ", scalar");
+            }
+        }
+    }
+}
+
+TEST(PurchaseCounts, LargeCountsAtHighRates) {
+    // A word near 1 at a rate near the limit runs the loop for about 70
+    // terms: past the table of 64 reciprocals, into the divisions.
+    Batch b;
+    for (const double rate : {29.9, 30.0, 0.0, 1e-9, 25.0, 12.5, 30.0, 29.0}) {
+        b.rate.push_back(rate);
+        b.p0.push_back(static_cast<float>(std::exp(-rate)));
+        b.u.push_back(0xFFFFFFFFu);
+    }
+    const std::vector<std::uint32_t> counts = counts_of(b, true);
+    std::uint32_t largest = 0;
+    for (std::size_t k = 0; k < b.rate.size(); ++k) {
+        EXPECT_EQ(counts[k], poisson_by_inversion(b.rate[k], b.p0[k], b.u[k])) << "rate " << b.rate[k];
+        largest = std::max(largest, counts[k]);
+    }
+    EXPECT_GT(largest, 64u);
+}
+
+}  // namespace

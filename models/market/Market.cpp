@@ -60,8 +60,9 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         const FirmStrategies& s = f.strategies;
-        strategic_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
-                             s.win_back.enabled || params_.population.traits.cost_to_serve.mean != 0.0);
+        acting_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
+                          s.win_back.enabled);
+        strategic_.push_back(acting_.back() || params_.population.traits.cost_to_serve.mean != 0.0);
         any_strategic_ = any_strategic_ || strategic_.back();
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));

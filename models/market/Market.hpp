@@ -238,6 +238,7 @@ private:
     // (where n * amount_shape >= 1): most baskets are that small.
     std::vector<sim::GammaShape> basket_shapes_;
     std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
+    std::vector<char> acting_;                // per firm: some strategy (not only a cost to serve)
     bool any_strategic_ = false;              // some firm has
     Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers

@@ -91,21 +91,26 @@ template <Market::Scope kScope>
     if (kLifecycle && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
         c.next_satisfaction[i] = c.satisfaction[i];
-        close_tarp_observation(m.tarp, c, i, tick, false, t);          // buys no more: not retained
-        if (kStrategies && strategic_[f]) activate(i, tick, firm, t);  // unless the firm wins them back
+        close_tarp_observation(m.tarp, c, i, tick, false, t);       // buys no more: not retained
+        if (kStrategies && acting_[f]) activate(i, tick, firm, t);  // unless the firm wins them back
         return;
     }
-    const PolicyEffect policy = (kStrategies && strategic_[f]) ? policy_effect(i, tick, f) : PolicyEffect{};
+    // A firm whose only strategic element is the cost to serve has no
+    // policy to apply: its customers are charged that cost, and no more.
+    const bool acts = kStrategies && acting_[f];
+    const PolicyEffect policy = acts ? policy_effect(i, tick, f) : PolicyEffect{};
 
     // Purchases, and the customer's RFM counters with the firm. RM-1's
     // customers buy once a tick at their level (the inline fast path).
     const bool every_tick = !kLifecycle || m.purchases.every_tick();
     Basket basket =
         every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], counted, amount);
-    if (kStrategies && strategic_[f]) {
+    if (acts) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
         cross_sell(i, tick, firm, t);
+    } else if (kStrategies && strategic_[f]) {
+        t.service_cost += customers_.traits.cost_to_serve[i];  // what charge_policy charges without a policy
     }
     if (kScope != Scope::Rm1) {  // RM-1's scope sums every customer's in decide_quiet_customers
         t.revenue += basket.amount;
@@ -214,7 +219,7 @@ template <Market::Scope kScope>
     ++t.outcomes[index(outcome)];
     if (severity == Severity::Major) ++t.major_outcomes[index(outcome)];
     c.outcome[i] = static_cast<std::uint8_t>(outcome);
-    if (kStrategies && strategic_[f]) {
+    if (kStrategies && acting_[f]) {
         double gain = e.policy.satisfaction_gain + (severity != Severity::None ? e.policy.recovery_gain : 0.0);
         const double cut = prevent_switching(i, tick, firm, s, gain, t);
         drift *= cut;

@@ -77,14 +77,19 @@ void lay_out(std::size_t chunk_count, std::size_t firms, ValuesByFirm<T>& out) {
         }
     }
     out.start[firms] = at;
-    // Only grown: shrinking and growing again would fill the values anew.
-    if (out.values.size() < at) out.values.resize(at);
+    // Then one spare place per chunk, for the values of its people with no
+    // firm (gather_values_by_firm). Only grown: shrinking and growing again
+    // would fill the values anew.
+    if (out.values.size() < at + chunk_count) out.values.resize(at + chunk_count);
 }
 
 // Fills `out` with static_cast<T>(value(i)) of every customer i with a firm
 // (firm[i] < firms), in parallel over fixed-size chunks without push_back:
 // counting first tells each chunk where its customers go. The layout
-// depends on neither the thread count nor the schedule.
+// depends on neither the thread count nor the schedule. value(i) is also
+// called for people with no firm, whose values go to their chunk's spare
+// place and are never read: storing every value spares a branch that mixed
+// customers and prospects would make unpredictable.
 template <class T, class Value>
 void gather_values_by_firm(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                            ValuesByFirm<T>& out) {
@@ -96,10 +101,14 @@ void gather_values_by_firm(std::span<const std::uint8_t> firm, const Value& valu
         // A copy on the stack: neighbouring chunks' places share cache lines,
         // and two threads bumping them every customer would fight over them.
         std::array<std::size_t, 256> next;
+        next.fill(out.start[firms] + c.index);  // the chunk's spare place
         std::copy_n(out.offset.begin() + static_cast<std::ptrdiff_t>(c.index * firms), std::min(firms, next.size()),
                     next.begin());
-        for (std::uint32_t i = c.begin; i < c.end; ++i)
-            if (firm[i] < firms) values[next[firm[i]]++] = static_cast<T>(value(i));
+        for (std::uint32_t i = c.begin; i < c.end; ++i) {
+            const std::uint8_t f = firm[i];
+            values[next[f]] = static_cast<T>(value(i));
+            next[f] += f < firms;
+        }
     });
 }
 

@@ -180,16 +180,21 @@ void Market::deliver_held_stories() {
 
 void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool just_decided) {
     // Tellers are few (a tenth of customers or less) and scattered; the
-    // decide phase listed them. Draw all their edge blocks at once (SIMD),
-    // then tell, with the adjacency rows a few tellers ahead prefetched
-    // unless decide_chunk has just fetched them.
+    // decide phase listed them. Draw all their blocks at once (SIMD), a
+    // teller's edge blocks then their weak ties', then tell, with the
+    // adjacency rows a few tellers ahead prefetched unless decide_chunk has
+    // just fetched them.
     const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
+    const std::uint32_t weak_ties = params_.mechanisms.word_of_mouth.weak_ties;
     DrawScratch& scratch = draw_scratch();
     auto& [addresses, draws] = scratch;
     addresses.clear();
-    for (const Teller& teller : tellers)
+    for (const Teller& teller : tellers) {
         for (std::uint32_t q = 0; q * 4 < network_.degree(teller.customer); ++q)
             addresses.push_back(sim::CounterStream::address(kWordOfMouth, teller.customer, tick, q));
+        for (std::uint32_t w = 0; w < weak_ties; ++w)
+            addresses.push_back(sim::CounterStream::address(kWeakTie, teller.customer, tick, w));
+    }
     draws.resize(addresses.size());
     stream_.blocks(addresses.data(), draws.data(), addresses.size());
 
@@ -197,14 +202,14 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     std::vector<FirmTally> stories(params_.firms.size());
     const sim::Block4* next_draws = draws.data();
     std::vector<std::uint32_t>* held = just_decided ? &chunk_scratch_[c.index].held_stories : nullptr;
-    const bool weak_ties = params_.mechanisms.word_of_mouth.weak_ties > 0;
     for (std::size_t k = 0; k < tellers.size(); ++k) {
         if (!just_decided && k + kRowsAhead < tellers.size())
             network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
         const auto [i, sign] = tellers[k];
         std::int64_t told = tell_neighbours(i, sign, next_draws, held);
-        if (weak_ties) told += tell_weak_ties(i, sign, tick, held);
         next_draws += (network_.degree(i) + 3) / 4;
+        if (weak_ties > 0) told += tell_weak_ties(i, sign, next_draws, held);
+        next_draws += weak_ties;
         FirmTally& t = stories[customers_.firm[i]];
         (sign > 0 ? t.positive_stories : t.negative_stories) += told;
     }
@@ -244,14 +249,16 @@ std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block
     return told;
 }
 
-// Weak ties: a few people anywhere in the population, each drawn afresh.
-std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick, std::vector<std::uint32_t>* held) {
+// Weak ties: a few people anywhere in the population, each drawn afresh
+// (draws[w]: weak tie w's kWeakTie block).
+std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws,
+                                    std::vector<std::uint32_t>* held) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     const double reach = std::min(1.0, wom.weak_reach * customers_.traits.talkativeness[i]);
     const std::uint64_t people = customers_.size();
     std::int64_t told = 0;
     for (std::uint32_t w = 0; w < wom.weak_ties; ++w) {
-        const sim::Block4 draw = stream_.block(kWeakTie, i, tick, w);
+        const sim::Block4& draw = draws[w];
         const auto j = static_cast<std::uint32_t>((people * draw[0]) >> 32);
         if (j == i || !sim::bernoulli(draw[1], reach)) continue;
         ++told;

@@ -213,7 +213,7 @@ private:
     void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool just_decided);
     void deliver_held_stories();
     std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
-    std::int64_t tell_weak_ties(std::uint32_t i, int sign, std::uint32_t tick, std::vector<std::uint32_t>* held);
+    std::int64_t tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
     void hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held);
 
     void apply(std::uint32_t tick);

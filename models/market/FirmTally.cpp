@@ -108,7 +108,8 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
          "share of the firm's customers whose satisfaction is below output.metrics.detractor_below"},
         {"top20_value_share", ColumnType::Float64, "1",
          "share of the firm's customers' spend with it so far held by its top 20 % of customers "
-         "(NaN on ticks it is not computed, see output.metrics.concentration_every)"},
+         "(the k = ceil(0.2 n) largest; customers tied at the cut count at the cut's value; NaN on "
+         "ticks it is not computed, see output.metrics.concentration_every)"},
         {"compensation_cost", ColumnType::Float64, "currency units",
          "compensation paid with resolved complaints (part of recovery_cost)"},
         // The firm's strategies and its accounts.

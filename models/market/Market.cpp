@@ -3,10 +3,10 @@
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/InitialPopulation.hpp"
 #include "models/market/ValueConcentration.hpp"
+#include "sim/parallel/SharedCounter.hpp"
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -105,12 +105,12 @@ void Market::count_adopted_neighbours() {
 // Person i started (+1) or stopped (-1) buying from any firm. Integer
 // increments from any thread commute: the counts do not depend on the order.
 void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
-    // Each atomic add waits for its line: ask for all the lines first, so
-    // that the misses overlap.
+    // Each add waits for its line: ask for all the lines first, so that the
+    // misses overlap.
+    const bool shared = sim::team_shared();
     for (const sim::NodeId j : network_.neighbours(i)) __builtin_prefetch(&customers_.adopted_neighbours[j], 1);
     for (const sim::NodeId j : network_.neighbours(i))
-        std::atomic_ref<std::uint32_t>(customers_.adopted_neighbours[j])
-            .fetch_add(static_cast<std::uint32_t>(change), std::memory_order_relaxed);
+        sim::add_to_counter(customers_.adopted_neighbours[j], static_cast<std::uint32_t>(change), shared);
 }
 
 // The people's offsets, rows and neighbours' counters are all cache misses,
@@ -172,8 +172,8 @@ void Market::spread_word_of_mouth(std::uint32_t tick) {
 void Market::deliver_held_stories() {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& c) {
         std::vector<std::uint32_t>& held = chunk_scratch_[c.index].held_stories;
-        for (const std::uint32_t j : held)
-            std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(1, std::memory_order_relaxed);
+        const bool shared = sim::team_shared();
+        for (const std::uint32_t j : held) sim::add_to_counter(customers_.stories[j], 1, shared);
         held.clear();
     });
 }
@@ -201,14 +201,14 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     constexpr std::size_t kRowsAhead = 8;
     std::vector<FirmTally> stories(params_.firms.size());
     const sim::Block4* next_draws = draws.data();
-    std::vector<std::uint32_t>* held = just_decided ? &chunk_scratch_[c.index].held_stories : nullptr;
+    const Delivery to{just_decided ? &chunk_scratch_[c.index].held_stories : nullptr, sim::team_shared()};
     for (std::size_t k = 0; k < tellers.size(); ++k) {
         if (!just_decided && k + kRowsAhead < tellers.size())
             network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
         const auto [i, sign] = tellers[k];
-        std::int64_t told = tell_neighbours(i, sign, next_draws, held);
+        std::int64_t told = tell_neighbours(i, sign, next_draws, to);
         next_draws += (network_.degree(i) + 3) / 4;
-        if (weak_ties > 0) told += tell_weak_ties(i, sign, next_draws, held);
+        if (weak_ties > 0) told += tell_weak_ties(i, sign, next_draws, to);
         next_draws += weak_ties;
         FirmTally& t = stories[customers_.firm[i]];
         (sign > 0 ? t.positive_stories : t.negative_stories) += told;
@@ -222,21 +222,20 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
 
 // A story about firm `about` reaches person j: it counts if j buys from that
 // firm, or, when positive, if j buys from no firm (a prospect hearing of
-// one; held in `held` when that is given).
-void Market::hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held) {
+// one; held in `to.held` when that is given).
+void Market::hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to) {
     const std::uint8_t firm = customers_.firm[j];
     if (firm == about)
-        std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(sign, std::memory_order_relaxed);
-    else if (firm == kNoFirm && sign > 0 && held)
-        held->push_back(j);
+        sim::add_to_counter(customers_.stories[j], sign, to.shared);
+    else if (firm == kNoFirm && sign > 0 && to.held)
+        to.held->push_back(j);
     else if (firm == kNoFirm && sign > 0)
-        std::atomic_ref<std::int32_t>(customers_.stories[j]).fetch_add(1, std::memory_order_relaxed);
+        sim::add_to_counter(customers_.stories[j], 1, to.shared);
 }
 
 // Customer i tells each neighbour e with the story's reach, deciding by word
 // e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
-std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws,
-                                     std::vector<std::uint32_t>* held) {
+std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to) {
     const std::uint8_t f = customers_.firm[i];
     const sim::BernoulliBound hears(params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]));
     const auto neighbours = network_.neighbours(i);
@@ -244,15 +243,14 @@ std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
         if (!hears(draws[e / 4][e % 4])) continue;
         ++told;
-        hear(neighbours[e], f, sign, held);
+        hear(neighbours[e], f, sign, to);
     }
     return told;
 }
 
 // Weak ties: a few people anywhere in the population, each drawn afresh
 // (draws[w]: weak tie w's kWeakTie block).
-std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws,
-                                    std::vector<std::uint32_t>* held) {
+std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to) {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     const double reach = std::min(1.0, wom.weak_reach * customers_.traits.talkativeness[i]);
     const std::uint64_t people = customers_.size();
@@ -262,7 +260,7 @@ std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4
         const auto j = static_cast<std::uint32_t>((people * draw[0]) >> 32);
         if (j == i || !sim::bernoulli(draw[1], reach)) continue;
         ++told;
-        hear(j, customers_.firm[i], sign, held);
+        hear(j, customers_.firm[i], sign, to);
     }
     return told;
 }

@@ -212,9 +212,16 @@ private:
     // chunk's held_stories instead of their counters.
     void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool just_decided);
     void deliver_held_stories();
-    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
-    std::int64_t tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, std::vector<std::uint32_t>* held);
-    void hear(std::uint32_t j, std::uint8_t about, int sign, std::vector<std::uint32_t>* held);
+    // How stories reach their hearers' counters: for people with no firm,
+    // held in `held` (nullptr: counted at once); `shared`: other threads
+    // may be telling at the same time (sim::add_to_counter).
+    struct Delivery {
+        std::vector<std::uint32_t>* held;
+        bool shared;
+    };
+    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to);
+    std::int64_t tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to);
+    void hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to);
 
     void apply(std::uint32_t tick);
     template <class Settle>

@@ -104,10 +104,9 @@ void Market::count_adopted_neighbours() {
 
 // Person i started (+1) or stopped (-1) buying from any firm. Integer
 // increments from any thread commute: the counts do not depend on the order.
-void Market::tell_neighbours_of_adoption(std::uint32_t i, int change) {
+void Market::tell_neighbours_of_adoption(std::uint32_t i, int change, bool shared) {
     // Each add waits for its line: ask for all the lines first, so that the
     // misses overlap.
-    const bool shared = sim::team_shared();
     for (const sim::NodeId j : network_.neighbours(i)) __builtin_prefetch(&customers_.adopted_neighbours[j], 1);
     for (const sim::NodeId j : network_.neighbours(i))
         sim::add_to_counter(customers_.adopted_neighbours[j], static_cast<std::uint32_t>(change), shared);
@@ -120,11 +119,12 @@ void Market::tell_neighbours_of_adoptions(const std::vector<AdoptionChange>& cha
     constexpr std::size_t kOffsetsAhead = 8;
     constexpr std::size_t kRowsAhead = 4;
     const std::size_t n = changes.size();
+    const bool shared = sim::team_shared();
     for (std::size_t k = 0; k < std::min(n, kOffsetsAhead); ++k) network_.prefetch_offsets(changes[k].customer);
     for (std::size_t k = 0; k < n; ++k) {
         if (k + kOffsetsAhead < n) network_.prefetch_offsets(changes[k + kOffsetsAhead].customer);
         if (k + kRowsAhead < n) network_.prefetch_neighbours(changes[k + kRowsAhead].customer);
-        tell_neighbours_of_adoption(changes[k].customer, changes[k].change);
+        tell_neighbours_of_adoption(changes[k].customer, changes[k].change, shared);
     }
 }
 

@@ -195,7 +195,8 @@ private:
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();
-    void tell_neighbours_of_adoption(std::uint32_t i, int change);
+    // `shared`: other threads may be adding too (sim::add_to_counter).
+    void tell_neighbours_of_adoption(std::uint32_t i, int change, bool shared);
     void tell_neighbours_of_adoptions(const std::vector<AdoptionChange>& changes);
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);

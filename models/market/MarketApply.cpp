@@ -96,7 +96,8 @@ void Market::apply(std::uint32_t tick) {
         // Person i takes on their decision and the stories they heard.
         // Returns the firm they are a customer of after the tick (kNoFirm:
         // none) and their satisfaction, for the caller to count.
-        // Inline, as it was before the adoptions were listed: called for every person.
+        // Forced inline: it runs for every person, and GCC would otherwise
+        // call it (the push_back below makes it look too large).
         const auto settle = [&](std::uint32_t i) __attribute__((always_inline))->Settled {
             const std::uint8_t before = c.firm[i];
             const std::uint8_t after = c.next_firm[i];

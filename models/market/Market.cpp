@@ -57,13 +57,13 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     if (needs_network(params_) && network_.nodes() != params_.population.size)
         throw std::invalid_argument("the network has " + std::to_string(network_.nodes()) + " nodes but there are " +
                                     std::to_string(params_.population.size) + " customers");
+    cost_to_serve_ = params_.population.traits.cost_to_serve.mean != 0.0;
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         const FirmStrategies& s = f.strategies;
         acting_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
                           s.win_back.enabled);
-        strategic_.push_back(acting_.back() || params_.population.traits.cost_to_serve.mean != 0.0);
-        any_strategic_ = any_strategic_ || strategic_.back();
+        any_strategic_ = any_strategic_ || acting_.back() || cost_to_serve_;
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));
     }

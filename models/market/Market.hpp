@@ -245,9 +245,9 @@ private:
     // The gamma amount's constants for a basket of n purchases, n < 16
     // (where n * amount_shape >= 1): most baskets are that small.
     std::vector<sim::GammaShape> basket_shapes_;
-    std::vector<char> strategic_;             // per firm: some strategy (or a cost to serve) to apply
-    std::vector<char> acting_;                // per firm: some strategy (not only a cost to serve)
-    bool any_strategic_ = false;              // some firm has
+    std::vector<char> acting_;                // per firm: some strategy on
+    bool cost_to_serve_ = false;              // customers cost their firm something to serve
+    bool any_strategic_ = false;              // some firm acts, or customers have a cost to serve
     Scope scope_ = Scope::Strategies;         // of the decide loop (decide_scope)
     std::vector<TargetedStrategy> targeted_;  // strategies for a targeted part of a firm's customers
     bool tell_per_chunk_ = true;              // false: stories in a phase of their own (test seam)

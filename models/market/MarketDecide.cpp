@@ -109,7 +109,7 @@ template <Market::Scope kScope>
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
         cross_sell(i, tick, firm, t);
-    } else if (kStrategies && strategic_[f]) {
+    } else if (kStrategies && cost_to_serve_) {
         t.service_cost += customers_.traits.cost_to_serve[i];  // what charge_policy charges without a policy
     }
     if (kScope != Scope::Rm1) {  // RM-1's scope sums every customer's in decide_quiet_customers

@@ -1,17 +1,10 @@
 #include "models/market/PurchaseCounts.hpp"
 
 #include "models/mechanisms/Purchases.hpp"
-
-#include <atomic>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+#include "sim/util/Avx2Loops.hpp"
 
 namespace models {
 namespace {
-
-std::atomic<bool> vector_allowed{true};
 
 inline std::uint32_t count_one(double rate, double p0, std::uint32_t u) {
     return rate <= kInversionLimit ? poisson_by_inversion(rate, p0, u) : kNotCounted;
@@ -31,8 +24,6 @@ __attribute__((target("avx2"))) inline void count_group(const double* rate, cons
                                                         std::uint32_t k, std::uint32_t* counts) {
     const __m256d limit = _mm256_set1_pd(kInversionLimit);
     const __m256d tiny = _mm256_set1_pd(1e-300);
-    const __m256d unit = _mm256_set1_pd(0x1p-32);
-    const __m256d magic = _mm256_set1_pd(0x1p52);  // 2^52 + w has w in its low mantissa bits
     __m256d mean[V], x[V], term[V], cumulative[V], counting[V];
     __m256i count[V];
     int any = 0;
@@ -40,8 +31,7 @@ __attribute__((target("avx2"))) inline void count_group(const double* rate, cons
         const std::uint32_t at = k + 4 * static_cast<std::uint32_t>(v);
         mean[v] = _mm256_loadu_pd(rate + at);
         const __m256i words = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + at)));
-        x[v] = _mm256_mul_pd(
-            _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(words, _mm256_castpd_si256(magic))), magic), unit);
+        x[v] = sim::unit_doubles(words);
         term[v] = _mm256_loadu_pd(p0 + at);
         cumulative[v] = term[v];
         // A rate above the limit is left to the caller, and not counted here.
@@ -83,24 +73,15 @@ __attribute__((target("avx2"))) std::uint32_t count_avx2(const double* rate, con
     return k;
 }
 
-bool has_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
-}
-
 #endif
 
 }  // namespace
-
-void allow_vector_purchase_counts(bool allowed) {
-    vector_allowed.store(allowed, std::memory_order_relaxed);
-}
 
 void count_purchases(const double* rate, const double* p0, const std::uint32_t* u, std::uint32_t n,
                      std::uint32_t* counts) {
     std::uint32_t k = 0;
 #if defined(__x86_64__)
-    if (has_avx2() && vector_allowed.load(std::memory_order_relaxed)) k = count_avx2(rate, p0, u, n, counts);
+    if (sim::avx2_loops()) k = count_avx2(rate, p0, u, n, counts);
 #endif
     for (; k < n; ++k) counts[k] = count_one(rate[k], p0[k], u[k]);
 }

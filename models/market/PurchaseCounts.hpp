@@ -3,7 +3,7 @@
 // poisson_by_inversion (Purchases.hpp), made before the batch is decided.
 // One at a time, the inversion loop ends at a different count for nearly
 // every customer, and the processor mispredicts its exit about once each;
-// four at a time (AVX2, where the processor has it) it runs as long as the
+// four at a time (AVX2, where the processor has it: sim::avx2_loops) it runs as long as the
 // longest of four. Each lane computes exactly what the scalar loop does
 // (the same operations in the same order, no fused multiply-add), so the
 // counts are the same bit for bit (tests/unit/test_purchase_counts.cpp).
@@ -19,9 +19,5 @@ inline constexpr std::uint32_t kNotCounted = 0xFFFFFFFFu;
 // kNotCounted where rate[k] > kInversionLimit.
 void count_purchases(const double* rate, const double* p0, const std::uint32_t* u, std::uint32_t n,
                      std::uint32_t* counts);
-
-// For tests on a processor with AVX2: false makes count_purchases scalar
-// until allowed again.
-void allow_vector_purchase_counts(bool allowed);
 
 }  // namespace models

@@ -5,9 +5,9 @@
 #include "models/market/FirmTally.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "models/mechanisms/TarpTable.hpp"
+#include "sim/util/Avx2Loops.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cstring>
 
@@ -114,8 +114,6 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietDecision& q
     const __m256d gain = _mm256_set1_pd(q.update.good_service_gain);
     const __m256d hazard = _mm256_set1_pd(q.switching.drift_hazard);
     const __m256d below = _mm256_set1_pd(q.dissatisfied_below);
-    const __m256d unit = _mm256_set1_pd(0x1p-32);
-    const __m256d magic = _mm256_set1_pd(0x1p52);  // 2^52 + w has w in its low mantissa bits
     const __m256i bound0 = _mm256_set1_epi64x(static_cast<std::int64_t>(q.fails[0].bound()));
     const __m256i bound1 = _mm256_set1_epi64x(static_cast<std::int64_t>(q.fails[1].bound()));
     const __m256i firm1 = _mm256_set1_epi64x(1);
@@ -164,8 +162,7 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietDecision& q
         const __m256d gap = _mm256_sub_pd(one, s);
         _mm256_storeu_pd(q.next_satisfaction + i, _mm256_add_pd(s, _mm256_mul_pd(gain, gap)));
         const __m256d drift = _mm256_mul_pd(hazard, squared ? _mm256_mul_pd(gap, gap) : gap);
-        const __m256d x = _mm256_mul_pd(
-            _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(switch_word, _mm256_castpd_si256(magic))), magic), unit);
+        const __m256d x = sim::unit_doubles(switch_word);
         const auto quiet = ~events_here & 0xFu;
         const auto leaves = static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(x, drift, _CMP_LT_OQ))) & quiet;
         const auto at1 = static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_castsi256_pd(is1)));
@@ -277,32 +274,9 @@ __attribute__((target("avx2"))) std::uint32_t list_movers_avx2(const std::uint8_
     return i;
 }
 
-bool has_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2");
-    return yes;
-}
-
-#else
-
-bool has_avx2() {
-    return false;
-}
-
 #endif
 
-std::atomic<bool> vector_allowed{true};
-
-// Whether to take the AVX2 loops: the processor has AVX2 and no test has
-// asked for the scalar ones.
-bool vector_loops() {
-    return has_avx2() && vector_allowed.load(std::memory_order_relaxed);
-}
-
 }  // namespace
-
-void allow_vector_quiet_ticks(bool allowed) {
-    vector_allowed.store(allowed, std::memory_order_relaxed);
-}
 
 std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, std::uint32_t n, const sim::Block4* draws,
                                      std::uint16_t* eventful, QuietCounts& counts, LaneSums& revenue) {
@@ -310,7 +284,7 @@ std::uint32_t decide_quiet_customers(const QuietDecision& q, std::uint32_t b, st
     // The vector loop knows RM-1's drift shapes, (1 - s) and (1 - s)^2, and
     // needs groups of four to start on lane 0.
     const double convexity = q.switching.convexity;
-    if (vector_loops() && b % kLanes == 0 && (convexity == 1.0 || convexity == 2.0))
+    if (sim::avx2_loops() && b % kLanes == 0 && (convexity == 1.0 || convexity == 2.0))
         return decide_avx2(q, b, n, draws, eventful, counts, revenue);
 #endif
     return decide_scalar(q, b, n, draws, eventful, counts, revenue);
@@ -320,7 +294,7 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
                  std::vector<std::uint32_t>& movers) {
     std::uint32_t i = begin;
 #if defined(__x86_64__)
-    if (vector_loops()) i = list_movers_avx2(firm, next_firm, begin, end, movers);
+    if (sim::avx2_loops()) i = list_movers_avx2(firm, next_firm, begin, end, movers);
 #endif
     for (; i < end; ++i)
         if (firm[i] != next_firm[i] || firm[i] == kNoFirm) movers.push_back(i);
@@ -329,7 +303,7 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
 void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
                     std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts) {
 #if defined(__x86_64__)
-    if (vector_loops() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
+    if (sim::avx2_loops() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
 #endif
     settle_scalar(q, begin, end, movers, settled, counts);
 }

@@ -2,7 +2,8 @@
 // RM-1's quiet customers. In a market that uses only RM-1's mechanisms
 // (Market::Scope::Rm1) nine customers in ten meet no failure, tell no one
 // and stay: their tick is a few arithmetic operations. These loops decide
-// and settle them four at a time (AVX2, where the processor has it) or one
+// and settle them four at a time (AVX2, where the processor has it:
+// sim::avx2_loops) or one
 // at a time, and leave everyone else to the general code. They give bit for bit what
 // the general code gives: the same operations in the same order per
 // customer, and sums per tally lane in customer order (tested in
@@ -95,9 +96,5 @@ void list_movers(const std::uint8_t* firm, const std::uint8_t* next_firm, std::u
 // `settled` (same order). `begin` is a multiple of 4.
 void settle_stayers(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end,
                     std::span<const std::uint32_t> movers, std::span<const Settled> settled, SettledCounts& counts);
-
-// For tests of the scalar loops on a processor with AVX2: false makes every
-// loop scalar until allowed again.
-void allow_vector_quiet_ticks(bool allowed);
 
 }  // namespace models

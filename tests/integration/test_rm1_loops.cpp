@@ -7,6 +7,7 @@
 #include "models/market/Market.hpp"
 #include "models/market/QuietTicks.hpp"
 #include "sim/network/Generators.hpp"
+#include "sim/util/Avx2Loops.hpp"
 
 #include "tests/support/Rm1Params.hpp"
 #include "tests/support/SameBits.hpp"
@@ -39,14 +40,14 @@ bool same(const models::FirmTally& a, const models::FirmTally& b) {
 
 class Rm1Loops : public ::testing::TestWithParam<std::tuple<Variation, bool>> {
 protected:
-    void TearDown() override { models::allow_vector_quiet_ticks(true); }
+    void TearDown() override { sim::allow_avx2_loops(true); }
 };
 
 // Each variation runs with the vector loops (where the processor has AVX2)
 // and with the scalar ones.
 TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
     const auto& [variation, vector] = GetParam();
-    models::allow_vector_quiet_ticks(vector);
+    sim::allow_avx2_loops(vector);
     // 20,003 customers: the last chunk (16,384 each) ends three short of a
     // group of four, so the loops' tails run too.
     models::MarketParams p = testing_support::rm1_params(20003);

@@ -3,6 +3,7 @@
 // customer, whatever their place in the batch.
 #include "models/market/PurchaseCounts.hpp"
 #include "models/mechanisms/Purchases.hpp"
+#include "sim/util/Avx2Loops.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,10 +40,10 @@ Batch make_batch(std::uint32_t n, std::uint32_t seed) {
 }
 
 std::vector<std::uint32_t> counts_of(const Batch& b, bool vector) {
-    allow_vector_purchase_counts(vector);
+    sim::allow_avx2_loops(vector);
     std::vector<std::uint32_t> counts(b.rate.size(), 12345);
     count_purchases(b.rate.data(), b.p0.data(), b.u.data(), static_cast<std::uint32_t>(b.rate.size()), counts.data());
-    allow_vector_purchase_counts(true);
+    sim::allow_avx2_loops(true);
     return counts;
 }
 

@@ -1,0 +1,46 @@
+#pragma once
+// Loops written twice, once with AVX2 intrinsics and once scalar, giving the
+// same results bit for bit: which to take, decided at run time, and what
+// the vector versions share.
+#include <atomic>
+#include <cstdint>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace sim {
+
+namespace detail {
+inline std::atomic<bool> avx2_loops_allowed{true};
+}  // namespace detail
+
+// Whether to take the AVX2 loops: the processor has AVX2 (asked once) and
+// no test has asked for the scalar ones.
+inline bool avx2_loops() {
+#if defined(__x86_64__)
+    static const bool has_avx2 = __builtin_cpu_supports("avx2");
+    return has_avx2 && detail::avx2_loops_allowed.load(std::memory_order_relaxed);
+#else
+    return false;
+#endif
+}
+
+// For tests of the scalar loops on a processor with AVX2: false makes every
+// such loop scalar until allowed again.
+inline void allow_avx2_loops(bool allowed) {
+    detail::avx2_loops_allowed.store(allowed, std::memory_order_relaxed);
+}
+
+#if defined(__x86_64__)
+// to_unit (CounterStream.hpp) of four 32-bit words, each in a 64-bit lane:
+// 2^52 + w has w in its low mantissa bits, so subtracting 2^52 converts
+// exactly, and the scaling by 2^-32 is exact too.
+__attribute__((target("avx2"))) inline __m256d unit_doubles(__m256i words) {
+    const __m256d magic = _mm256_set1_pd(0x1p52);
+    return _mm256_mul_pd(_mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(words, _mm256_castpd_si256(magic))), magic),
+                         _mm256_set1_pd(0x1p-32));
+}
+#endif
+
+}  // namespace sim

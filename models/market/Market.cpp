@@ -84,6 +84,11 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     }
     targeted_ = targeted_strategies();
     scope_ = decide_scope();
+    const bool failures = params_.mechanisms.service_failures.enabled;
+    for (std::size_t f = 0; f < firms; ++f)
+        quiet_firms_.push_back({sim::BernoulliBound(failures ? params_.firms[f].service.failure_rate : 0.0).bound(),
+                                params_.firms[f].service_quality, barrier_factor_[f], pull_[f]});
+    staged_batches_ = may_decide_in_stages();
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
     for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;

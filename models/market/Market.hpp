@@ -9,6 +9,7 @@
 #include "models/market/CustomerState.hpp"
 #include "models/market/FirmTally.hpp"
 #include "models/market/MarketParams.hpp"
+#include "models/market/QuietLifecycle.hpp"
 #include "models/mechanisms/FirmChoice.hpp"
 #include "sim/network/Network.hpp"
 #include "sim/parallel/Chunks.hpp"
@@ -48,7 +49,13 @@ public:
     // Whether the market runs RM-1's loops (decide_scope), and, for tests
     // that check they give the same results, a switch to the general ones.
     bool runs_rm1_loops() const { return scope_ == Scope::Rm1; }
-    void use_general_loops() { scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle; }
+    void use_general_loops() {
+        scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle;
+        staged_batches_ = false;
+    }
+    // Whether the lifecycle's customers are decided a batch at a time in
+    // stages (decide_batch_in_stages).
+    bool decides_in_stages() const { return staged_batches_; }
     // Test seam: tell every story in a phase of its own after the decide
     // phase, rather than chunk by chunk as each chunk is decided.
     void tell_in_a_separate_phase() { tell_per_chunk_ = false; }
@@ -76,6 +83,12 @@ private:
         double satisfaction_gain = 0.0;  // information programme, tactics
         double expectation_shift = 0.0;  // tactics: reassurance
         double recovery_gain = 0.0;      // tactics: problem solving, after a failure
+    };
+    // A customer's purchases in one tick.
+    struct Basket {
+        std::uint32_t purchases = 0;
+        double amount = 0.0;
+        bool dropped_out = false;
     };
     // A complaint whose outcome waits for the firm's capacity to be shared out.
     struct PendingComplaint {
@@ -134,6 +147,15 @@ private:
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, const sim::Block4& amount,
                          std::uint32_t counted, FirmTally* tally, ChunkScratch& scratch);
+    // decide_customer's two halves: paying for this tick's basket, and the
+    // service encounter with what follows from it.
+    template <Scope kScope>
+    void take_basket(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
+                     const PolicyEffect& policy, Basket& basket, FirmTally& t, ChunkScratch& scratch);
+    template <Scope kScope>
+    void meet_service(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
+                      const PolicyEffect& policy, const Basket& basket, const sim::Block4& draws,
+                      const sim::Block4& lifecycle, FirmTally& t, ChunkScratch& scratch);
     template <Scope kScope>
     void conclude_encounter(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                             const EncounterResult& e, const sim::Block4& draws, const sim::Block4& lifecycle,
@@ -147,6 +169,21 @@ private:
     std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
                                          std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
                                          std::uint16_t* eventful) const;
+    // The draws of one batch of customers (decide_chunk).
+    struct BatchDraws {
+        const sim::Block4* encounter;  // a prospect's: their kAcquisition block
+        const sim::Block4* lifecycle;
+        const sim::Block4* amount;     // block 0 of kPurchaseAmount
+        const std::uint32_t* counted;  // Poisson purchase counts (kNotCounted: not made)
+    };
+    // The lifecycle's customers b .. b + n - 1 in stages (staged_batches_):
+    // every basket, then the quiet ticks (QuietLifecycle.hpp), then the
+    // eventful rest one by one. Bit for bit what decide_one gives.
+    template <Scope kScope>
+    void decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b, std::uint32_t n,
+                                std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
+                                ChunkScratch& scratch);
+    bool may_decide_in_stages() const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
     void resolve_complaints(std::uint32_t tick);
@@ -181,11 +218,6 @@ private:
     // One prospect's tick: whether they adopt, and which firm.
     // `draws`: the prospect's kAcquisition block.
     void decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
-    struct Basket {
-        std::uint32_t purchases = 0;
-        double amount = 0.0;
-        bool dropped_out = false;
-    };
     // Purchases of a Poisson-process customer (not RM-1's one per tick).
     // `counted`: the count count_batch_purchases made (kNotCounted: none).
     Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, std::uint32_t counted,
@@ -245,6 +277,8 @@ private:
     // The gamma amount's constants for a basket of n purchases, n < 16
     // (where n * amount_shape >= 1): most baskets are that small.
     std::vector<sim::GammaShape> basket_shapes_;
+    std::vector<QuietFirm> quiet_firms_;      // per firm (QuietLifecycle.hpp)
+    bool staged_batches_ = false;             // decide_batch_in_stages (may_decide_in_stages)
     std::vector<char> acting_;                // per firm: some strategy on
     bool cost_to_serve_ = false;              // customers cost their firm something to serve
     bool any_strategic_ = false;              // some firm acts, or customers have a cost to serve

@@ -105,6 +105,22 @@ template <Market::Scope kScope>
     const bool every_tick = !kLifecycle || m.purchases.every_tick();
     Basket basket =
         every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], counted, amount);
+    take_basket<kScope>(m, c, i, tick, policy, basket, t, scratch);
+    meet_service<kScope>(m, c, i, tick, policy, basket, draws, lifecycle, t, scratch);
+}
+
+// What the customer pays for this tick's basket (with the firm's cost to
+// serve and policy charges), and their RFM counters.
+template <Market::Scope kScope>
+[[gnu::always_inline]] inline void Market::take_basket(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
+                                                       std::uint32_t tick, const PolicyEffect& policy, Basket& basket,
+                                                       FirmTally& t, ChunkScratch& scratch) {
+    constexpr bool kLifecycle = kScope != Scope::Rm1;
+    constexpr bool kStrategies = kScope == Scope::Strategies;
+    const std::uint8_t f = c.firm[i];
+    const FirmParams& firm = params_.firms[f];
+    const bool acts = kStrategies && acting_[f];
+    const bool every_tick = !kLifecycle || m.purchases.every_tick();
     if (acts) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
@@ -125,7 +141,19 @@ template <Market::Scope kScope>
     if (kLifecycle && basket.purchases > 0 && params_.metrics.transaction_log)
         scratch.transactions.push_back({i, f, basket.purchases, basket.amount});
     if (kLifecycle && basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
+}
 
+// The service encounter of a customer who has taken this tick's basket,
+// and what follows from it (conclude_encounter).
+template <Market::Scope kScope>
+[[gnu::always_inline]] inline void Market::meet_service(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
+                                                        std::uint32_t tick, const PolicyEffect& policy,
+                                                        const Basket& basket, const sim::Block4& draws,
+                                                        const sim::Block4& lifecycle, FirmTally& t,
+                                                        ChunkScratch& scratch) {
+    constexpr bool kLifecycle = kScope != Scope::Rm1;
+    const std::uint8_t f = c.firm[i];
+    const FirmParams& firm = params_.firms[f];
     // The service encounter: every tick a customer buys.
     ServiceFailureParams service = firm.service;
     if (policy.limited)  // a lower service level fails more often
@@ -424,6 +452,61 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
     count_purchases(rate.data(), p0.data(), u.data(), n, counted);
 }
 
+// Every customer's basket first, in customer order, so that the revenue
+// and cost sums add up in the order decide_one adds them; then the quiet
+// ticks in one branch-free pass; then the eventful rest, in customer order,
+// each meeting the service they bought (their basket is taken already).
+// Markets whose firms do not act (a cost to serve is fine: it is charged
+// with the basket), whose customers buy as a Poisson process (no one drops
+// out while buying) and whose quiet customers tell no one.
+bool Market::may_decide_in_stages() const {
+    const Mechanisms& m = params_.mechanisms;
+    return scope_ != Scope::Rm1 && std::none_of(acting_.begin(), acting_.end(), [](char a) { return a != 0; }) &&
+           m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
+}
+
+template <Market::Scope kScope>
+void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b, std::uint32_t n,
+                                    std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
+                                    ChunkScratch& scratch) {
+    const auto takes = [&](std::uint32_t i) {
+        return c.firm[i] != kNoFirm && c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    };
+    std::array<Basket, kBatch> baskets;
+    std::array<std::uint32_t, kBatch> bought;
+    std::array<std::uint16_t, kBatch> takers;
+    std::uint32_t taking = 0;
+    for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who has a firm is a coin toss
+        bought[k] = 0;
+        takers[taking] = static_cast<std::uint16_t>(k);
+        taking += takes(b + k);
+    }
+    for (std::uint32_t t = 0; t < taking; ++t) {
+        const std::uint32_t k = takers[t], i = b + k;
+        baskets[k] = buy_at_rate(i, tick, d.lifecycle[k][kLanePurchases], d.counted[k], d.amount[k]);
+        take_basket<kScope>(m, c, i, tick, PolicyEffect{}, baskets[k], tally.lane_of(i)[c.firm[i]], scratch);
+        bought[k] = baskets[k].purchases;
+    }
+    std::array<std::uint16_t, kBatch> eventful;
+    std::array<std::int64_t, kNoFirm> quiet;
+    const std::size_t firms = params_.firms.size();
+    std::fill_n(quiet.begin(), firms, 0);
+    const QuietLifecycleBatch batch{c, m, quiet_firms_.data(), tick, d.encounter, d.lifecycle, bought.data()};
+    const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
+    for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
+    for (std::uint32_t e = 0; e < events; ++e) {
+        const std::uint32_t k = eventful[e], i = b + k;
+        if (takes(i)) {
+            c.next_firm[i] = c.firm[i];
+            meet_service<kScope>(m, c, i, tick, PolicyEffect{}, baskets[k], d.encounter[k], d.lifecycle[k],
+                                 tally.lane_of(i)[c.firm[i]], scratch);
+        } else {
+            decide_one<kScope>(m, c, i, tick, d.encounter[k], d.lifecycle[k], d.amount[k], d.counted[k], tally,
+                               scratch);
+        }
+    }
+}
+
 template <Market::Scope kScope>
 void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
@@ -469,6 +552,9 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
             for (std::uint32_t e = 0; e < events; ++e)
                 decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]],
                                    amount[eventful[e]], counted[eventful[e]], tally, scratch);
+        } else if (staged_batches_) {
+            const BatchDraws d{encounter.data(), lifecycle.data(), amount.data(), counted.data()};
+            decide_batch_in_stages<kScope>(m, c, b, n, tick, d, tally, scratch);
         } else {
             for (std::uint32_t k = 0; k < n; ++k)
                 decide_one<kScope>(m, c, b + k, tick, encounter[k], lifecycle[k], amount[k], counted[k], tally,

@@ -1,0 +1,297 @@
+#include "models/market/QuietLifecycle.hpp"
+
+#include "models/market/CustomerStatus.hpp"
+#include "models/market/DrawPurpose.hpp"
+#include "models/mechanisms/ServiceOutcome.hpp"
+#include "sim/util/Avx2Loops.hpp"
+
+#include <array>
+#include <bit>
+#include <cstring>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace models {
+namespace {
+
+// Customer b + k, one at a time. Returns whether the tick is quiet.
+inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t k, std::int64_t* quiet_count) {
+    const CustomerColumns& c = q.c;
+    const Mechanisms& m = q.m;
+    const std::uint32_t i = b + k;
+    const std::uint8_t firm = c.firm[i];
+    // Everyone is computed; only the quiet keep the result. A prospect or
+    // a dormant customer reads firm 0's constants, harmlessly.
+    const bool takes = firm != kNoFirm && c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    const std::uint8_t f = takes ? firm : 0;
+    const QuietFirm& firm_rules = q.firms[f];
+    const bool bought = q.bought[k] > 0;
+    const double s = c.satisfaction[i];
+    const auto stage = static_cast<Stage>(c.stage[i]);
+
+    // What would make the tick eventful, as conclude_encounter reckons it.
+    const bool fails = bought & (q.encounter[k][kLaneFailure] < firm_rules.fail_bound);
+    const double barrier = m.switching.stage_factor[index(stage)] * firm_rules.barrier_factor;
+    const double drift = barrier * (m.switching.drift(s) + m.switching.variety_seeking);
+    const bool leaves = sim::to_unit(q.encounter[k][kLaneSwitch]) < drift + barrier * firm_rules.pull;
+    const bool closes = (c.tarp_group[i] != kNotObserved) & m.tarp.complete(c.tarp_opened[i], q.tick);
+    const WordOfMouth& wom = m.word_of_mouth;
+    const bool advocate_talks =
+        (stage >= Stage::Advocate) & sim::bernoulli(q.lifecycle[k][kLaneTalk], wom.advocate_talk);
+    const bool tells = wom.enabled & ((s < wom.dissatisfied_below) | advocate_talks);
+    const bool quiet = takes & !fails & !leaves & !closes & !tells;
+
+    // Good service, if they bought. The "+ 0.0" is the policy's expectation
+    // shift, kept so that -0.0 turns out as it does there.
+    const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
+    const SatisfactionState before{s, disconfirmation ? c.expectation[i] + 0.0 : 0.0};
+    const SatisfactionState served = disconfirmation
+                                         ? m.satisfaction.after_encounter(before, firm_rules.service_quality)
+                                         : SatisfactionState{m.satisfaction.after_good_service(s), before.expectation};
+    const SatisfactionState feel = bought ? served : before;
+    // Their frequency is their purchases with the firm, this tick's included.
+    const Stage next = m.ladder.next({stage, s, c.purchases[i], q.tick - c.since[i]}, q.lifecycle[k][kLaneLadder]);
+
+    // The eventful are decided again from start-of-tick state: keep theirs.
+    c.next_satisfaction[i] = feel.satisfaction;
+    if (disconfirmation) c.expectation[i] = quiet ? static_cast<float>(feel.expectation) : c.expectation[i];
+    c.stage[i] = static_cast<std::uint8_t>(quiet ? next : stage);
+    c.next_firm[i] = firm;
+    c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
+    quiet_count[f] += quiet;
+    return quiet;
+}
+
+std::uint32_t decide_scalar(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t begin, std::uint32_t n,
+                            std::uint16_t* eventful, std::uint32_t events, std::int64_t* quiet) {
+    for (std::uint32_t k = begin; k < n; ++k) {
+        eventful[events] = static_cast<std::uint16_t>(k);
+        events += !decide_one(q, b, k, quiet);
+    }
+    return events;
+}
+
+#if defined(__x86_64__)
+
+constexpr std::uint32_t kLanes = 4;
+
+// Byte j of kOnes[m] is bit j of m: added to four stage bytes, it moves the
+// customers in m a rung.
+constexpr std::array<std::uint32_t, 16> kOnes = [] {
+    std::array<std::uint32_t, 16> t{};
+    for (std::uint32_t m = 0; m < 16; ++m)
+        for (std::uint32_t j = 0; j < 4; ++j) t[m] |= ((m >> j) & 1u) << (8 * j);
+    return t;
+}();
+
+// Four bytes at p, one per 64-bit lane.
+__attribute__((target("avx2"))) inline __m256i bytes_to_lanes(const std::uint8_t* p) {
+    std::uint32_t word;
+    std::memcpy(&word, p, sizeof word);
+    return _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(word)));
+}
+
+// Four 32-bit words at p, one per 64-bit lane.
+__attribute__((target("avx2"))) inline __m256i words_to_lanes(const std::uint32_t* p) {
+    return _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
+// The four words of four blocks: word w of block j in lane j of word[w].
+struct BlockWords {
+    __m256i word[4];
+};
+
+__attribute__((target("avx2"))) inline BlockWords transpose(const sim::Block4* blocks) {
+    const auto* p = reinterpret_cast<const __m128i*>(blocks);
+    const __m128i d0 = _mm_loadu_si128(p), d1 = _mm_loadu_si128(p + 1);
+    const __m128i d2 = _mm_loadu_si128(p + 2), d3 = _mm_loadu_si128(p + 3);
+    const __m128i low01 = _mm_unpacklo_epi32(d0, d1), low23 = _mm_unpacklo_epi32(d2, d3);
+    const __m128i high01 = _mm_unpackhi_epi32(d0, d1), high23 = _mm_unpackhi_epi32(d2, d3);
+    return {{_mm256_cvtepu32_epi64(_mm_unpacklo_epi64(low01, low23)),
+             _mm256_cvtepu32_epi64(_mm_unpackhi_epi64(low01, low23)),
+             _mm256_cvtepu32_epi64(_mm_unpacklo_epi64(high01, high23)),
+             _mm256_cvtepu32_epi64(_mm_unpackhi_epi64(high01, high23))}};
+}
+
+// a >= b for 64-bit lanes holding values below 2^63.
+__attribute__((target("avx2"))) inline __m256i at_least(__m256i a, __m256i b) {
+    return _mm256_xor_si256(_mm256_cmpgt_epi64(b, a), _mm256_set1_epi64x(-1));
+}
+
+__attribute__((target("avx2"))) inline __m256d as_pd(__m256i x) {
+    return _mm256_castsi256_pd(x);
+}
+
+// Four customers at a time, lane j being customer i + j. Every step is the
+// scalar one in the same order (no fused multiply-add: the target does not
+// enable FMA, and the build forbids fusing). max(0, x) and min(1, x) are
+// std::max(x, 0.0) and std::min(x, 1.0) to the bit; comparing a word with
+// a BernoulliBound is sim::bernoulli (CounterStream.hpp).
+__attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBatch& q, std::uint32_t b,
+                                                          std::uint32_t n, std::uint16_t* eventful,
+                                                          std::int64_t* quiet_count) {
+    const CustomerColumns& c = q.c;
+    const Mechanisms& m = q.m;
+    const SwitchingHazard& sw = m.switching;
+    const SatisfactionUpdate& update = m.satisfaction;
+    const WordOfMouth& wom = m.word_of_mouth;
+    const RelationshipLadder& ladder = m.ladder;
+    const bool disconfirmation = update.model == SatisfactionModel::Disconfirmation;
+    const bool squared = sw.convexity == 2.0;
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    const __m256i none = _mm256_set1_epi64x(kNoFirm);
+    const __m256i dormant = _mm256_set1_epi64x(static_cast<std::uint8_t>(CustomerStatus::Dormant));
+    const __m256i not_observed = _mm256_set1_epi64x(kNotObserved);
+    const __m256i all = _mm256_set1_epi64x(-1);
+    const __m256d hazard = _mm256_set1_pd(sw.drift_hazard), variety = _mm256_set1_pd(sw.variety_seeking);
+    const __m256i talk_bound =
+        _mm256_set1_epi64x(static_cast<std::int64_t>(sim::BernoulliBound(wom.advocate_talk).bound()));
+    const __m256i advocate = _mm256_set1_epi64x(static_cast<std::int64_t>(Stage::Advocate));
+    const __m256d dissatisfied_below = _mm256_set1_pd(wom.dissatisfied_below);
+    const __m256i wom_on = wom.enabled ? all : _mm256_setzero_si256();
+    const __m128i horizon = _mm_set1_epi32(static_cast<int>(m.tarp.horizon));
+    const __m128i tick_end = _mm_set1_epi32(static_cast<int>(q.tick + 1));
+    const __m128i tick_now = _mm_set1_epi32(static_cast<int>(q.tick));
+    const __m256d weight = _mm256_set1_pd(update.disconfirmation_weight);
+    const __m256d anchor = _mm256_set1_pd(update.anchor_weight);
+    const __m256d fresh = _mm256_set1_pd(1.0 - update.anchor_weight);
+    const __m256d adaptation = _mm256_set1_pd(update.expectation_adaptation);
+    const __m256d gain = _mm256_set1_pd(update.good_service_gain);
+    // The ladder's rules by stage (RelationshipLadder::next): the chance to
+    // climb from it, the draw from which one slips from it.
+    const std::array<double, kStages> promote = {0.0, ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0};
+    const std::array<double, kStages> slip_from = {2.0, 2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1],
+                                                   1.0 - ladder.demote[2]};
+    const __m256i client_purchases = _mm256_set1_epi64x(ladder.client_purchases);
+    const __m256d advocate_satisfaction = _mm256_set1_pd(ladder.advocate_satisfaction);
+    const __m256i advocate_tenure = _mm256_set1_epi64x(ladder.advocate_tenure);
+    const __m256d partner_satisfaction = _mm256_set1_pd(ladder.partner_satisfaction);
+    const __m256i partner_tenure = _mm256_set1_epi64x(ladder.partner_tenure);
+    const __m256d demote_below = _mm256_set1_pd(ladder.demote_below);
+    const __m256i customer = _mm256_set1_epi64x(1), client = _mm256_set1_epi64x(2);
+    const __m256i on_ladder = ladder.enabled ? all : _mm256_setzero_si256();
+    const auto* firm_fields = reinterpret_cast<const double*>(q.firms);  // QuietFirm: 4 fields of 8 bytes
+
+    std::uint32_t events = 0;
+    std::uint32_t k = 0;
+    for (; k + kLanes <= n; k += kLanes) {
+        const std::uint32_t i = b + k;
+        const __m256i firm = bytes_to_lanes(c.firm + i);
+        const __m256i takes = _mm256_andnot_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi64(firm, none), _mm256_cmpeq_epi64(bytes_to_lanes(c.status + i), dormant)),
+            all);
+        const __m256i row = _mm256_slli_epi64(_mm256_and_si256(firm, takes), 2);  // QuietFirm of f: 8-byte field 4 f
+        const __m256i bought = _mm256_cmpgt_epi64(words_to_lanes(q.bought + k), _mm256_setzero_si256());
+        const __m256d s = _mm256_loadu_pd(c.satisfaction + i);
+        const __m256i stage = bytes_to_lanes(c.stage + i);
+        const BlockWords encounter = transpose(q.encounter + k);
+        const BlockWords lifecycle = transpose(q.lifecycle + k);
+
+        // What would make the tick eventful.
+        const __m256i fail_bound = _mm256_i64gather_epi64(reinterpret_cast<const long long*>(firm_fields), row, 8);
+        const __m256i fails = _mm256_and_si256(bought, _mm256_cmpgt_epi64(fail_bound, encounter.word[kLaneFailure]));
+        const __m256d barrier = _mm256_mul_pd(_mm256_i64gather_pd(sw.stage_factor.data(), stage, 8),
+                                              _mm256_i64gather_pd(firm_fields + 2, row, 8));
+        const __m256d gap = _mm256_sub_pd(one, s);
+        const __m256d drift = _mm256_mul_pd(
+            barrier, _mm256_add_pd(_mm256_mul_pd(hazard, squared ? _mm256_mul_pd(gap, gap) : gap), variety));
+        const __m256d leave_chance =
+            _mm256_add_pd(drift, _mm256_mul_pd(barrier, _mm256_i64gather_pd(firm_fields + 3, row, 8)));
+        const __m256d leaves = _mm256_cmp_pd(sim::unit_doubles(encounter.word[kLaneSwitch]), leave_chance, _CMP_LT_OQ);
+        const __m128i elapsed =
+            _mm_sub_epi32(tick_end, _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.tarp_opened + i)));
+        const __m256i complete = _mm256_cvtepi32_epi64(_mm_cmpeq_epi32(_mm_max_epu32(elapsed, horizon), elapsed));
+        const __m256i closes =
+            _mm256_andnot_si256(_mm256_cmpeq_epi64(bytes_to_lanes(c.tarp_group + i), not_observed), complete);
+        const __m256i talks =
+            _mm256_and_si256(at_least(stage, advocate), _mm256_cmpgt_epi64(talk_bound, lifecycle.word[kLaneTalk]));
+        const __m256i tells = _mm256_and_si256(
+            wom_on, _mm256_or_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, dissatisfied_below, _CMP_LT_OQ)), talks));
+        const __m256i eventful_lanes =
+            _mm256_or_si256(_mm256_or_si256(fails, _mm256_castpd_si256(leaves)), _mm256_or_si256(closes, tells));
+        const __m256i quiet = _mm256_andnot_si256(eventful_lanes, takes);
+        const auto quiet_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(quiet)));
+
+        // Good service, if they bought.
+        const __m256d e = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(c.expectation + i)), zero);
+        __m256d feel;
+        if (disconfirmation) {
+            const __m256d performance = _mm256_i64gather_pd(firm_fields + 1, row, 8);
+            const __m256d surprise = _mm256_sub_pd(performance, e);
+            const __m256d transaction =
+                _mm256_min_pd(one, _mm256_max_pd(zero, _mm256_add_pd(performance, _mm256_mul_pd(weight, surprise))));
+            feel = _mm256_add_pd(_mm256_mul_pd(anchor, s), _mm256_mul_pd(fresh, transaction));
+            const __m256d expected =
+                _mm256_blendv_pd(e, _mm256_add_pd(e, _mm256_mul_pd(adaptation, surprise)), as_pd(bought));
+            const __m128 kept = _mm_loadu_ps(c.expectation + i);
+            const __m128 updated = _mm256_cvtpd_ps(expected);
+            const __m128 quiet_mask = _mm_castsi128_ps(
+                _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(quiet, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6))));
+            _mm_storeu_ps(c.expectation + i, _mm_blendv_ps(kept, updated, quiet_mask));
+        } else {
+            feel = _mm256_add_pd(s, _mm256_mul_pd(gain, gap));
+        }
+        _mm256_storeu_pd(c.next_satisfaction + i, _mm256_blendv_pd(s, feel, as_pd(bought)));
+
+        // The ladder, on start-of-tick satisfaction and stage.
+        std::uint32_t stages;
+        std::memcpy(&stages, c.stage + i, sizeof stages);
+        if (ladder.enabled) {
+            const __m256d x = sim::unit_doubles(lifecycle.word[kLaneLadder]);
+            const __m256i tenure = _mm256_cvtepu32_epi64(
+                _mm_sub_epi32(tick_now, _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.since + i))));
+            const __m256i at_customer = _mm256_cmpeq_epi64(stage, customer);
+            const __m256i at_client = _mm256_cmpeq_epi64(stage, client);
+            const __m256i at_advocate = _mm256_cmpeq_epi64(stage, advocate);
+            const __m256i repeat_buyer = at_least(words_to_lanes(c.purchases + i), client_purchases);
+            const __m256i may_advocate =
+                _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, advocate_satisfaction, _CMP_GE_OQ)),
+                                 at_least(tenure, advocate_tenure));
+            const __m256i may_partner =
+                _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, partner_satisfaction, _CMP_GE_OQ)),
+                                 at_least(tenure, partner_tenure));
+            const __m256i may_climb = _mm256_or_si256(
+                _mm256_and_si256(at_customer, repeat_buyer),
+                _mm256_or_si256(_mm256_and_si256(at_client, may_advocate), _mm256_and_si256(at_advocate, may_partner)));
+            const __m256i climbs = _mm256_and_si256(
+                may_climb,
+                _mm256_castpd_si256(_mm256_cmp_pd(x, _mm256_i64gather_pd(promote.data(), stage, 8), _CMP_LT_OQ)));
+            const __m256i may_slip = _mm256_and_si256(
+                _mm256_cmpgt_epi64(stage, customer),
+                _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, demote_below, _CMP_LT_OQ)),
+                                 _mm256_castpd_si256(
+                                     _mm256_cmp_pd(x, _mm256_i64gather_pd(slip_from.data(), stage, 8), _CMP_GE_OQ))));
+            const __m256i slips = _mm256_andnot_si256(climbs, may_slip);
+            const auto up = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(_mm256_and_si256(climbs, on_ladder))));
+            const auto down = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(_mm256_and_si256(slips, on_ladder))));
+            stages = stages + kOnes[up & quiet_bits] - kOnes[down & quiet_bits];
+            std::memcpy(c.stage + i, &stages, sizeof stages);
+        }
+
+        std::memcpy(c.next_firm + i, c.firm + i, kLanes);
+        std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), kLanes);
+        for (std::uint32_t bits = quiet_bits; bits != 0; bits &= bits - 1)
+            ++quiet_count[c.firm[i + static_cast<std::uint32_t>(std::countr_zero(bits))]];
+        for (std::uint32_t bits = ~quiet_bits & 0xFu; bits != 0; bits &= bits - 1)
+            eventful[events++] = static_cast<std::uint16_t>(k + static_cast<std::uint32_t>(std::countr_zero(bits)));
+    }
+    return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
+}
+
+#endif
+
+}  // namespace
+
+std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
+                                     std::uint16_t* eventful, std::int64_t* quiet) {
+#if defined(__x86_64__)
+    // The vector loop knows the drift shapes (1 - s) and (1 - s)^2.
+    const double convexity = q.m.switching.convexity;
+    if (sim::avx2_loops() && (convexity == 1.0 || convexity == 2.0)) return decide_avx2(q, b, n, eventful, quiet);
+#endif
+    return decide_scalar(q, b, 0, n, eventful, 0, quiet);
+}
+
+}  // namespace models

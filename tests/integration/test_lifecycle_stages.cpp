@@ -1,0 +1,147 @@
+// The lifecycle decided in stages (Market::decide_batch_in_stages: every
+// basket, then the quiet ticks by QuietLifecycle.hpp's loops, then the
+// eventful rest) gives bit for bit what deciding customer by customer
+// gives: every tally and the whole customer state, tick by tick, for the
+// full lifecycle config and variations that change which code the quiet
+// ticks run (RM-1's satisfaction rule, no ladder, no word of mouth, another
+// drift shape, complaints waiting for capacity, the transaction log), with
+// the vector loops (where the processor has AVX2) and the scalar ones.
+#include "experiments/config/ExperimentConfig.hpp"
+#include "experiments/run/BuildNetwork.hpp"
+#include "models/market/Market.hpp"
+#include "sim/util/Avx2Loops.hpp"
+
+#include "tests/support/SameBits.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <functional>
+#include <ostream>
+#include <tuple>
+
+namespace {
+
+struct Variation {
+    const char* name;
+    std::function<void(models::MarketParams&)> change;
+};
+
+void PrintTo(const Variation& v, std::ostream* os) {
+    *os << v.name;
+}
+
+using testing_support::same_column;
+
+// FirmTally holds only 64-bit fields, so it has no padding to compare.
+bool same(const models::FirmTally& a, const models::FirmTally& b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+class LifecycleStages : public ::testing::TestWithParam<std::tuple<Variation, bool>> {
+protected:
+    void TearDown() override { sim::allow_avx2_loops(true); }
+};
+
+TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
+    const auto& [variation, vector] = GetParam();
+    sim::allow_avx2_loops(vector);
+    // 20,003 people: the last chunk (16,384 each) ends three short of a
+    // group of four, so the vector loop's tail runs too.
+    const std::uint32_t people = 20003;
+    auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
+                                                      {"population.size=" + std::to_string(people)});
+    variation.change(config.market);
+    const sim::Network network = experiments::build_network(config.network, people, sim::CounterStream({3}));
+    models::Market staged(config.market, network, sim::StreamKey{41});
+    models::Market general(config.market, network, sim::StreamKey{41});
+    ASSERT_TRUE(staged.decides_in_stages()) << "the variation left the staged loops: the test would compare nothing";
+    general.use_general_loops();
+    ASSERT_FALSE(general.decides_in_stages());
+    std::int64_t failures = 0, quiet = 0, stage_moves = 0;
+    for (std::uint32_t tick = 0; tick < 12; ++tick) {
+        const std::uint8_t* stage = staged.customers().stage.data();
+        const std::vector<std::uint8_t> stages_before(stage, stage + people);
+        staged.step(tick);
+        general.step(tick);
+        for (std::size_t f = 0; f < config.market.firms.size(); ++f) {
+            ASSERT_TRUE(same(staged.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
+            failures += staged.tally()[f].failures;
+            quiet += staged.tally()[f].outcomes[models::index(models::Outcome::NoFailure)];
+        }
+        const auto& a = staged.customers();
+        const auto& b = general.customers();
+        for (std::uint32_t i = 0; i < people; ++i) stage_moves += a.stage[i] != stages_before[i];
+        ASSERT_TRUE(same_column(a.firm, b.firm)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.status, b.status)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.stage, b.stage)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.satisfaction, b.satisfaction)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.next_satisfaction, b.next_satisfaction)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.expectation, b.expectation)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.next_firm, b.next_firm)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.outcome, b.outcome)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.stories, b.stories)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.purchases, b.purchases)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.monetary, b.monetary)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.last_purchase, b.last_purchase)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.failures, b.failures)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.since, b.since)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.tarp_group, b.tarp_group)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.tarp_opened, b.tarp_opened)) << "tick " << tick;
+        ASSERT_TRUE(same_column(a.last_firm, b.last_firm)) << "tick " << tick;
+    }
+    // The comparison saw both kinds of ticks, and ladder moves.
+    EXPECT_GT(quiet, 0);
+    if (config.market.mechanisms.service_failures.enabled) {
+        EXPECT_GT(failures, 0);
+    }
+    if (config.market.mechanisms.ladder.enabled) {
+        EXPECT_GT(stage_moves, 0);
+    }
+}
+
+const Variation kVariations[] = {
+    {"Lifecycle", [](models::MarketParams&) {}},
+    {"Rm1Satisfaction",
+     [](models::MarketParams& p) { p.mechanisms.satisfaction.model = models::SatisfactionModel::Rm1; }},
+    {"NoLadder", [](models::MarketParams& p) { p.mechanisms.ladder.enabled = false; }},
+    {"QuickLadder",  // every rung's conditions met often: many climbs and slips
+     [](models::MarketParams& p) {
+         auto& ladder = p.mechanisms.ladder;
+         ladder.advocate_tenure = 1;
+         ladder.partner_tenure = 2;
+         ladder.advocate_satisfaction = 0.6;
+         ladder.partner_satisfaction = 0.7;
+         ladder.demote_below = 0.75;
+         ladder.promote = {0.9, 0.5, 0.4};
+         ladder.demote = {0.3, 0.4, 0.5};
+     }},
+    {"NoWordOfMouth", [](models::MarketParams& p) { p.mechanisms.word_of_mouth.enabled = false; }},
+    {"LinearDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.0; }},
+    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},  // scalar only
+    {"NoFailures", [](models::MarketParams& p) { p.mechanisms.service_failures.enabled = false; }},
+    {"LimitedCapacity",
+     [](models::MarketParams& p) {
+         for (auto& firm : p.firms) firm.recovery.capacity = 5;
+     }},
+    {"TransactionLog", [](models::MarketParams& p) { p.metrics.transaction_log = true; }},
+};
+
+INSTANTIATE_TEST_SUITE_P(Variations, LifecycleStages,
+                         ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()), [](const auto& info) {
+                             return std::string(std::get<0>(info.param).name) +
+                                    (std::get<1>(info.param) ? "Vector" : "Scalar");
+                         });
+
+// Firms that act (strategies beyond a cost to serve) are decided customer
+// by customer: the staged loops know no policy.
+TEST(LifecycleStages, NotTakenWhenAFirmActs) {
+    auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
+                                                      {"population.size=1000"});
+    const sim::Network plain = experiments::build_network(config.network, 1000, sim::CounterStream({3}));
+    EXPECT_TRUE(models::Market(config.market, plain, sim::StreamKey{1}).decides_in_stages());
+    config.market.firms[1].strategies.win_back.enabled = true;
+    EXPECT_FALSE(models::Market(config.market, plain, sim::StreamKey{1}).decides_in_stages());
+}
+
+}  // namespace

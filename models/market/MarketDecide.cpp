@@ -491,7 +491,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     std::array<std::int64_t, kNoFirm> quiet;
     const std::size_t firms = params_.firms.size();
     std::fill_n(quiet.begin(), firms, 0);
-    const QuietLifecycleBatch batch{c, m, quiet_firms_.data(), tick, d.encounter, d.lifecycle, bought.data()};
+    const QuietLifecycleBatch batch{c, m, quiet_firms_.data(), firms, tick, d.encounter, d.lifecycle, bought.data()};
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
     for (std::uint32_t e = 0; e < events; ++e) {

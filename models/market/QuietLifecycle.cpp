@@ -124,6 +124,24 @@ __attribute__((target("avx2"))) inline __m256d as_pd(__m256i x) {
     return _mm256_castsi256_pd(x);
 }
 
+// Entry idx (0 .. 3) of a four-entry table, per 64-bit lane: one shuffle,
+// cheaper than a gather.
+__attribute__((target("avx2"))) inline __m256i pick(__m256i table, __m256i idx) {
+    const __m256i twice = _mm256_slli_epi64(idx, 1);  // 32-bit halves 2 idx and 2 idx + 1
+    const __m256i halves =
+        _mm256_or_si256(twice, _mm256_slli_epi64(_mm256_add_epi64(twice, _mm256_set1_epi64x(1)), 32));
+    return _mm256_permutevar8x32_epi32(table, halves);
+}
+
+__attribute__((target("avx2"))) inline __m256d pick(__m256d table, __m256i idx) {
+    return _mm256_castsi256_pd(pick(_mm256_castpd_si256(table), idx));
+}
+
+// Four values as a table for pick.
+__attribute__((target("avx2"))) inline __m256d table(double a, double b, double c, double d) {
+    return _mm256_setr_pd(a, b, c, d);
+}
+
 // Four customers at a time, lane j being customer i + j. Every step is the
 // scalar one in the same order (no fused multiply-add: the target does not
 // enable FMA, and the build forbids fusing). max(0, x) and min(1, x) are
@@ -159,11 +177,25 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     const __m256d fresh = _mm256_set1_pd(1.0 - update.anchor_weight);
     const __m256d adaptation = _mm256_set1_pd(update.expectation_adaptation);
     const __m256d gain = _mm256_set1_pd(update.good_service_gain);
-    // The ladder's rules by stage (RelationshipLadder::next): the chance to
-    // climb from it, the draw from which one slips from it.
-    const std::array<double, kStages> promote = {0.0, ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0};
-    const std::array<double, kStages> slip_from = {2.0, 2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1],
-                                                   1.0 - ladder.demote[2]};
+    // Per rung (customer, client, advocate, partner: stage - 1), the
+    // switching hazard's factor and the ladder's rules (RelationshipLadder::next):
+    // the chance to climb from it, and the draw from which one slips from it.
+    const std::array<double, kStages>& factor = sw.stage_factor;
+    const __m256d stage_factor = table(factor[1], factor[2], factor[3], factor[4]);
+    const __m256d promote = table(ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0);
+    const __m256d slip_from = table(2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1], 1.0 - ladder.demote[2]);
+    // Per firm (at most four here).
+    std::array<QuietFirm, kLanes> f{};
+    std::copy_n(q.firms, q.firm_count, f.begin());
+    const __m256i fail_bound =
+        _mm256_setr_epi64x(static_cast<std::int64_t>(f[0].fail_bound), static_cast<std::int64_t>(f[1].fail_bound),
+                           static_cast<std::int64_t>(f[2].fail_bound), static_cast<std::int64_t>(f[3].fail_bound));
+    const __m256d quality =
+        table(f[0].service_quality, f[1].service_quality, f[2].service_quality, f[3].service_quality);
+    const __m256d barrier_factor =
+        table(f[0].barrier_factor, f[1].barrier_factor, f[2].barrier_factor, f[3].barrier_factor);
+    const __m256d pull = table(f[0].pull, f[1].pull, f[2].pull, f[3].pull);
+    const __m256i rung_mask = _mm256_set1_epi64x(3);
     const __m256i client_purchases = _mm256_set1_epi64x(ladder.client_purchases);
     const __m256d advocate_satisfaction = _mm256_set1_pd(ladder.advocate_satisfaction);
     const __m256i advocate_tenure = _mm256_set1_epi64x(ladder.advocate_tenure);
@@ -172,7 +204,6 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     const __m256d demote_below = _mm256_set1_pd(ladder.demote_below);
     const __m256i customer = _mm256_set1_epi64x(1), client = _mm256_set1_epi64x(2);
     const __m256i on_ladder = ladder.enabled ? all : _mm256_setzero_si256();
-    const auto* firm_fields = reinterpret_cast<const double*>(q.firms);  // QuietFirm: 4 fields of 8 bytes
 
     std::uint32_t events = 0;
     std::uint32_t k = 0;
@@ -182,23 +213,23 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
         const __m256i takes = _mm256_andnot_si256(
             _mm256_or_si256(_mm256_cmpeq_epi64(firm, none), _mm256_cmpeq_epi64(bytes_to_lanes(c.status + i), dormant)),
             all);
-        const __m256i row = _mm256_slli_epi64(_mm256_and_si256(firm, takes), 2);  // QuietFirm of f: 8-byte field 4 f
+        const __m256i own = _mm256_and_si256(firm, takes);  // 0 for anyone with no firm
         const __m256i bought = _mm256_cmpgt_epi64(words_to_lanes(q.bought + k), _mm256_setzero_si256());
         const __m256d s = _mm256_loadu_pd(c.satisfaction + i);
         const __m256i stage = bytes_to_lanes(c.stage + i);
+        // Rung 0 for a prospect's stage too: they are never quiet.
+        const __m256i rung = _mm256_and_si256(_mm256_sub_epi64(stage, customer), rung_mask);
         const BlockWords encounter = transpose(q.encounter + k);
         const BlockWords lifecycle = transpose(q.lifecycle + k);
 
         // What would make the tick eventful.
-        const __m256i fail_bound = _mm256_i64gather_epi64(reinterpret_cast<const long long*>(firm_fields), row, 8);
-        const __m256i fails = _mm256_and_si256(bought, _mm256_cmpgt_epi64(fail_bound, encounter.word[kLaneFailure]));
-        const __m256d barrier = _mm256_mul_pd(_mm256_i64gather_pd(sw.stage_factor.data(), stage, 8),
-                                              _mm256_i64gather_pd(firm_fields + 2, row, 8));
+        const __m256i fails =
+            _mm256_and_si256(bought, _mm256_cmpgt_epi64(pick(fail_bound, own), encounter.word[kLaneFailure]));
+        const __m256d barrier = _mm256_mul_pd(pick(stage_factor, rung), pick(barrier_factor, own));
         const __m256d gap = _mm256_sub_pd(one, s);
         const __m256d drift = _mm256_mul_pd(
             barrier, _mm256_add_pd(_mm256_mul_pd(hazard, squared ? _mm256_mul_pd(gap, gap) : gap), variety));
-        const __m256d leave_chance =
-            _mm256_add_pd(drift, _mm256_mul_pd(barrier, _mm256_i64gather_pd(firm_fields + 3, row, 8)));
+        const __m256d leave_chance = _mm256_add_pd(drift, _mm256_mul_pd(barrier, pick(pull, own)));
         const __m256d leaves = _mm256_cmp_pd(sim::unit_doubles(encounter.word[kLaneSwitch]), leave_chance, _CMP_LT_OQ);
         const __m128i elapsed =
             _mm_sub_epi32(tick_end, _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.tarp_opened + i)));
@@ -211,14 +242,15 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
             wom_on, _mm256_or_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, dissatisfied_below, _CMP_LT_OQ)), talks));
         const __m256i eventful_lanes =
             _mm256_or_si256(_mm256_or_si256(fails, _mm256_castpd_si256(leaves)), _mm256_or_si256(closes, tells));
-        const __m256i quiet = _mm256_andnot_si256(eventful_lanes, takes);
+        const __m256i prospect_stage = _mm256_cmpeq_epi64(stage, _mm256_setzero_si256());  // (takers never are)
+        const __m256i quiet = _mm256_andnot_si256(_mm256_or_si256(eventful_lanes, prospect_stage), takes);
         const auto quiet_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(quiet)));
 
         // Good service, if they bought.
         const __m256d e = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(c.expectation + i)), zero);
         __m256d feel;
         if (disconfirmation) {
-            const __m256d performance = _mm256_i64gather_pd(firm_fields + 1, row, 8);
+            const __m256d performance = pick(quality, own);
             const __m256d surprise = _mm256_sub_pd(performance, e);
             const __m256d transaction =
                 _mm256_min_pd(one, _mm256_max_pd(zero, _mm256_add_pd(performance, _mm256_mul_pd(weight, surprise))));
@@ -255,14 +287,12 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
             const __m256i may_climb = _mm256_or_si256(
                 _mm256_and_si256(at_customer, repeat_buyer),
                 _mm256_or_si256(_mm256_and_si256(at_client, may_advocate), _mm256_and_si256(at_advocate, may_partner)));
-            const __m256i climbs = _mm256_and_si256(
-                may_climb,
-                _mm256_castpd_si256(_mm256_cmp_pd(x, _mm256_i64gather_pd(promote.data(), stage, 8), _CMP_LT_OQ)));
+            const __m256i climbs =
+                _mm256_and_si256(may_climb, _mm256_castpd_si256(_mm256_cmp_pd(x, pick(promote, rung), _CMP_LT_OQ)));
             const __m256i may_slip = _mm256_and_si256(
                 _mm256_cmpgt_epi64(stage, customer),
                 _mm256_and_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, demote_below, _CMP_LT_OQ)),
-                                 _mm256_castpd_si256(
-                                     _mm256_cmp_pd(x, _mm256_i64gather_pd(slip_from.data(), stage, 8), _CMP_GE_OQ))));
+                                 _mm256_castpd_si256(_mm256_cmp_pd(x, pick(slip_from, rung), _CMP_GE_OQ))));
             const __m256i slips = _mm256_andnot_si256(climbs, may_slip);
             const auto up = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(_mm256_and_si256(climbs, on_ladder))));
             const auto down = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(_mm256_and_si256(slips, on_ladder))));
@@ -287,9 +317,11 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
 std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                      std::uint16_t* eventful, std::int64_t* quiet) {
 #if defined(__x86_64__)
-    // The vector loop knows the drift shapes (1 - s) and (1 - s)^2.
+    // The vector loop knows the drift shapes (1 - s) and (1 - s)^2, and
+    // holds each firm constant for up to four firms in one register.
     const double convexity = q.m.switching.convexity;
-    if (sim::avx2_loops() && (convexity == 1.0 || convexity == 2.0)) return decide_avx2(q, b, n, eventful, quiet);
+    if (sim::avx2_loops() && (convexity == 1.0 || convexity == 2.0) && q.firm_count <= 4)
+        return decide_avx2(q, b, n, eventful, quiet);
 #endif
     return decide_scalar(q, b, 0, n, eventful, 0, quiet);
 }

@@ -23,21 +23,20 @@
 
 namespace models {
 
-// Per firm, what a quiet tick needs. Four 64-bit fields: the vector loop
-// gathers them at a stride of 32 bytes.
+// Per firm, what a quiet tick needs.
 struct QuietFirm {
     std::uint64_t fail_bound;  // a service failure: a word below it (sim::BernoulliBound; 0 with failures off)
     double service_quality;
     double barrier_factor;  // exp(-switching barrier)
     double pull;            // hazard added by better competitors
 };
-static_assert(sizeof(QuietFirm) == 32);
 
 // One batch of customers b .. b + n - 1 (offset k: customer b + k).
 struct QuietLifecycleBatch {
     const CustomerColumns& c;
     const Mechanisms& m;
     const QuietFirm* firms;
+    std::size_t firm_count;
     std::uint32_t tick;
     const sim::Block4* encounter;  // [k]: kEncounter block
     const sim::Block4* lifecycle;  // [k]: kLifecycle block

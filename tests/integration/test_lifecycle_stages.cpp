@@ -124,6 +124,23 @@ const Variation kVariations[] = {
      [](models::MarketParams& p) {
          for (auto& firm : p.firms) firm.recovery.capacity = 5;
      }},
+    {"FourFirms",  // the vector loop's per-firm tables full
+     [](models::MarketParams& p) {
+         p.firms.push_back(p.firms[1]);
+         p.firms.back().service.failure_rate = 0.2;
+         p.firms.back().service_quality = 0.6;
+         p.firms.back().switching_barrier = 0.5;
+         p.firms.back().attractiveness = 0.5;  // pulls the others' customers
+         p.firms[0].initial_share = 0.3;       // shares 0.3, 0.3, 0.2, 0.2
+         p.firms.back().initial_share = 0.2;
+     }},
+    {"FiveFirms",  // more than the vector loop's tables hold: scalar
+     [](models::MarketParams& p) {
+         p.firms.push_back(p.firms[0]);
+         p.firms.push_back(p.firms[2]);
+         p.firms.back().attractiveness = 0.4;
+         for (auto& firm : p.firms) firm.initial_share = 0.2;
+     }},
     {"TransactionLog", [](models::MarketParams& p) { p.metrics.transaction_log = true; }},
 };
 

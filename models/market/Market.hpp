@@ -17,6 +17,7 @@
 #include "sim/random/FastGamma.hpp"
 #include "sim/schedule/TickModel.hpp"
 
+#include <span>
 #include <vector>
 
 namespace models {
@@ -183,6 +184,10 @@ private:
     void decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b, std::uint32_t n,
                                 std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                 ChunkScratch& scratch);
+    template <Scope kScope>
+    void take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t tick, const BatchDraws& d,
+                            std::span<const std::uint16_t> takers, std::uint32_t* bought, double* amount,
+                            InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
@@ -225,6 +230,7 @@ private:
     void count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
                                std::uint32_t* counted) const;
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
+    double basket_amount(std::uint32_t i, std::uint32_t tick, std::uint32_t n, const sim::Block4& amount) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();
     // `shared`: other threads may be adding too (sim::add_to_counter).

@@ -59,20 +59,22 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             }
         }
     }
-    if (basket.purchases == 0) return basket;
-    const double level = customers_.spend[i];
-    if (p.amount_shape > 0.0) {
-        // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
-        sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick, amount);
-        const double shape = basket.purchases * p.amount_shape;
-        const double scale = level / p.amount_shape;
-        basket.amount = basket.purchases < basket_shapes_.size() && shape >= 1.0
-                            ? sim::fast_gamma(engine, basket_shapes_[basket.purchases], scale)
-                            : sim::fast_gamma(engine, shape, scale);
-    } else {
-        basket.amount = level * basket.purchases;
-    }
+    if (basket.purchases > 0) basket.amount = basket_amount(i, tick, basket.purchases, amount);
     return basket;
+}
+
+// What a basket of n > 0 purchases costs: gamma-gamma amounts around the
+// customer's spend level, or n times the level.
+double Market::basket_amount(std::uint32_t i, std::uint32_t tick, std::uint32_t n, const sim::Block4& amount) const {
+    const Purchases& p = params_.mechanisms.purchases;
+    const double level = customers_.spend[i];
+    if (p.amount_shape <= 0.0) return level * n;
+    // The sum of n Gamma(k, level / k) amounts is Gamma(n k, level / k).
+    sim::BlockEngine engine(stream_, kPurchaseAmount, i, tick, amount);
+    const double shape = n * p.amount_shape;
+    const double scale = level / p.amount_shape;
+    return n < basket_shapes_.size() && shape >= 1.0 ? sim::fast_gamma(engine, basket_shapes_[n], scale)
+                                                     : sim::fast_gamma(engine, shape, scale);
 }
 
 // Inline into the decide loop, so that the column pointers stay in registers.
@@ -456,6 +458,49 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
 // each meeting the service they bought (their basket is taken already).
+// The baskets of the batch's takers (customers b + k, k in `takers`), who
+// buy as a Poisson process (no one drops out), and what they pay, in
+// customer order: take_basket for a firm that does not act, in stages.
+// bought[k] and amount[k] are set for the takers.
+template <Market::Scope kScope>
+void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t tick, const BatchDraws& d,
+                                std::span<const std::uint16_t> takers, std::uint32_t* bought, double* amount,
+                                InterleavedTally& tally, ChunkScratch& scratch) {
+    const CustomerTraitValues& traits = customers_.traits;
+    std::array<std::uint16_t, kBatch> buyers;
+    std::uint32_t buying = 0;
+    for (const std::uint16_t k : takers) {
+        const std::uint32_t i = b + k;
+        const std::uint32_t counted = d.counted[k];
+        bought[k] = counted != kNotCounted
+                        ? counted
+                        : purchase_count(i, tick, traits.purchase_rate[i], d.lifecycle[k][kLanePurchases]);
+        amount[k] = 0.0;
+        buyers[buying] = k;
+        buying += bought[k] > 0;
+    }
+    for (std::uint32_t j = 0; j < buying; ++j) {
+        const std::uint32_t k = buyers[j];
+        amount[k] = basket_amount(b + k, tick, bought[k], d.amount[k]);
+    }
+    const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
+    const bool log = params_.metrics.transaction_log;
+    for (const std::uint16_t k : takers) {
+        const std::uint32_t i = b + k;
+        const std::uint8_t f = c.firm[i];
+        FirmTally& t = tally.lane_of(i)[f];
+        if (charge_cost) t.service_cost += traits.cost_to_serve[i];
+        t.revenue += amount[k];
+        t.purchases += bought[k];
+        // Without a branch: whether a customer bought is a coin toss.
+        const bool any = bought[k] > 0;
+        c.purchases[i] += bought[k];
+        c.monetary[i] = any ? c.monetary[i] + static_cast<float>(amount[k]) : c.monetary[i];
+        c.last_purchase[i] = any ? tick + 1 : c.last_purchase[i];
+        if (log && any) scratch.transactions.push_back({i, f, bought[k], amount[k]});
+    }
+}
+
 // Markets whose firms do not act (a cost to serve is fine: it is charged
 // with the basket), whose customers buy as a Poisson process (no one drops
 // out while buying) and whose quiet customers tell no one.
@@ -472,8 +517,8 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     const auto takes = [&](std::uint32_t i) {
         return c.firm[i] != kNoFirm && c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
     };
-    std::array<Basket, kBatch> baskets;
     std::array<std::uint32_t, kBatch> bought;
+    std::array<double, kBatch> amount;
     std::array<std::uint16_t, kBatch> takers;
     std::uint32_t taking = 0;
     for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who has a firm is a coin toss
@@ -481,12 +526,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
         takers[taking] = static_cast<std::uint16_t>(k);
         taking += takes(b + k);
     }
-    for (std::uint32_t t = 0; t < taking; ++t) {
-        const std::uint32_t k = takers[t], i = b + k;
-        baskets[k] = buy_at_rate(i, tick, d.lifecycle[k][kLanePurchases], d.counted[k], d.amount[k]);
-        take_basket<kScope>(m, c, i, tick, PolicyEffect{}, baskets[k], tally.lane_of(i)[c.firm[i]], scratch);
-        bought[k] = baskets[k].purchases;
-    }
+    take_batch_baskets<kScope>(c, b, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     std::array<std::uint16_t, kBatch> eventful;
     std::array<std::int64_t, kNoFirm> quiet;
     const std::size_t firms = params_.firms.size();
@@ -498,8 +538,8 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
         const std::uint32_t k = eventful[e], i = b + k;
         if (takes(i)) {
             c.next_firm[i] = c.firm[i];
-            meet_service<kScope>(m, c, i, tick, PolicyEffect{}, baskets[k], d.encounter[k], d.lifecycle[k],
-                                 tally.lane_of(i)[c.firm[i]], scratch);
+            meet_service<kScope>(m, c, i, tick, PolicyEffect{}, Basket{bought[k], amount[k], false}, d.encounter[k],
+                                 d.lifecycle[k], tally.lane_of(i)[c.firm[i]], scratch);
         } else {
             decide_one<kScope>(m, c, i, tick, d.encounter[k], d.lifecycle[k], d.amount[k], d.counted[k], tally,
                                scratch);

@@ -528,10 +528,21 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     }
     take_batch_baskets<kScope>(c, b, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     std::array<std::uint16_t, kBatch> eventful;
-    std::array<std::int64_t, kNoFirm> quiet;
+    std::array<std::int64_t, 256> quiet;  // per firm byte
     const std::size_t firms = params_.firms.size();
-    std::fill_n(quiet.begin(), firms, 0);
-    const QuietLifecycleBatch batch{c, m, quiet_firms_.data(), firms, tick, d.encounter, d.lifecycle, bought.data()};
+    quiet.fill(0);
+    const QuietLifecycleBatch batch{c,
+                                    m,
+                                    quiet_firms_.data(),
+                                    firms,
+                                    tick,
+                                    d.encounter,
+                                    d.lifecycle,
+                                    bought.data(),
+                                    network_.offsets().data(),
+                                    customers_.adopted_neighbours.data(),
+                                    static_cast<double>(adopters_) / static_cast<double>(customers_.size()),
+                                    params_.population.initial_satisfaction};
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
     for (std::uint32_t e = 0; e < events; ++e) {

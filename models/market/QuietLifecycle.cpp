@@ -16,15 +16,39 @@
 namespace models {
 namespace {
 
-// Customer b + k, one at a time. Returns whether the tick is quiet.
+// Whether person i, who has no firm, does not adopt this tick
+// (Market::decide_prospect); `word`: their kAcquisition block's first word.
+inline bool stays_without_firm(const QuietLifecycleBatch& q, std::uint32_t i, std::uint32_t word) {
+    const CustomerColumns& c = q.c;
+    const Acquisition& a = q.m.acquisition;
+    const auto status = static_cast<CustomerStatus>(c.status[i]);
+    const bool may_adopt = status == CustomerStatus::Prospect || (a.lapsed_return && status == CustomerStatus::Lapsed);
+    if (!a.enabled || !may_adopt) return true;
+    double share = q.mixed_share;
+    if (a.influence == Influence::Network) {
+        const auto degree = static_cast<std::uint32_t>(q.network_offsets[i + 1] - q.network_offsets[i]);
+        share = degree ? static_cast<double>(q.adopted_neighbours[i]) / degree : 0.0;
+    }
+    return a.adopts(share, c.stories[i], word) == AcquisitionSource::None;
+}
+
+// Person b + k, one at a time. Returns whether the tick is quiet.
 inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t k, std::int64_t* quiet_count) {
     const CustomerColumns& c = q.c;
     const Mechanisms& m = q.m;
     const std::uint32_t i = b + k;
     const std::uint8_t firm = c.firm[i];
-    // Everyone is computed; only the quiet keep the result. A prospect or
-    // a dormant customer reads firm 0's constants, harmlessly.
-    const bool takes = firm != kNoFirm && c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    if (firm == kNoFirm) {
+        const bool quiet = stays_without_firm(q, i, q.encounter[k][0]);
+        c.next_satisfaction[i] = q.initial_satisfaction;  // if they join a firm
+        c.next_firm[i] = kNoFirm;
+        c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
+        if (quiet) c.stories[i] = 0;  // used up
+        return quiet;
+    }
+    // Everyone is computed; only the quiet keep the result. A dormant
+    // customer reads firm 0's constants, harmlessly.
+    const bool takes = c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
     const std::uint8_t f = takes ? firm : 0;
     const QuietFirm& firm_rules = q.firms[f];
     const bool bought = q.bought[k] > 0;
@@ -137,10 +161,62 @@ __attribute__((target("avx2"))) inline __m256d pick(__m256d table, __m256i idx) 
     return _mm256_castsi256_pd(pick(_mm256_castpd_si256(table), idx));
 }
 
+// The low 32-bit halves of four 64-bit lanes (of masks: a 32-bit mask per lane).
+__attribute__((target("avx2"))) inline __m128i low_halves(__m256i x) {
+    return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
+}
+
 // Four values as a table for pick.
 __attribute__((target("avx2"))) inline __m256d table(double a, double b, double c, double d) {
     return _mm256_setr_pd(a, b, c, d);
 }
+
+// Four people with no firm who do not adopt (stays_without_firm).
+struct NoAdoption {
+    __m256i adoptions_on, prospect, lapsed;
+    bool network;
+    __m256d mixed_share, external, internal, story_weight;
+
+    __attribute__((target("avx2"))) explicit NoAdoption(const QuietLifecycleBatch& q) {
+        const Acquisition& a = q.m.acquisition;
+        adoptions_on = a.enabled ? _mm256_set1_epi64x(-1) : _mm256_setzero_si256();
+        prospect = _mm256_set1_epi64x(static_cast<std::uint8_t>(CustomerStatus::Prospect));
+        // Without lapsed_return only prospects may adopt.
+        lapsed = a.lapsed_return ? _mm256_set1_epi64x(static_cast<std::uint8_t>(CustomerStatus::Lapsed)) : prospect;
+        network = a.enabled && a.influence == Influence::Network;
+        mixed_share = _mm256_set1_pd(q.mixed_share);
+        external = _mm256_set1_pd(a.external);
+        internal = _mm256_set1_pd(a.internal);
+        story_weight = _mm256_set1_pd(a.story_weight);
+    }
+
+    __attribute__((target("avx2"))) __m256i may_adopt(__m256i status) const {
+        return _mm256_and_si256(
+            adoptions_on, _mm256_or_si256(_mm256_cmpeq_epi64(status, prospect), _mm256_cmpeq_epi64(status, lapsed)));
+    }
+
+    // Whether people i .. i + 3's draws are at or above their hazard of
+    // adopting (Acquisition::adopts), which then does not happen.
+    __attribute__((target("avx2"))) __m256i draw_misses(const QuietLifecycleBatch& q, std::uint32_t i,
+                                                        __m256i word) const {
+        __m256d share = mixed_share;
+        if (network) {
+            const __m256i degree =
+                _mm256_sub_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.network_offsets + i + 1)),
+                                 _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.network_offsets + i)));
+            const __m256d adopted =
+                _mm256_cvtepi32_pd(_mm_loadu_si128(reinterpret_cast<const __m128i*>(q.adopted_neighbours + i)));
+            const __m256i isolated = _mm256_cmpeq_epi64(degree, _mm256_setzero_si256());
+            share = _mm256_blendv_pd(_mm256_div_pd(adopted, _mm256_cvtepi32_pd(low_halves(degree))),
+                                     _mm256_setzero_pd(), as_pd(isolated));
+        }
+        const __m128i stories = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q.c.stories + i));
+        const __m256d heard = _mm256_cvtepi32_pd(_mm_max_epi32(stories, _mm_setzero_si128()));
+        const __m256d hazard =
+            _mm256_add_pd(_mm256_add_pd(external, _mm256_mul_pd(internal, share)), _mm256_mul_pd(story_weight, heard));
+        return _mm256_castpd_si256(_mm256_cmp_pd(sim::unit_doubles(word), hazard, _CMP_GE_OQ));
+    }
+};
 
 // Four customers at a time, lane j being customer i + j. Every step is the
 // scalar one in the same order (no fused multiply-add: the target does not
@@ -205,14 +281,17 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     const __m256i customer = _mm256_set1_epi64x(1), client = _mm256_set1_epi64x(2);
     const __m256i on_ladder = ladder.enabled ? all : _mm256_setzero_si256();
 
+    const NoAdoption no_adoption(q);
+    const __m256d initial = _mm256_set1_pd(q.initial_satisfaction);
+
     std::uint32_t events = 0;
     std::uint32_t k = 0;
     for (; k + kLanes <= n; k += kLanes) {
         const std::uint32_t i = b + k;
         const __m256i firm = bytes_to_lanes(c.firm + i);
-        const __m256i takes = _mm256_andnot_si256(
-            _mm256_or_si256(_mm256_cmpeq_epi64(firm, none), _mm256_cmpeq_epi64(bytes_to_lanes(c.status + i), dormant)),
-            all);
+        const __m256i status = bytes_to_lanes(c.status + i);
+        const __m256i no_firm = _mm256_cmpeq_epi64(firm, none);
+        const __m256i takes = _mm256_andnot_si256(_mm256_or_si256(no_firm, _mm256_cmpeq_epi64(status, dormant)), all);
         const __m256i own = _mm256_and_si256(firm, takes);  // 0 for anyone with no firm
         const __m256i bought = _mm256_cmpgt_epi64(words_to_lanes(q.bought + k), _mm256_setzero_si256());
         const __m256d s = _mm256_loadu_pd(c.satisfaction + i);
@@ -246,6 +325,20 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
         const __m256i quiet = _mm256_andnot_si256(_mm256_or_si256(eventful_lanes, prospect_stage), takes);
         const auto quiet_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(quiet)));
 
+        // People with no firm who do not adopt: a draw at or above the
+        // hazard never adopts (Acquisition::adopts); one below it is
+        // decided by the general code.
+        const __m256i stays_without_firm =
+            _mm256_and_si256(no_firm, _mm256_or_si256(_mm256_andnot_si256(no_adoption.may_adopt(status), all),
+                                                      no_adoption.draw_misses(q, i, encounter.word[0])));
+        const auto unchanged_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(stays_without_firm)));
+        // Their stories are used up. A plain store, one by one, but no
+        // branch (a loop over the set bits mispredicts its end): other
+        // threads may be telling the customers beside them, so theirs are
+        // not stored over; a masked store is slow on some processors.
+        std::int32_t spare;
+        for (std::uint32_t j = 0; j < kLanes; ++j) *((unchanged_bits >> j) & 1u ? c.stories + i + j : &spare) = 0;
+
         // Good service, if they bought.
         const __m256d e = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(c.expectation + i)), zero);
         __m256d feel;
@@ -259,13 +352,13 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
                 _mm256_blendv_pd(e, _mm256_add_pd(e, _mm256_mul_pd(adaptation, surprise)), as_pd(bought));
             const __m128 kept = _mm_loadu_ps(c.expectation + i);
             const __m128 updated = _mm256_cvtpd_ps(expected);
-            const __m128 quiet_mask = _mm_castsi128_ps(
-                _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(quiet, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6))));
+            const __m128 quiet_mask = _mm_castsi128_ps(low_halves(quiet));
             _mm_storeu_ps(c.expectation + i, _mm_blendv_ps(kept, updated, quiet_mask));
         } else {
             feel = _mm256_add_pd(s, _mm256_mul_pd(gain, gap));
         }
-        _mm256_storeu_pd(c.next_satisfaction + i, _mm256_blendv_pd(s, feel, as_pd(bought)));
+        _mm256_storeu_pd(c.next_satisfaction + i,
+                         _mm256_blendv_pd(_mm256_blendv_pd(s, feel, as_pd(bought)), initial, as_pd(no_firm)));
 
         // The ladder, on start-of-tick satisfaction and stage.
         std::uint32_t stages;
@@ -302,10 +395,12 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
 
         std::memcpy(c.next_firm + i, c.firm + i, kLanes);
         std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), kLanes);
-        for (std::uint32_t bits = quiet_bits; bits != 0; bits &= bits - 1)
-            ++quiet_count[c.firm[i + static_cast<std::uint32_t>(std::countr_zero(bits))]];
-        for (std::uint32_t bits = ~quiet_bits & 0xFu; bits != 0; bits &= bits - 1)
-            eventful[events++] = static_cast<std::uint16_t>(k + static_cast<std::uint32_t>(std::countr_zero(bits)));
+        const std::uint32_t decided = quiet_bits | unchanged_bits;
+        for (std::uint32_t j = 0; j < kLanes; ++j) {  // again without a branch
+            quiet_count[c.firm[i + j]] += (quiet_bits >> j) & 1u;
+            eventful[events] = static_cast<std::uint16_t>(k + j);
+            events += ~(decided >> j) & 1u;
+        }
     }
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
 }

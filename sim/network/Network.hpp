@@ -47,6 +47,8 @@ public:
     NodeId nodes() const { return static_cast<NodeId>(offsets_.empty() ? 0 : offsets_.size() - 1); }
     std::uint64_t undirected_edges() const { return neighbours_.size() / 2; }
     std::uint32_t degree(NodeId v) const { return static_cast<std::uint32_t>(offsets_[v + 1] - offsets_[v]); }
+    // Row v is neighbours()[offsets[v] .. offsets[v + 1]) (nodes() + 1 of them; none when empty).
+    std::span<const std::uint64_t> offsets() const { return offsets_; }
     std::span<const NodeId> neighbours(NodeId v) const {
         return {neighbours_.data() + offsets_[v], neighbours_.data() + offsets_[v + 1]};
     }

@@ -4,7 +4,8 @@
 // gives: every tally and the whole customer state, tick by tick, for the
 // full lifecycle config and variations that change which code the quiet
 // ticks run (RM-1's satisfaction rule, no ladder, no word of mouth, another
-// drift shape, complaints waiting for capacity, the transaction log), with
+// drift shape, complaints waiting for capacity, four and five firms, how
+// prospects adopt, the transaction log), with
 // the vector loops (where the processor has AVX2) and the scalar ones.
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/run/BuildNetwork.hpp"
@@ -58,7 +59,7 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
     ASSERT_TRUE(staged.decides_in_stages()) << "the variation left the staged loops: the test would compare nothing";
     general.use_general_loops();
     ASSERT_FALSE(general.decides_in_stages());
-    std::int64_t failures = 0, quiet = 0, stage_moves = 0;
+    std::int64_t failures = 0, quiet = 0, stage_moves = 0, adopted = 0;
     for (std::uint32_t tick = 0; tick < 12; ++tick) {
         const std::uint8_t* stage = staged.customers().stage.data();
         const std::vector<std::uint8_t> stages_before(stage, stage + people);
@@ -68,6 +69,7 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
             ASSERT_TRUE(same(staged.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
             failures += staged.tally()[f].failures;
             quiet += staged.tally()[f].outcomes[models::index(models::Outcome::NoFailure)];
+            adopted += staged.tally()[f].acquired_marketing + staged.tally()[f].acquired_word_of_mouth;
         }
         const auto& a = staged.customers();
         const auto& b = general.customers();
@@ -90,8 +92,11 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
         ASSERT_TRUE(same_column(a.tarp_opened, b.tarp_opened)) << "tick " << tick;
         ASSERT_TRUE(same_column(a.last_firm, b.last_firm)) << "tick " << tick;
     }
-    // The comparison saw both kinds of ticks, and ladder moves.
+    // The comparison saw both kinds of ticks, ladder moves and adoptions.
     EXPECT_GT(quiet, 0);
+    if (config.market.mechanisms.acquisition.enabled) {
+        EXPECT_GT(adopted, 0);
+    }
     if (config.market.mechanisms.service_failures.enabled) {
         EXPECT_GT(failures, 0);
     }
@@ -141,6 +146,9 @@ const Variation kVariations[] = {
          p.firms.back().attractiveness = 0.4;
          for (auto& firm : p.firms) firm.initial_share = 0.2;
      }},
+    {"MixedInfluence", [](models::MarketParams& p) { p.mechanisms.acquisition.influence = models::Influence::Mixed; }},
+    {"NoLapsedReturn", [](models::MarketParams& p) { p.mechanisms.acquisition.lapsed_return = false; }},
+    {"NoAcquisition", [](models::MarketParams& p) { p.mechanisms.acquisition.enabled = false; }},
     {"TransactionLog", [](models::MarketParams& p) { p.metrics.transaction_log = true; }},
 };
 

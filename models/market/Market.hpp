@@ -53,10 +53,13 @@ public:
     void use_general_loops() {
         scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle;
         staged_batches_ = false;
+        staged_settling_ = false;
     }
     // Whether the lifecycle's customers are decided a batch at a time in
-    // stages (decide_batch_in_stages).
+    // stages (decide_batch_in_stages), and settled with the stayers apart
+    // (settle_lifecycle_chunk).
     bool decides_in_stages() const { return staged_batches_; }
+    bool settles_in_stages() const { return staged_settling_; }
     // Test seam: tell every story in a phase of its own after the decide
     // phase, rather than chunk by chunk as each chunk is decided.
     void tell_in_a_separate_phase() { tell_per_chunk_ = false; }
@@ -266,6 +269,9 @@ private:
     template <class Settle>
     void settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                           Settle&& settle) const;
+    template <class Settle>
+    void settle_lifecycle_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
+                                MarketTally& market, Settle&& settle) const;
     void sum_chunk_tallies(std::uint32_t tick);
     FirmTally* chunk_tally(std::size_t chunk) { return &chunk_tallies_[chunk * params_.firms.size()]; }
 
@@ -285,6 +291,7 @@ private:
     std::vector<sim::GammaShape> basket_shapes_;
     std::vector<QuietFirm> quiet_firms_;      // per firm (QuietLifecycle.hpp)
     bool staged_batches_ = false;             // decide_batch_in_stages (may_decide_in_stages)
+    bool staged_settling_ = false;            // settle_lifecycle_chunk
     std::vector<char> acting_;                // per firm: some strategy on
     bool cost_to_serve_ = false;              // customers cost their firm something to serve
     bool any_strategic_ = false;              // some firm acts, or customers have a cost to serve

@@ -1,6 +1,7 @@
 // The apply phase of a tick: every person takes on what their decision and
 // the stories they heard imply, and the tick's per-firm counts are taken.
 #include "models/market/Market.hpp"
+#include "models/market/QuietLifecycle.hpp"
 #include "models/market/QuietTicks.hpp"
 
 namespace models {
@@ -74,6 +75,43 @@ void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c,
     }
 }
 
+// The lifecycle's scopes (at most four firms): the movers (whose firm
+// changes) settle by the general code first, then the stayers by the lean
+// loops (QuietLifecycle.hpp), which count everyone in customer order.
+template <class Settle>
+void Market::settle_lifecycle_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
+                                    MarketTally& market, Settle&& settle) const {
+    thread_local std::vector<std::uint32_t> movers;
+    thread_local std::vector<Settled> settled;
+    movers.clear();
+    settled.clear();
+    list_firm_changes(c.firm, c.next_firm, chunk.begin, chunk.end, movers);
+    for (const std::uint32_t i : movers) settled.push_back(settle(i));
+    const Mechanisms& m = params_.mechanisms;
+    const LifecycleSettlement q{c,
+                                params_.firms.size(),
+                                m.word_of_mouth.story_effect,
+                                m.word_of_mouth.expectation_effect,
+                                params_.metrics.promoter_from,
+                                params_.metrics.detractor_below,
+                                m.ladder.enabled || m.purchases.dropout.mean > 0.0};
+    LifecycleSettledCounts counts;
+    settle_lifecycle_stayers(q, chunk.begin, chunk.end, movers, settled, counts);
+    for (std::size_t f = 0; f < params_.firms.size(); ++f) {
+        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l)
+            lanes.at(chunk.begin + l, f).satisfaction_sum = counts.satisfaction[f][l];
+        FirmTally& t = lanes.at(chunk.begin, f);  // counts add up the same in any lane
+        const SettledFirm& n = counts.firms[f];
+        t.customers += n.customers;
+        t.promoters += n.promoters;
+        t.detractors += n.detractors;
+        t.dormant += n.dormant;
+        for (std::size_t s = 0; s < kStages; ++s) t.stages[s] += n.stages[s];
+    }
+    market.prospects += counts.prospects;
+    market.lapsed += counts.lapsed;
+}
+
 void Market::apply(std::uint32_t tick) {
     // Locals, not members: a byte store could alias the market's own copy.
     const Mechanisms& m = params_.mechanisms;
@@ -145,6 +183,8 @@ void Market::apply(std::uint32_t tick) {
         };
         if (scope_ == Scope::Rm1) {
             settle_rm1_chunk(chunk, c, lanes, settle);
+        } else if (staged_settling_) {
+            settle_lifecycle_chunk(chunk, c, lanes, market, settle);
         } else {
             for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
                 const Settled x = settle(i);

@@ -97,6 +97,52 @@ std::uint32_t decide_scalar(const QuietLifecycleBatch& q, std::uint32_t b, std::
     return events;
 }
 
+// Counts person i after the tick, at `firm` (kNoFirm: no one's customer).
+inline void count_settled(const LifecycleSettlement& q, std::uint32_t i, std::uint8_t firm, double s,
+                          LifecycleSettledCounts& counts) {
+    if (firm == kNoFirm) return;
+    counts.satisfaction[firm][i % 4] += s;
+    SettledFirm& t = counts.firms[firm];
+    ++t.customers;
+    t.promoters += s >= q.promoter_from;
+    t.detractors += s < q.detractor_below;
+    if (q.count_stages) {
+        ++t.stages[q.c.stage[i]];
+        t.dormant += q.c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    }
+}
+
+// Stayer i (firm == next_firm), as Market::apply settles them.
+inline void settle_stayer(const LifecycleSettlement& q, std::uint32_t i, LifecycleSettledCounts& counts) {
+    const CustomerColumns& c = q.c;
+    const std::uint8_t f = c.firm[i];
+    if (f == kNoFirm) {
+        ++(c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ? counts.prospects : counts.lapsed);
+        return;
+    }
+    const std::int32_t stories = c.stories[i];
+    const double s = clamp_unit(c.next_satisfaction[i] + q.effect * stories);
+    c.satisfaction[i] = s;
+    if (q.expectation_effect != 0.0)
+        c.expectation[i] = static_cast<float>(clamp_unit(c.expectation[i] + q.expectation_effect * stories));
+    c.stories[i] = 0;
+    count_settled(q, i, f, s, counts);
+}
+
+void settle_scalar(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end,
+                   std::span<const std::uint32_t> movers, std::span<const Settled> settled,
+                   LifecycleSettledCounts& counts) {
+    std::size_t m = 0;
+    for (std::uint32_t i = begin; i < end; ++i) {
+        if (m < movers.size() && movers[m] == i) {
+            count_settled(q, i, settled[m].firm, settled[m].satisfaction, counts);
+            ++m;
+        } else {
+            settle_stayer(q, i, counts);
+        }
+    }
+}
+
 #if defined(__x86_64__)
 
 constexpr std::uint32_t kLanes = 4;
@@ -405,6 +451,89 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
 }
 
+// Everyone four at a time, lane j being person i + j and tally lane j
+// (begin is a multiple of 4). The stayers' satisfaction, expectation and
+// stories are computed and stored here; a mover's lane keeps what the
+// general code stored for them. Each lane computes
+// exactly what settle_stayer would: max(0, x) and min(1, x) are
+// std::max(x, 0.0) and std::min(x, 1.0) to the bit, and adding +0.0 for
+// the other firms leaves a sum unchanged.
+__attribute__((target("avx2"))) void settle_avx2(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end,
+                                                 std::span<const std::uint32_t> movers,
+                                                 std::span<const Settled> settled, LifecycleSettledCounts& counts) {
+    // A mover's firm and satisfaction are in the columns now, as in `settled`.
+    const CustomerColumns& c = q.c;
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    const __m256d effect = _mm256_set1_pd(q.effect), expectation_effect = _mm256_set1_pd(q.expectation_effect);
+    const __m256d promoter_from = _mm256_set1_pd(q.promoter_from);
+    const __m256d detractor_below = _mm256_set1_pd(q.detractor_below);
+    const __m256i none = _mm256_set1_epi64x(kNoFirm);
+    const __m256i lane_bit = _mm256_setr_epi64x(1, 2, 4, 8);
+    const __m256i prospect = _mm256_set1_epi64x(static_cast<std::uint8_t>(CustomerStatus::Prospect));
+    const bool expectations_move = q.expectation_effect != 0.0;
+    __m256d sums[4];
+    for (std::size_t f = 0; f < 4; ++f) sums[f] = _mm256_loadu_pd(counts.satisfaction[f].data());
+    std::size_t m = 0;
+    std::uint32_t i = begin;
+    for (; i + kLanes <= end; i += kLanes) {
+        // The movers are settled already: their firm is the one after the
+        // tick, and their satisfaction is stored.
+        std::uint32_t moved = 0;
+        for (; m < movers.size() && movers[m] < i + kLanes; ++m) moved |= 1u << (movers[m] - i);
+        const __m256i movers_here = _mm256_cmpeq_epi64(_mm256_and_si256(_mm256_set1_epi64x(moved), lane_bit), lane_bit);
+        const __m256i firm = bytes_to_lanes(c.firm + i);
+        const __m256i same =
+            _mm256_andnot_si256(movers_here, _mm256_cmpeq_epi64(firm, bytes_to_lanes(c.next_firm + i)));
+        const __m256i no_firm = _mm256_cmpeq_epi64(firm, none);
+        const __m256i stays = _mm256_andnot_si256(no_firm, same);  // with their firm
+        const __m128i stay32 = low_halves(stays);
+        const __m128i stories = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.stories + i));
+        const __m256d heard = _mm256_cvtepi32_pd(stories);
+        const __m256d x = _mm256_add_pd(_mm256_loadu_pd(c.next_satisfaction + i), _mm256_mul_pd(effect, heard));
+        const __m256d s = _mm256_blendv_pd(_mm256_loadu_pd(c.satisfaction + i),
+                                           _mm256_min_pd(one, _mm256_max_pd(zero, x)), as_pd(stays));
+        _mm256_storeu_pd(c.satisfaction + i, s);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(c.stories + i),
+                         _mm_blendv_epi8(stories, _mm_setzero_si128(), stay32));
+        if (expectations_move) {
+            const __m128 before = _mm_loadu_ps(c.expectation + i);
+            const __m256d moved_by = _mm256_add_pd(_mm256_cvtps_pd(before), _mm256_mul_pd(expectation_effect, heard));
+            const __m128 after = _mm256_cvtpd_ps(_mm256_min_pd(one, _mm256_max_pd(zero, moved_by)));
+            _mm_storeu_ps(c.expectation + i, _mm_blendv_ps(before, after, _mm_castsi128_ps(stay32)));
+        }
+        // Who is whose customer after the tick.
+        std::uint32_t firms;
+        std::memcpy(&firms, c.firm + i, sizeof firms);
+        const __m256i after = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(firms)));
+        for (std::size_t f = 0; f < 4; ++f)
+            sums[f] = _mm256_add_pd(
+                sums[f],
+                _mm256_and_pd(s, as_pd(_mm256_cmpeq_epi64(after, _mm256_set1_epi64x(static_cast<std::int64_t>(f))))));
+        const __m256i status = bytes_to_lanes(c.status + i);
+        const __m256i stays_out = _mm256_and_si256(same, no_firm);  // no firm before or after
+        const auto never = static_cast<std::uint32_t>(
+            _mm256_movemask_pd(as_pd(_mm256_and_si256(stays_out, _mm256_cmpeq_epi64(status, prospect)))));
+        const auto out = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(stays_out)));
+        counts.prospects += std::popcount(never);
+        counts.lapsed += std::popcount(out & ~never);
+        const auto promoters =
+            static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(s, promoter_from, _CMP_GE_OQ)));
+        const auto detractors =
+            static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(s, detractor_below, _CMP_LT_OQ)));
+        for (std::uint32_t j = 0; j < kLanes; ++j) {  // no branch on whose customer: [4] is no one's
+            SettledFirm& t = counts.firms[std::min<std::uint32_t>((firms >> (8 * j)) & 0xFFu, 4)];
+            ++t.customers;
+            t.promoters += (promoters >> j) & 1u;
+            t.detractors += (detractors >> j) & 1u;
+            if (q.count_stages) {
+                ++t.stages[c.stage[i + j]];
+                t.dormant += c.status[i + j] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
+            }
+        }
+    }
+    for (std::size_t f = 0; f < 4; ++f) _mm256_storeu_pd(counts.satisfaction[f].data(), sums[f]);
+    settle_scalar(q, i, end, movers.subspan(m), settled.subspan(m), counts);  // the population's last few
+}
 #endif
 
 }  // namespace
@@ -419,6 +548,29 @@ std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t
         return decide_avx2(q, b, n, eventful, quiet);
 #endif
     return decide_scalar(q, b, 0, n, eventful, 0, quiet);
+}
+
+}  // namespace models
+
+namespace models {
+
+bool settles_lifecycle_stayers(std::size_t firm_count) {
+    return firm_count <= 4;
+}
+
+void list_firm_changes(const std::uint8_t* firm, const std::uint8_t* next_firm, std::uint32_t begin, std::uint32_t end,
+                       std::vector<std::uint32_t>& movers) {
+    for (std::uint32_t i = begin; i < end; ++i)
+        if (firm[i] != next_firm[i]) movers.push_back(i);
+}
+
+void settle_lifecycle_stayers(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end,
+                              std::span<const std::uint32_t> movers, std::span<const Settled> settled,
+                              LifecycleSettledCounts& counts) {
+#if defined(__x86_64__)
+    if (sim::avx2_loops() && begin % kLanes == 0) return settle_avx2(q, begin, end, movers, settled, counts);
+#endif
+    settle_scalar(q, begin, end, movers, settled, counts);
 }
 
 }  // namespace models

@@ -17,9 +17,13 @@
 // the test fails until it is.
 #include "models/market/CustomerState.hpp"
 #include "models/market/MarketParams.hpp"
+#include "models/market/QuietTicks.hpp"
 #include "sim/random/CounterStream.hpp"
 
+#include <array>
 #include <cstdint>
+#include <span>
+#include <vector>
 
 namespace models {
 
@@ -58,5 +62,53 @@ struct QuietLifecycleBatch {
 // quiet people with no firm.
 std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                      std::uint16_t* eventful, std::int64_t* quiet);
+
+// Settling: after the tick, most people stay where they were. A customer
+// who stays takes satisfaction clamp(next_satisfaction + effect * stories)
+// (and expectation moves with the stories); someone with no firm keeps
+// their stories for their next decision. The movers (list_firm_changes)
+// are settled by the general code first (Market::apply); these loops settle
+// the stayers and count everyone after the tick, four at a time (AVX2) or
+// one at a time. They hold per-firm sums for at most four firms
+// (settles_lifecycle_stayers); with more, Market::apply settles everyone
+// by the general code.
+struct LifecycleSettlement {
+    const CustomerColumns& c;
+    std::size_t firm_count;
+    double effect;              // of one story on satisfaction
+    double expectation_effect;  // ... on expectation
+    double promoter_from;       // promoters are at least this satisfied
+    double detractor_below;     // detractors less
+    bool count_stages;          // count customers by stage, and the dormant
+};
+
+// Customers after the tick, of one firm.
+struct SettledFirm {
+    std::int64_t customers = 0;
+    std::int64_t promoters = 0;
+    std::int64_t detractors = 0;
+    std::int64_t dormant = 0;
+    std::array<std::int64_t, kStages> stages{};
+};
+
+struct LifecycleSettledCounts {
+    std::array<std::array<double, 4>, 4> satisfaction{};  // [firm][tally lane]: sums in customer order
+    std::array<SettledFirm, 5> firms{};                   // [firm]; [4]: no one's
+    std::int64_t prospects = 0;                           // people with no firm who never had one
+    std::int64_t lapsed = 0;                              // ... who left the market
+};
+
+bool settles_lifecycle_stayers(std::size_t firm_count);
+
+// Appends to `movers` the people of [begin, end) whose firm changes
+// (switchers, leavers, joiners).
+void list_firm_changes(const std::uint8_t* firm, const std::uint8_t* next_firm, std::uint32_t begin, std::uint32_t end,
+                       std::vector<std::uint32_t>& movers);
+
+// Settles the stayers of [begin, end) (`begin` a multiple of 4) and counts
+// everyone; the movers were settled by the general code as `settled`.
+void settle_lifecycle_stayers(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end,
+                              std::span<const std::uint32_t> movers, std::span<const Settled> settled,
+                              LifecycleSettledCounts& counts);
 
 }  // namespace models

@@ -1,7 +1,8 @@
 // The lifecycle decided in stages (Market::decide_batch_in_stages: every
 // basket, then the quiet ticks by QuietLifecycle.hpp's loops, then the
-// eventful rest) gives bit for bit what deciding customer by customer
-// gives: every tally and the whole customer state, tick by tick, for the
+// eventful rest) and settled in stages (the movers, then the stayers by
+// QuietLifecycle.hpp's loops) gives bit for bit what deciding and settling
+// customer by customer gives: every tally and the whole customer state, tick by tick, for the
 // full lifecycle config and variations that change which code the quiet
 // ticks run (RM-1's satisfaction rule, no ladder, no word of mouth, another
 // drift shape, complaints waiting for capacity, four and five firms, how
@@ -57,8 +58,10 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
     models::Market staged(config.market, network, sim::StreamKey{41});
     models::Market general(config.market, network, sim::StreamKey{41});
     ASSERT_TRUE(staged.decides_in_stages()) << "the variation left the staged loops: the test would compare nothing";
+    EXPECT_EQ(staged.settles_in_stages(), config.market.firms.size() <= 4);
     general.use_general_loops();
     ASSERT_FALSE(general.decides_in_stages());
+    ASSERT_FALSE(general.settles_in_stages());
     std::int64_t failures = 0, quiet = 0, stage_moves = 0, adopted = 0;
     for (std::uint32_t tick = 0; tick < 12; ++tick) {
         const std::uint8_t* stage = staged.customers().stage.data();
@@ -71,6 +74,8 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
             quiet += staged.tally()[f].outcomes[models::index(models::Outcome::NoFailure)];
             adopted += staged.tally()[f].acquired_marketing + staged.tally()[f].acquired_word_of_mouth;
         }
+        ASSERT_EQ(staged.market_tally().prospects, general.market_tally().prospects) << "tick " << tick;
+        ASSERT_EQ(staged.market_tally().lapsed, general.market_tally().lapsed) << "tick " << tick;
         const auto& a = staged.customers();
         const auto& b = general.customers();
         for (std::uint32_t i = 0; i < people; ++i) stage_moves += a.stage[i] != stages_before[i];

@@ -188,9 +188,9 @@ private:
                                 std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                 ChunkScratch& scratch);
     template <Scope kScope>
-    void take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t tick, const BatchDraws& d,
-                            std::span<const std::uint16_t> takers, std::uint32_t* bought, double* amount,
-                            InterleavedTally& tally, ChunkScratch& scratch);
+    void take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
+                            const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
+                            double* amount, InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);

@@ -2,6 +2,7 @@
 // A customer's tick with their firm: purchases, the service encounter
 // (failure, complaint, recovery, satisfaction), the TARP observation, the
 // ladder, and whether they leave. Prospects are in ProspectTick.cpp.
+#include "models/market/BasketPayments.hpp"
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
 #include "models/market/PurchaseCounts.hpp"
@@ -461,11 +462,11 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
 // The baskets of the batch's takers (customers b + k, k in `takers`), who
 // buy as a Poisson process (no one drops out), and what they pay, in
 // customer order: take_basket for a firm that does not act, in stages.
-// bought[k] and amount[k] are set for the takers.
+// bought[k] and amount[k] come in 0 for everyone and are set for the takers.
 template <Market::Scope kScope>
-void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t tick, const BatchDraws& d,
-                                std::span<const std::uint16_t> takers, std::uint32_t* bought, double* amount,
-                                InterleavedTally& tally, ChunkScratch& scratch) {
+void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
+                                const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
+                                double* amount, InterleavedTally& tally, ChunkScratch& scratch) {
     const CustomerTraitValues& traits = customers_.traits;
     std::array<std::uint16_t, kBatch> buyers;
     std::uint32_t buying = 0;
@@ -475,7 +476,6 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
         bought[k] = counted != kNotCounted
                         ? counted
                         : purchase_count(i, tick, traits.purchase_rate[i], d.lifecycle[k][kLanePurchases]);
-        amount[k] = 0.0;
         buyers[buying] = k;
         buying += bought[k] > 0;
     }
@@ -485,6 +485,26 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
     }
     const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
     const bool log = params_.metrics.transaction_log;
+    const std::size_t firms = params_.firms.size();
+    if (!log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
+        PaymentSums sums;
+        for (std::size_t f = 0; f < firms; ++f)
+            for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) {
+                sums.revenue[f][l] = tally.at(l, f).revenue;
+                sums.service_cost[f][l] = tally.at(l, f).service_cost;
+            }
+        const BatchPayments payments{
+            c, firms, tick, bought, amount, traits.cost_to_serve.values(), traits.cost_to_serve.shared(), charge_cost};
+        pay_for_baskets(payments, b, n, sums);
+        for (std::size_t f = 0; f < firms; ++f) {
+            for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) {
+                tally.at(l, f).revenue = sums.revenue[f][l];
+                tally.at(l, f).service_cost = sums.service_cost[f][l];
+            }
+            tally.at(0, f).purchases += sums.purchases[f];  // counts add up the same in any lane
+        }
+        return;
+    }
     for (const std::uint16_t k : takers) {
         const std::uint32_t i = b + k;
         const std::uint8_t f = c.firm[i];
@@ -523,10 +543,11 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     std::uint32_t taking = 0;
     for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who has a firm is a coin toss
         bought[k] = 0;
+        amount[k] = 0.0;
         takers[taking] = static_cast<std::uint16_t>(k);
         taking += takes(b + k);
     }
-    take_batch_baskets<kScope>(c, b, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
+    take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     std::array<std::uint16_t, kBatch> eventful;
     std::array<std::int64_t, 256> quiet;  // per firm byte
     const std::size_t firms = params_.firms.size();

@@ -24,6 +24,9 @@ public:
     T operator[](std::size_t i) const { return varies_ ? column_[i] : shared_; }
     void set(std::size_t i, T value) { column_[i] = value; }
     bool varies() const { return varies_; }
+    // For loops over many agents: the column (null when shared), and the shared value.
+    const T* values() const { return varies_ ? column_.data() : nullptr; }
+    T shared() const { return shared_; }
     std::size_t bytes() const { return column_.bytes(); }
 
 private:

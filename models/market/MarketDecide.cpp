@@ -382,11 +382,11 @@ void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint
     std::array<sim::Block4, kBatch> addresses{};
     std::array<std::uint16_t, kBatch> prospect;
     std::uint32_t prospects = 0;
-    for (std::uint32_t k = 0; k < n; ++k)
-        if (c.firm[b + k] == kNoFirm) {
-            addresses[prospects] = sim::CounterStream::address(kAcquisition, b + k, tick);
-            prospect[prospects++] = static_cast<std::uint16_t>(k);
-        }
+    for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who is a prospect is a coin toss
+        addresses[prospects] = sim::CounterStream::address(kAcquisition, b + k, tick);
+        prospect[prospects] = static_cast<std::uint16_t>(k);
+        prospects += c.firm[b + k] == kNoFirm;
+    }
     std::array<sim::Block4, kBatch> acquisition;
     stream_.blocks(addresses.data(), acquisition.data(), prospects);
     for (std::uint32_t p = 0; p < prospects; ++p) draws[prospect[p]] = acquisition[p];
@@ -534,8 +534,9 @@ template <Market::Scope kScope>
 void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b, std::uint32_t n,
                                     std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                     ChunkScratch& scratch) {
+    // Without a branch (&, not &&): who has a firm is a coin toss.
     const auto takes = [&](std::uint32_t i) {
-        return c.firm[i] != kNoFirm && c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
+        return (c.firm[i] != kNoFirm) & (c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant));
     };
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;

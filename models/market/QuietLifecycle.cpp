@@ -378,12 +378,10 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
             _mm256_and_si256(no_firm, _mm256_or_si256(_mm256_andnot_si256(no_adoption.may_adopt(status), all),
                                                       no_adoption.draw_misses(q, i, encounter.word[0])));
         const auto unchanged_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(stays_without_firm)));
-        // Their stories are used up. A plain store, one by one, but no
-        // branch (a loop over the set bits mispredicts its end): other
-        // threads may be telling the customers beside them, so theirs are
-        // not stored over; a masked store is slow on some processors.
-        std::int32_t spare;
-        for (std::uint32_t j = 0; j < kLanes; ++j) *((unchanged_bits >> j) & 1u ? c.stories + i + j : &spare) = 0;
+        // Their stories are used up. A masked store: other threads may be
+        // telling the customers beside them, whose counters are not ours to
+        // store over (and a branch per person would often mispredict).
+        _mm_maskstore_epi32(c.stories + i, low_halves(stays_without_firm), _mm_setzero_si128());
 
         // Good service, if they bought.
         const __m256d e = _mm256_add_pd(_mm256_cvtps_pd(_mm_loadu_ps(c.expectation + i)), zero);

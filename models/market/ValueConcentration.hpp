@@ -2,6 +2,7 @@
 // How concentrated customer value is: the share of each firm's customers'
 // value held by its top `top` share of customers (the 80/20 rule says about
 // 0.8 for top = 0.2).
+#include "models/market/FirmTally.hpp"
 #include "sim/parallel/Chunks.hpp"
 #include "sim/util/KthLargest.hpp"
 
@@ -144,10 +145,10 @@ std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Va
         double above = 0.0;
         std::size_t count_above = 0;
         for (const float x : v) {
-            // Adding 0.0 leaves the sum as it is: the same as skipping x,
+            // Adding +0.0 leaves the sum as it is: the same as skipping x,
             // without a branch the values' order would make unpredictable.
             const bool is_above = x > t;
-            above += is_above ? static_cast<double>(x) : 0.0;
+            above += only_if(is_above, static_cast<double>(x));  // GCC branches on a ?: here
             count_above += is_above;
         }
         share[f] = (above + static_cast<double>(k - count_above) * t) / total;

@@ -60,6 +60,7 @@ void sse2_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::size
         __m128i x3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&counters[i + 3]));
         transpose4(x0, x1, x2, x3);  // now x_j holds word j of the four blocks
         std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
+#pragma GCC unroll 10  // ten rounds, no loop to branch on
         for (int r = 0; r < kRounds; ++r) {
             __m128i lo0, hi0, lo1, hi1;
             mulhilo4(x0, m0, lo0, hi0);
@@ -121,6 +122,7 @@ __attribute__((target("avx2"))) inline void avx2_rounds_and_store(std::uint64_t 
     const __m256i m0 = _mm256_set1_epi32(static_cast<int>(kMultiplier0));
     const __m256i m1 = _mm256_set1_epi32(static_cast<int>(kMultiplier1));
     std::uint32_t k0 = static_cast<std::uint32_t>(key), k1 = static_cast<std::uint32_t>(key >> 32);
+#pragma GCC unroll 10  // ten rounds, no loop to branch on
     for (int r = 0; r < kRounds; ++r) {
         const __m256i key0 = _mm256_set1_epi32(static_cast<int>(k0));
         const __m256i key1 = _mm256_set1_epi32(static_cast<int>(k1));

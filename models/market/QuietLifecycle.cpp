@@ -243,8 +243,10 @@ struct NoAdoption {
 
     // Whether people i .. i + 3's draws are at or above their hazard of
     // adopting (Acquisition::adopts), which then does not happen.
-    __attribute__((target("avx2"))) __m256i draw_misses(const QuietLifecycleBatch& q, std::uint32_t i,
-                                                        __m256i word) const {
+    // `no_firm`: their lanes; only theirs of the story counters are read,
+    // as other threads may be telling the customers beside them.
+    __attribute__((target("avx2"))) __m256i draw_misses(const QuietLifecycleBatch& q, std::uint32_t i, __m256i word,
+                                                        __m256i no_firm) const {
         __m256d share = mixed_share;
         if (network) {
             const __m256i degree =
@@ -256,7 +258,7 @@ struct NoAdoption {
             share = _mm256_blendv_pd(_mm256_div_pd(adopted, _mm256_cvtepi32_pd(low_halves(degree))),
                                      _mm256_setzero_pd(), as_pd(isolated));
         }
-        const __m128i stories = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q.c.stories + i));
+        const __m128i stories = _mm_maskload_epi32(q.c.stories + i, low_halves(no_firm));
         const __m256d heard = _mm256_cvtepi32_pd(_mm_max_epi32(stories, _mm_setzero_si128()));
         const __m256d hazard =
             _mm256_add_pd(_mm256_add_pd(external, _mm256_mul_pd(internal, share)), _mm256_mul_pd(story_weight, heard));
@@ -376,7 +378,7 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
         // decided by the general code.
         const __m256i stays_without_firm =
             _mm256_and_si256(no_firm, _mm256_or_si256(_mm256_andnot_si256(no_adoption.may_adopt(status), all),
-                                                      no_adoption.draw_misses(q, i, encounter.word[0])));
+                                                      no_adoption.draw_misses(q, i, encounter.word[0], no_firm)));
         const auto unchanged_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(stays_without_firm)));
         // Their stories are used up. A masked store: other threads may be
         // telling the customers beside them, whose counters are not ours to

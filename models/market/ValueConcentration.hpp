@@ -136,21 +136,23 @@ std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Va
         const std::span<float> v = by_firm.of(f);
         if (v.empty()) return;
         const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
-        double total = 0.0;
-        for (const float x : v) total += x;
-        if (total <= 0.0) return;
         // The values above the threshold, in customer order, and as many
-        // copies of the threshold as it takes to make k values.
+        // copies of the threshold as it takes to make k values. The total
+        // is summed in the same pass: the two sums' additions then overlap
+        // rather than wait on each other's pass.
         const float t = sim::kth_largest(v, k);
+        double total = 0.0;
         double above = 0.0;
         std::size_t count_above = 0;
         for (const float x : v) {
+            total += x;
             // Adding +0.0 leaves the sum as it is: the same as skipping x,
             // without a branch the values' order would make unpredictable.
             const bool is_above = x > t;
             above += only_if(is_above, static_cast<double>(x));  // GCC branches on a ?: here
             count_above += is_above;
         }
+        if (total <= 0.0) return;
         share[f] = (above + static_cast<double>(k - count_above) * t) / total;
     });
     return share;

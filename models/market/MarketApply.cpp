@@ -4,6 +4,10 @@
 #include "models/market/QuietLifecycle.hpp"
 #include "models/market/QuietTicks.hpp"
 
+#include <span>
+#include <utility>
+#include <vector>
+
 namespace models {
 namespace {
 
@@ -35,6 +39,22 @@ void leave_market(const CustomerColumns& c, std::uint32_t i, std::uint32_t tick)
     c.stage[i] = static_cast<std::uint8_t>(Stage::Prospect);
 }
 
+// The people of the chunk that `list` finds (in customer order), each
+// settled by the general code: what the lean loops that settle everyone
+// else leave to it. Kept per thread between chunks.
+template <class List, class Settle>
+std::pair<std::span<const std::uint32_t>, std::span<const Settled>> settle_movers(const sim::Chunk& chunk,
+                                                                                  const CustomerColumns& c, List&& list,
+                                                                                  Settle& settle) {
+    thread_local std::vector<std::uint32_t> movers;
+    thread_local std::vector<Settled> settled;
+    movers.clear();
+    settled.clear();
+    list(c.firm, c.next_firm, chunk.begin, chunk.end, movers);
+    for (const std::uint32_t i : movers) settled.push_back(settle(i));
+    return {movers, settled};
+}
+
 // Where someone starts when they join a firm.
 struct Arrival {
     double satisfaction;
@@ -49,12 +69,7 @@ struct Arrival {
 template <class Settle>
 void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                               Settle&& settle) const {
-    thread_local std::vector<std::uint32_t> movers;
-    thread_local std::vector<Settled> settled;
-    movers.clear();
-    settled.clear();
-    list_movers(c.firm, c.next_firm, chunk.begin, chunk.end, movers);
-    for (const std::uint32_t i : movers) settled.push_back(settle(i));
+    const auto [movers, settled] = settle_movers(chunk, c, list_movers, settle);
     const QuietSettlement q{c.firm,
                             c.next_firm,
                             c.next_satisfaction,
@@ -81,12 +96,7 @@ void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c,
 template <class Settle>
 void Market::settle_lifecycle_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                                     MarketTally& market, Settle&& settle) const {
-    thread_local std::vector<std::uint32_t> movers;
-    thread_local std::vector<Settled> settled;
-    movers.clear();
-    settled.clear();
-    list_firm_changes(c.firm, c.next_firm, chunk.begin, chunk.end, movers);
-    for (const std::uint32_t i : movers) settled.push_back(settle(i));
+    const auto [movers, settled] = settle_movers(chunk, c, list_firm_changes, settle);
     const Mechanisms& m = params_.mechanisms;
     const LifecycleSettlement q{c,
                                 params_.firms.size(),

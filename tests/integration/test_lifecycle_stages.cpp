@@ -11,43 +11,24 @@
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "models/market/Market.hpp"
-#include "sim/util/Avx2Loops.hpp"
 
+#include "tests/support/LoopVariations.hpp"
 #include "tests/support/SameBits.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <functional>
-#include <ostream>
 #include <tuple>
 
 namespace {
 
-struct Variation {
-    const char* name;
-    std::function<void(models::MarketParams&)> change;
-};
-
-void PrintTo(const Variation& v, std::ostream* os) {
-    *os << v.name;
-}
-
 using testing_support::same_column;
+using testing_support::same_tally;
+using testing_support::Variation;
 
-// FirmTally holds only 64-bit fields, so it has no padding to compare.
-bool same(const models::FirmTally& a, const models::FirmTally& b) {
-    return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-class LifecycleStages : public ::testing::TestWithParam<std::tuple<Variation, bool>> {
-protected:
-    void TearDown() override { sim::allow_avx2_loops(true); }
-};
+class LifecycleStages : public testing_support::VariationsWithAndWithoutVectors {};
 
 TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
-    const auto& [variation, vector] = GetParam();
-    sim::allow_avx2_loops(vector);
+    const Variation& variation = std::get<0>(GetParam());
     // 20,003 people: the last chunk (16,384 each) ends three short of a
     // group of four, so the vector loop's tail runs too.
     const std::uint32_t people = 20003;
@@ -69,7 +50,7 @@ TEST_P(LifecycleStages, GiveWhatDecidingCustomerByCustomerGives) {
         staged.step(tick);
         general.step(tick);
         for (std::size_t f = 0; f < config.market.firms.size(); ++f) {
-            ASSERT_TRUE(same(staged.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
+            ASSERT_TRUE(same_tally(staged.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
             failures += staged.tally()[f].failures;
             quiet += staged.tally()[f].outcomes[models::index(models::Outcome::NoFailure)];
             adopted += staged.tally()[f].acquired_marketing + staged.tally()[f].acquired_word_of_mouth;
@@ -158,10 +139,8 @@ const Variation kVariations[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Variations, LifecycleStages,
-                         ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()), [](const auto& info) {
-                             return std::string(std::get<0>(info.param).name) +
-                                    (std::get<1>(info.param) ? "Vector" : "Scalar");
-                         });
+                         ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()),
+                         testing_support::variation_name);
 
 // Firms that act (strategies beyond a cost to serve) are decided customer
 // by customer: the staged loops know no policy.

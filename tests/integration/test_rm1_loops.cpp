@@ -7,47 +7,27 @@
 #include "models/market/Market.hpp"
 #include "models/market/QuietTicks.hpp"
 #include "sim/network/Generators.hpp"
-#include "sim/util/Avx2Loops.hpp"
 
+#include "tests/support/LoopVariations.hpp"
 #include "tests/support/Rm1Params.hpp"
 #include "tests/support/SameBits.hpp"
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-#include <functional>
-#include <ostream>
 #include <tuple>
 
 namespace {
 
-struct Variation {
-    const char* name;
-    std::function<void(models::MarketParams&)> change;
-};
-
-void PrintTo(const Variation& v, std::ostream* os) {
-    *os << v.name;
-}
-
 using testing_support::same_column;
+using testing_support::same_tally;
+using testing_support::Variation;
 
-// Bit for bit (memcmp: stricter than ==). FirmTally holds only 64-bit
-// fields, so it has no padding to compare.
-bool same(const models::FirmTally& a, const models::FirmTally& b) {
-    return std::memcmp(&a, &b, sizeof a) == 0;
-}
-
-class Rm1Loops : public ::testing::TestWithParam<std::tuple<Variation, bool>> {
-protected:
-    void TearDown() override { sim::allow_avx2_loops(true); }
-};
+class Rm1Loops : public testing_support::VariationsWithAndWithoutVectors {};
 
 // Each variation runs with the vector loops (where the processor has AVX2)
 // and with the scalar ones.
 TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
-    const auto& [variation, vector] = GetParam();
-    sim::allow_avx2_loops(vector);
+    const Variation& variation = std::get<0>(GetParam());
     // 20,003 customers: the last chunk (16,384 each) ends three short of a
     // group of four, so the loops' tails run too.
     models::MarketParams p = testing_support::rm1_params(20003);
@@ -63,7 +43,7 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
         lean.step(tick);
         general.step(tick);
         for (std::size_t f = 0; f < p.firms.size(); ++f)
-            ASSERT_TRUE(same(lean.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
+            ASSERT_TRUE(same_tally(lean.tally()[f], general.tally()[f])) << "firm " << f << ", tick " << tick;
         EXPECT_EQ(lean.market_tally().prospects, general.market_tally().prospects);
         EXPECT_EQ(lean.market_tally().lapsed, general.market_tally().lapsed);
         const auto& a = lean.customers();
@@ -108,9 +88,6 @@ const Variation kVariations[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Variations, Rm1Loops, ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()),
-                         [](const auto& info) {
-                             return std::string(std::get<0>(info.param).name) +
-                                    (std::get<1>(info.param) ? "Vector" : "Scalar");
-                         });
+                         testing_support::variation_name);
 
 }  // namespace

@@ -447,11 +447,16 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
     std::array<double, kBatch> rate, p0;
     std::array<std::uint32_t, kBatch> u;
     const CustomerTraitValues& traits = customers_.traits;
-    for (std::uint32_t k = 0; k < n; ++k) {
-        rate[k] = traits.purchase_rate[b + k];
-        p0[k] = traits.no_purchase[b + k];
-        u[k] = lifecycle[k][kLanePurchases];
-    }
+    // A trait is a column or one value for everyone: asked once, not per customer.
+    const auto widen = [b, n](const sim::AgentValue<float>& trait, std::array<double, kBatch>& out) {
+        if (const float* column = trait.values())
+            std::copy_n(column + b, n, out.begin());
+        else
+            std::fill_n(out.begin(), n, static_cast<double>(trait.shared()));
+    };
+    widen(traits.purchase_rate, rate);
+    widen(traits.no_purchase, p0);
+    for (std::uint32_t k = 0; k < n; ++k) u[k] = lifecycle[k][kLanePurchases];
     count_purchases(rate.data(), p0.data(), u.data(), n, counted);
 }
 

@@ -17,7 +17,7 @@ inline void pay_one(const BatchPayments& p, std::uint32_t b, std::uint32_t k, Pa
     const CustomerColumns& c = p.c;
     const std::uint32_t i = b + k;
     const std::uint8_t f = c.firm[i];
-    if (f == kNoFirm || c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) return;
+    if (!takes_basket(f, c.status[i])) return;
     if (p.charge_cost) sums.service_cost[f][i % 4] += p.cost_to_serve ? p.cost_to_serve[i] : p.shared_cost;
     sums.revenue[f][i % 4] += p.amount[k];
     sums.purchases[f] += p.bought[k];

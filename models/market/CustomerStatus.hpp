@@ -22,4 +22,11 @@ inline constexpr std::array<std::string_view, kStatuses> kStatusNames = {"prospe
 // The firm index of someone who buys from no firm.
 inline constexpr std::uint8_t kNoFirm = 0xFF;
 
+// Whether someone with this firm and status buys this tick: a customer of
+// some firm, not dormant. Without a branch (&, not &&): in a mixed
+// population who has a firm is a coin toss.
+inline bool takes_basket(std::uint8_t firm, std::uint8_t status) {
+    return (firm != kNoFirm) & (status != static_cast<std::uint8_t>(CustomerStatus::Dormant));
+}
+
 }  // namespace models

@@ -460,10 +460,6 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
     count_purchases(rate.data(), p0.data(), u.data(), n, counted);
 }
 
-// Every customer's basket first, in customer order, so that the revenue
-// and cost sums add up in the order decide_one adds them; then the quiet
-// ticks in one branch-free pass; then the eventful rest, in customer order,
-// each meeting the service they bought (their basket is taken already).
 // The baskets of the batch's takers (customers b + k, k in `takers`), who
 // buy as a Poisson process (no one drops out), and what they pay, in
 // customer order: take_basket for a firm that does not act, in stages.
@@ -488,10 +484,9 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
         const std::uint32_t k = buyers[j];
         amount[k] = basket_amount(b + k, tick, bought[k], d.amount[k]);
     }
-    const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
-    const bool log = params_.metrics.transaction_log;
     const std::size_t firms = params_.firms.size();
-    if (!log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
+    if (!params_.metrics.transaction_log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
+        const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
         PaymentSums sums;
         for (std::size_t f = 0; f < firms; ++f)
             for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) {
@@ -510,19 +505,12 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
         }
         return;
     }
+    // With the transaction log or more firms: one customer at a time.
     for (const std::uint16_t k : takers) {
         const std::uint32_t i = b + k;
-        const std::uint8_t f = c.firm[i];
-        FirmTally& t = tally.lane_of(i)[f];
-        if (charge_cost) t.service_cost += traits.cost_to_serve[i];
-        t.revenue += amount[k];
-        t.purchases += bought[k];
-        // Without a branch: whether a customer bought is a coin toss.
-        const bool any = bought[k] > 0;
-        c.purchases[i] += bought[k];
-        c.monetary[i] = any ? c.monetary[i] + static_cast<float>(amount[k]) : c.monetary[i];
-        c.last_purchase[i] = any ? tick + 1 : c.last_purchase[i];
-        if (log && any) scratch.transactions.push_back({i, f, bought[k], amount[k]});
+        Basket basket{bought[k], amount[k], false};
+        take_basket<kScope>(params_.mechanisms, c, i, tick, PolicyEffect{}, basket, tally.lane_of(i)[c.firm[i]],
+                            scratch);
     }
 }
 
@@ -535,14 +523,15 @@ bool Market::may_decide_in_stages() const {
            m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }
 
+// Every customer's basket first, in customer order, so that the revenue
+// and cost sums add up in the order decide_one adds them; then the quiet
+// ticks in one branch-free pass; then the eventful rest, in customer order,
+// each meeting the service they bought (their basket is taken already).
 template <Market::Scope kScope>
 void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b, std::uint32_t n,
                                     std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                     ChunkScratch& scratch) {
-    // Without a branch (&, not &&): who has a firm is a coin toss.
-    const auto takes = [&](std::uint32_t i) {
-        return (c.firm[i] != kNoFirm) & (c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant));
-    };
+    const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
     std::array<std::uint16_t, kBatch> takers;

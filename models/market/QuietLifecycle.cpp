@@ -48,7 +48,7 @@ inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint3
     }
     // Everyone is computed; only the quiet keep the result. A dormant
     // customer reads firm 0's constants, harmlessly.
-    const bool takes = c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    const bool takes = takes_basket(firm, c.status[i]);
     const std::uint8_t f = takes ? firm : 0;
     const QuietFirm& firm_rules = q.firms[f];
     const bool bought = q.bought[k] > 0;

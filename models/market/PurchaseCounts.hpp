@@ -3,10 +3,10 @@
 // poisson_by_inversion (Purchases.hpp), made before the batch is decided.
 // One at a time, the inversion loop ends at a different count for nearly
 // every customer, and the processor mispredicts its exit about once each;
-// four at a time (AVX2, where the processor has it: sim::avx2_loops) it runs as long as the
-// longest of four. Each lane computes exactly what the scalar loop does
-// (the same operations in the same order, no fused multiply-add), so the
-// counts are the same bit for bit (tests/unit/test_purchase_counts.cpp).
+// four at a time (AVX2, where the processor has it: sim::avx2_loops; eight
+// with AVX-512: sim::avx512_loops) it runs as long as the longest of them. Each lane computes exactly what the scalar
+// loop does (the same operations in the same order, no fused multiply-add), so the counts are the same bit for bit
+// (tests/unit/test_purchase_counts.cpp).
 #include <cstdint>
 
 namespace models {

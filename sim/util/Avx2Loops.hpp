@@ -1,7 +1,8 @@
 #pragma once
 // Loops written twice, once with AVX2 intrinsics and once scalar, giving the
 // same results bit for bit: which to take, decided at run time, and what
-// the vector versions share.
+// the vector versions share. A few of them have an AVX-512 version too, for
+// processors that have it (avx512_loops).
 #include <atomic>
 #include <cstdint>
 
@@ -13,6 +14,7 @@ namespace sim {
 
 namespace detail {
 inline std::atomic<bool> avx2_loops_allowed{true};
+inline std::atomic<bool> avx512_loops_allowed{true};
 }  // namespace detail
 
 // Whether to take the AVX2 loops: the processor has AVX2 (asked once) and
@@ -32,6 +34,23 @@ inline void allow_avx2_loops(bool allowed) {
     detail::avx2_loops_allowed.store(allowed, std::memory_order_relaxed);
 }
 
+// Whether to take the AVX-512 versions where a loop has one: the AVX2 loops
+// are taken (avx2_loops), the processor has AVX-512F, and no test has asked
+// for the AVX2 ones.
+inline bool avx512_loops() {
+#if defined(__x86_64__)
+    static const bool has_avx512 = __builtin_cpu_supports("avx512f");
+    return has_avx512 && avx2_loops() && detail::avx512_loops_allowed.load(std::memory_order_relaxed);
+#else
+    return false;
+#endif
+}
+
+// For tests of the AVX2 loops on a processor with AVX-512.
+inline void allow_avx512_loops(bool allowed) {
+    detail::avx512_loops_allowed.store(allowed, std::memory_order_relaxed);
+}
+
 #if defined(__x86_64__)
 // to_unit (CounterStream.hpp) of four 32-bit words, each in a 64-bit lane:
 // 2^52 + w has w in its low mantissa bits, so subtracting 2^52 converts
@@ -40,6 +59,13 @@ __attribute__((target("avx2"))) inline __m256d unit_doubles(__m256i words) {
     const __m256d magic = _mm256_set1_pd(0x1p52);
     return _mm256_mul_pd(_mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(words, _mm256_castpd_si256(magic))), magic),
                          _mm256_set1_pd(0x1p-32));
+}
+
+// The same for eight words.
+__attribute__((target("avx512f"))) inline __m512d unit_doubles(__m512i words) {
+    const __m512d magic = _mm512_set1_pd(0x1p52);
+    return _mm512_mul_pd(_mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(words, _mm512_castpd_si512(magic))), magic),
+                         _mm512_set1_pd(0x1p-32));
 }
 #endif
 

@@ -39,25 +39,35 @@ Batch make_batch(std::uint32_t n, std::uint32_t seed) {
     return b;
 }
 
-std::vector<std::uint32_t> counts_of(const Batch& b, bool vector) {
-    sim::allow_avx2_loops(vector);
+// The loops count_purchases may take: scalar, AVX2 (with the AVX-512 ones
+// held back) and the widest the processor has (AVX-512 where it has it).
+enum class Loops { Scalar, Avx2, Widest };
+
+std::vector<std::uint32_t> counts_of(const Batch& b, Loops loops) {
+    sim::allow_avx2_loops(loops != Loops::Scalar);
+    sim::allow_avx512_loops(loops == Loops::Widest);
     std::vector<std::uint32_t> counts(b.rate.size(), 12345);
     count_purchases(b.rate.data(), b.p0.data(), b.u.data(), static_cast<std::uint32_t>(b.rate.size()), counts.data());
     sim::allow_avx2_loops(true);
+    sim::allow_avx512_loops(true);
     return counts;
 }
 
+const char* name(Loops loops) {
+    return loops == Loops::Scalar ? "scalar" : loops == Loops::Avx2 ? "avx2" : "widest";
+}
+
 TEST(PurchaseCounts, EveryCountIsTheInversionsCount) {
-    // Batch sizes cover whole groups of 8 and 4 and every remainder.
-    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 8u, 11u, 12u, 256u, 1001u}) {
+    // Batch sizes cover whole groups of 16, 8 and 4 and every remainder.
+    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 8u, 11u, 12u, 15u, 16u, 23u, 24u, 28u, 31u, 256u, 1001u}) {
         const Batch b = make_batch(n, n);
-        for (const bool vector : {false, true}) {
-            const std::vector<std::uint32_t> counts = counts_of(b, vector);
+        for (const Loops loops : {Loops::Scalar, Loops::Avx2, Loops::Widest}) {
+            const std::vector<std::uint32_t> counts = counts_of(b, loops);
             for (std::uint32_t k = 0; k < n; ++k) {
                 const std::uint32_t expected =
                     b.rate[k] <= kInversionLimit ? poisson_by_inversion(b.rate[k], b.p0[k], b.u[k]) : kNotCounted;
                 ASSERT_EQ(counts[k], expected) << "customer " << k << " of " << n << ", rate " << b.rate[k] << ", word "
-                                               << b.u[k] << (vector ? ", vector" : ", scalar");
+                                               << b.u[k] << ", " << name(loops);
             }
         }
     }
@@ -72,13 +82,16 @@ TEST(PurchaseCounts, LargeCountsAtHighRates) {
         b.p0.push_back(static_cast<float>(std::exp(-rate)));
         b.u.push_back(0xFFFFFFFFu);
     }
-    const std::vector<std::uint32_t> counts = counts_of(b, true);
-    std::uint32_t largest = 0;
-    for (std::size_t k = 0; k < b.rate.size(); ++k) {
-        EXPECT_EQ(counts[k], poisson_by_inversion(b.rate[k], b.p0[k], b.u[k])) << "rate " << b.rate[k];
-        largest = std::max(largest, counts[k]);
+    for (const Loops loops : {Loops::Avx2, Loops::Widest}) {
+        const std::vector<std::uint32_t> counts = counts_of(b, loops);
+        std::uint32_t largest = 0;
+        for (std::size_t k = 0; k < b.rate.size(); ++k) {
+            EXPECT_EQ(counts[k], poisson_by_inversion(b.rate[k], b.p0[k], b.u[k]))
+                << "rate " << b.rate[k] << ", " << name(loops);
+            largest = std::max(largest, counts[k]);
+        }
+        EXPECT_GT(largest, 64u);
     }
-    EXPECT_GT(largest, 64u);
 }
 
 }  // namespace

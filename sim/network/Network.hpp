@@ -3,6 +3,7 @@
 // of node v are neighbours()[offsets()[v] .. offsets()[v + 1]), sorted, with no
 // self-loops and no duplicates. 32-bit node ids and 64-bit offsets: about
 // 4 * mean degree + 8 bytes per node.
+#include "sim/util/HugePageAllocator.hpp"
 #include "sim/util/Prefetch.hpp"
 
 #include <cstdint>
@@ -97,8 +98,8 @@ private:
         use(batch);
     }
 
-    std::vector<std::uint64_t> offsets_;
-    std::vector<NodeId> neighbours_;
+    HugePageVector<std::uint64_t> offsets_;
+    HugePageVector<NodeId> neighbours_;
 };
 
 }  // namespace sim

@@ -2,6 +2,9 @@
 // One agent variable stored contiguously (structure of arrays): agent i's
 // value is column[i]. Models keep their state as a set of columns so that
 // each tick phase streams through memory and parallelises over agent ranges.
+#include "sim/util/HugePageAllocator.hpp"
+
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <string>
@@ -30,7 +33,7 @@ public:
 
 private:
     std::string name_;
-    std::vector<T> values_;
+    HugePageVector<T> values_;
 };
 
 }  // namespace sim

@@ -4,6 +4,7 @@
 // 0.8 for top = 0.2).
 #include "models/market/FirmTally.hpp"
 #include "sim/parallel/Chunks.hpp"
+#include "sim/util/HugePageAllocator.hpp"
 #include "sim/util/KthLargest.hpp"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ namespace detail {
 // anew every tick.
 template <class T>
 struct ValuesByFirm {
-    std::vector<T> values;
+    sim::HugePageVector<T> values;  // one value per customer: streamed every tick
     std::vector<std::size_t> start;
     std::vector<std::size_t> offset;  // per (chunk, firm): where the chunk writes
 

@@ -1,0 +1,58 @@
+// The top-20 % value share (models/market/ValueConcentration.hpp) alone:
+// the lifecycle model computes it every tick by default, over every
+// customer. N = 10^6 people, 70 % of them customers of three firms
+// (50 / 30 / 20 %), cumulative spend lognormal as in the lifecycle config;
+// 1 and 2 threads. Reports customers per second.
+//
+//   ./crmsim_bench --benchmark_filter='BM_TopValueShare'
+#include "models/market/ValueConcentration.hpp"
+#include "sim/parallel/Threads.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+struct Customers {
+    std::vector<std::uint8_t> firm;
+    std::vector<float> monetary;
+};
+
+Customers make_customers(std::uint32_t n) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::lognormal_distribution<double> spend(std::log(50.0 * 20.0) - 1.7 * 1.7 / 2.0, 1.7);
+    Customers c;
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const double r = u(rng);
+        c.firm.push_back(r < 0.35 ? 0 : r < 0.56 ? 1 : r < 0.7 ? 2 : 255);
+        c.monetary.push_back(static_cast<float>(spend(rng)));
+    }
+    return c;
+}
+
+void BM_TopValueShare(benchmark::State& state) {
+    sim::set_threads(static_cast<int>(state.range(1)));
+    const Customers c = make_customers(static_cast<std::uint32_t>(state.range(0)));
+    const std::span<const std::uint8_t> firm(c.firm);
+    for (auto _ : state) {
+        const std::vector<double> share = models::top_value_share(
+            firm, [&](std::uint32_t i) { return c.monetary[i]; }, 3, 0.2);
+        benchmark::DoNotOptimize(share.data());
+    }
+    state.counters["customers_per_s"] =
+        benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["threads"] = double(state.range(1));
+}
+BENCHMARK(BM_TopValueShare)
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 2})
+    ->ArgNames({"N", "threads"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace

@@ -234,6 +234,8 @@ private:
                                std::uint32_t* counted) const;
     std::uint32_t purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const;
     double basket_amount(std::uint32_t i, std::uint32_t tick, std::uint32_t n, const sim::Block4& amount) const;
+    void basket_amounts(std::uint32_t b, std::uint32_t tick, std::span<const std::uint16_t> buyers,
+                        const std::uint32_t* bought, const sim::Block4* first, double* amount) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();
     // `shared`: other threads may be adding too (sim::add_to_counter).

@@ -10,6 +10,7 @@
 #include "sim/network/RowPrefetch.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
+#include "sim/random/GammaFirstTries.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 
@@ -76,6 +77,44 @@ double Market::basket_amount(std::uint32_t i, std::uint32_t tick, std::uint32_t 
     const double scale = level / p.amount_shape;
     return n < basket_shapes_.size() && shape >= 1.0 ? sim::fast_gamma(engine, basket_shapes_[n], scale)
                                                      : sim::fast_gamma(engine, shape, scale);
+}
+
+// basket_amount for the batch's buyers (customers b + k, k in `buyers`, who
+// bought bought[k] > 0 times; first[k]: block 0 of their kPurchaseAmount
+// draws): the gamma draws' first tries made together, several at a time
+// (sim::gamma_first_tries), and only the few they leave drawn one by one.
+// Bit for bit what basket_amount gives each.
+void Market::basket_amounts(std::uint32_t b, std::uint32_t tick, std::span<const std::uint16_t> buyers,
+                            const std::uint32_t* bought, const sim::Block4* first, double* amount) const {
+    const double amount_shape = params_.mechanisms.purchases.amount_shape;
+    if (amount_shape <= 0.0) {  // no draws: n times the level
+        for (const std::uint16_t k : buyers) amount[k] = basket_amount(b + k, tick, bought[k], first[k]);
+        return;
+    }
+    // Only the first buyers.size() of each are written and read; GCC cannot
+    // see that, and clearing 8 KiB per batch to quiet it would cost time.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+    std::array<sim::Block4, kBatch> blocks;
+    std::array<sim::GammaShape, kBatch> shapes;
+    std::array<double, kBatch> scales, values;
+    const std::size_t tabled = basket_shapes_.size();
+    for (std::size_t j = 0; j < buyers.size(); ++j) {
+        const std::uint32_t k = buyers[j];
+        blocks[j] = first[k];
+        shapes[j] = basket_shapes_[std::min<std::size_t>(bought[k], tabled - 1)];
+        scales[j] = customers_.spend[b + k] / amount_shape;
+    }
+    sim::gamma_first_tries(blocks.data(), shapes.data(), scales.data(), values.data(), buyers.size());
+#pragma GCC diagnostic pop
+    for (std::size_t j = 0; j < buyers.size(); ++j) {
+        const std::uint32_t k = buyers[j], n = bought[k];
+        // basket_amount draws with the tabled shape where n is in the table
+        // and n * amount_shape >= 1; elsewhere, and where the first try was
+        // not enough, it draws itself.
+        const bool first_try = n < tabled && n * amount_shape >= 1.0 && !std::isnan(values[j]);
+        amount[k] = first_try ? values[j] : basket_amount(b + k, tick, n, first[k]);
+    }
 }
 
 // Inline into the decide loop, so that the column pointers stay in registers.
@@ -480,10 +519,7 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
         buyers[buying] = k;
         buying += bought[k] > 0;
     }
-    for (std::uint32_t j = 0; j < buying; ++j) {
-        const std::uint32_t k = buyers[j];
-        amount[k] = basket_amount(b + k, tick, bought[k], d.amount[k]);
-    }
+    basket_amounts(b, tick, {buyers.data(), buying}, bought, d.amount, amount);
     const std::size_t firms = params_.firms.size();
     if (!params_.metrics.transaction_log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
         const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;

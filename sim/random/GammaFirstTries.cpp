@@ -1,0 +1,109 @@
+#include "sim/random/GammaFirstTries.hpp"
+
+#include "sim/util/Avx2Loops.hpp"
+
+#include <boost/random/normal_distribution.hpp>
+
+#include <cstdint>
+#include <limits>
+
+namespace sim {
+namespace {
+
+// Boost's ziggurat boxes (boost/random/normal_distribution.hpp).
+const double* const kBoxX = boost::random::detail::normal_table<double>::table_x;
+
+constexpr double kNotDecided = std::numeric_limits<double>::quiet_NaN();
+
+// One draw. Boost's unit normal from a 32-bit engine: generate_int_float_pair
+// takes word 0's low 8 bits as the box and sign, its high 24 bits and word
+// 1's low 29 bits as a 53-bit fraction r; the normal is r * x[box] if that
+// is below x[box + 1] (else Boost goes on, and so does fast_gamma: not
+// decided here). Then fast_gamma's try with the uniform word 2.
+double first_try(const Block4& w, const GammaShape& shape, double scale) {
+    const std::uint32_t bucket = w[0] & 0xFFu;
+    const double r = (static_cast<double>(w[1] & 0x1FFFFFFFu) + static_cast<double>(w[0] >> 8) * 0x1p-24) * 0x1p-29;
+    const std::uint32_t box = bucket >> 1;
+    const double sign = static_cast<double>(static_cast<int>(bucket & 1u) * 2 - 1);
+    const double magnitude = r * kBoxX[box];
+    if (!(magnitude < kBoxX[box + 1])) return kNotDecided;
+    const double x = magnitude * sign;
+    double v = 1.0 + shape.c * x;
+    if (v <= 0.0) return kNotDecided;
+    v = v * v * v;
+    const double u = static_cast<double>(w[2]) * 0x1p-32;
+    const double x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return shape.d * v * scale;
+    return kNotDecided;
+}
+
+#if defined(__x86_64__)
+
+// Four draws at once, lane j exactly first_try(first[k + j], ...).
+__attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const GammaShape* shape, const double* scale,
+                                                      double* out, std::size_t n) {
+    const __m256d nan = _mm256_set1_pd(kNotDecided);
+    const __m256d one = _mm256_set1_pd(1.0);
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256i low_bit = _mm256_set1_epi64x(1);
+    for (std::size_t k = 0; k + 4 <= n; k += 4) {
+        // The four blocks' words 0, 1, 2 as 64-bit lanes.
+        const __m256i b01 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&first[k]));      // blocks k, k+1
+        const __m256i b23 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(&first[k + 2]));  // blocks k+2, k+3
+        // Lanes of 64 bits: (w0 | w1 << 32) and (w2 | w3 << 32) of each block.
+        const __m256i lo = _mm256_permute4x64_epi64(_mm256_unpacklo_epi64(b01, b23), 0b11011000);
+        const __m256i hi = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(b01, b23), 0b11011000);
+        const __m256i w0 = _mm256_and_si256(lo, _mm256_set1_epi64x(0xFFFFFFFF));
+        const __m256i w1 = _mm256_srli_epi64(lo, 32);
+        const __m256i w2 = _mm256_and_si256(hi, _mm256_set1_epi64x(0xFFFFFFFF));
+        const __m256i bucket = _mm256_and_si256(w0, _mm256_set1_epi64x(0xFF));
+        const __m256d high24 = sim::unit_doubles(_mm256_srli_epi64(w0, 8));  // (w0 >> 8) * 2^-32
+        const __m256d low29 = sim::unit_doubles(_mm256_and_si256(w1, _mm256_set1_epi64x(0x1FFFFFFF)));
+        // As doubles: (w0 >> 8) * 2^-24 and (w1 & mask) are exact, and so
+        // is rescaling unit_doubles' 2^-32 by a power of two.
+        const __m256d r = _mm256_mul_pd(
+            _mm256_add_pd(_mm256_mul_pd(low29, _mm256_set1_pd(0x1p32)), _mm256_mul_pd(high24, _mm256_set1_pd(0x1p8))),
+            _mm256_set1_pd(0x1p-29));
+        const __m256i box = _mm256_srli_epi64(bucket, 1);
+        const __m256d x_box = _mm256_i64gather_pd(kBoxX, box, 8);
+        const __m256d x_next = _mm256_i64gather_pd(kBoxX + 1, box, 8);
+        const __m256d negative =
+            _mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(bucket, low_bit), _mm256_setzero_si256()));
+        const __m256d sign = _mm256_blendv_pd(one, _mm256_set1_pd(-1.0), negative);
+        const __m256d magnitude = _mm256_mul_pd(r, x_box);
+        const __m256d in_box = _mm256_cmp_pd(magnitude, x_next, _CMP_LT_OQ);
+        const __m256d x = _mm256_mul_pd(magnitude, sign);
+        // The shapes' constants: d and c of four GammaShapes, side by side.
+        const __m256d dc01 = _mm256_loadu_pd(&shape[k].d);      // d0 c0 d1 c1
+        const __m256d dc23 = _mm256_loadu_pd(&shape[k + 2].d);  // d2 c2 d3 c3
+        const __m256d d = _mm256_permute4x64_pd(_mm256_unpacklo_pd(dc01, dc23), 0b11011000);
+        const __m256d c = _mm256_permute4x64_pd(_mm256_unpackhi_pd(dc01, dc23), 0b11011000);
+        __m256d v = _mm256_add_pd(one, _mm256_mul_pd(c, x));
+        const __m256d positive = _mm256_cmp_pd(v, zero, _CMP_GT_OQ);
+        v = _mm256_mul_pd(_mm256_mul_pd(v, v), v);
+        const __m256d u = sim::unit_doubles(w2);
+        const __m256d x2 = _mm256_mul_pd(x, x);
+        const __m256d squeeze = _mm256_cmp_pd(
+            u, _mm256_sub_pd(one, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.0331), x2), x2)), _CMP_LT_OQ);
+        const __m256d value = _mm256_mul_pd(_mm256_mul_pd(d, v), _mm256_loadu_pd(scale + k));
+        const __m256d decided = _mm256_and_pd(_mm256_and_pd(in_box, positive), squeeze);
+        _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, value, decided));
+    }
+}
+
+#endif
+
+}  // namespace
+
+void gamma_first_tries(const Block4* first, const GammaShape* shape, const double* scale, double* out, std::size_t n) {
+    std::size_t k = 0;
+#if defined(__x86_64__)
+    if (avx2_loops()) {
+        first_tries_avx2(first, shape, scale, out, n);
+        k = n / 4 * 4;
+    }
+#endif
+    for (; k < n; ++k) out[k] = first_try(first[k], shape[k], scale[k]);
+}
+
+}  // namespace sim

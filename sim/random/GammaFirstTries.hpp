@@ -1,0 +1,25 @@
+#pragma once
+// The first try of fast_gamma (FastGamma.hpp) for many independent draws at
+// once. A draw whose engine starts from a known first block (its substream's
+// block 0, drawn in a batch: CounterStream::agent_blocks) is nearly always
+// decided by that block's first three words: Boost's ziggurat normal takes
+// two and returns from its first box (about 99 % of the time), and the
+// squeeze accepts the try with the third (about 98 %). Those cases are
+// computed here several lanes at a time (AVX2, where the processor has it),
+// with the same operations in the same order as Boost's code and
+// fast_gamma's, so every value is bit for bit what fast_gamma gives
+// (tests/unit/test_gamma_first_tries.cpp). Every other draw is left to
+// fast_gamma itself, marked NaN, which no gamma value is.
+#include "sim/random/CounterStream.hpp"
+#include "sim/random/FastGamma.hpp"
+
+#include <cstddef>
+
+namespace sim {
+
+// For k < n: out[k] = fast_gamma(BlockEngine started at first[k], shape[k],
+// scale[k]) where that draw is decided by its first try within first[k],
+// NaN where it is not.
+void gamma_first_tries(const Block4* first, const GammaShape* shape, const double* scale, double* out, std::size_t n);
+
+}  // namespace sim

@@ -65,9 +65,9 @@ TEST(GammaFirstTries, DecidedDrawsAreFastGammasBitForBit) {
             ASSERT_TRUE(same_bits(scalar[k], expected))
                 << "draw " << k << ": " << scalar[k] << " against fast_gamma's " << expected;
         }
-        // Not a statistical claim, a sanity bound: about 89 % of this mix of
-        // shapes are decided (more at large shapes); a loop that decided few
-        // would be correct but useless.
+        // Not a statistical claim, a sanity bound: about 89 % are decided at
+        // shapes where v > 0 is all but certain (a little less at shape 1); a
+        // loop that decided few would be correct but useless.
         if (n > 1000) {
             EXPECT_GT(decided, n * 85 / 100);
         }

@@ -1,8 +1,10 @@
 #pragma once
 // An allocator for the large arrays a run streams through every tick
 // (customer columns, the network's rows): arrays of 2 MiB or more are placed
-// on 2 MiB boundaries and offered to the kernel as transparent huge pages
-// (madvise MADV_HUGEPAGE, Linux). A tick touches a few dozen columns in
+// on 2 MiB boundaries and the whole 2 MiB pages they fill are offered to the
+// kernel as transparent huge pages (madvise MADV_HUGEPAGE, Linux; the rest
+// of the last one stays on ordinary pages, so that no memory is backed that
+// the array does not use). A tick touches a few dozen columns in
 // step and the network's rows at random; with 4 KiB pages that is a TLB
 // miss every few hundred customers per column, and nearly one per story
 // told, while a million customers' whole state fits in a few dozen huge
@@ -21,6 +23,13 @@ namespace sim {
 
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 
+// How much of an array of `bytes`, starting on a huge page, is advised as
+// huge pages: the whole 2 MiB pages it fills. Its last, partly used one
+// would otherwise be backed whole, up to 2 MiB more than the array uses.
+constexpr std::size_t huge_page_span(std::size_t bytes) {
+    return bytes / kHugePage * kHugePage;
+}
+
 template <class T>
 struct HugePageAllocator {
     using value_type = T;
@@ -38,7 +47,7 @@ struct HugePageAllocator {
             const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
             p = std::aligned_alloc(kHugePage, rounded);
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-            if (p != nullptr) madvise(p, rounded, MADV_HUGEPAGE);  // a hint: failing is fine
+            if (p != nullptr) madvise(p, huge_page_span(bytes), MADV_HUGEPAGE);  // a hint: failing is fine
 #endif
         } else {
             p = std::malloc(bytes == 0 ? 1 : bytes);

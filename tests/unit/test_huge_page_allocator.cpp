@@ -68,4 +68,15 @@ TEST(HugePageAllocator, LargeColumnsAreAdvisedAsHugePages) {
     EXPECT_EQ(vm_flags_at(small.data()).find(" hg"), std::string::npos);
 }
 
+// Only whole huge pages are advised: the rest of an array's last 2 MiB stays
+// on ordinary pages. (Not checked through smaps: memory the C library
+// reuses may carry an earlier array's advice.)
+TEST(HugePageAllocator, AdvisesTheWholeHugePagesAnArrayFills) {
+    EXPECT_EQ(sim::huge_page_span(sim::kHugePage), sim::kHugePage);
+    EXPECT_EQ(sim::huge_page_span(3 * sim::kHugePage / 2), sim::kHugePage);
+    EXPECT_EQ(sim::huge_page_span(5 * sim::kHugePage / 2), 2 * sim::kHugePage);
+    EXPECT_EQ(sim::huge_page_span(4 * sim::kHugePage - 1), 3 * sim::kHugePage);
+    EXPECT_EQ(sim::huge_page_span(4 * sim::kHugePage), 4 * sim::kHugePage);
+}
+
 }  // namespace

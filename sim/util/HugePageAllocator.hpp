@@ -7,7 +7,7 @@
 // the array does not use). A tick touches a few dozen columns in
 // step and the network's rows at random; with 4 KiB pages that is a TLB
 // miss every few hundred customers per column, and nearly one per story
-// told, while a million customers' whole state fits in a few dozen huge
+// told, while a million customers' whole state fits in some seventy huge
 // pages. Where the kernel declines (THP off, no huge page free), the pages
 // are ordinary ones: nothing but speed depends on it, and results never do.
 #include <cstddef>
@@ -32,6 +32,8 @@ constexpr std::size_t huge_page_span(std::size_t bytes) {
 
 template <class T>
 struct HugePageAllocator {
+    // Small arrays come from malloc, aligned for any standard type only.
+    static_assert(alignof(T) <= alignof(std::max_align_t));
     using value_type = T;
 
     HugePageAllocator() = default;

@@ -4,6 +4,7 @@
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 
@@ -14,6 +15,9 @@ namespace {
 const double* const kBoxX = boost::random::detail::normal_table<double>::table_x;
 
 constexpr double kNotDecided = std::numeric_limits<double>::quiet_NaN();
+
+// first_tries_avx2 loads two GammaShapes as four doubles: d, c, d, c.
+static_assert(sizeof(GammaShape) == 2 * sizeof(double) && offsetof(GammaShape, c) == sizeof(double));
 
 // One draw. Boost's unit normal from a 32-bit engine: generate_int_float_pair
 // takes word 0's low 8 bits as the box and sign, its high 24 bits and word

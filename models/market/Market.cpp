@@ -2,7 +2,6 @@
 
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/InitialPopulation.hpp"
-#include "models/market/ValueConcentration.hpp"
 #include "sim/parallel/SharedCounter.hpp"
 
 #include <algorithm>
@@ -287,8 +286,11 @@ void Market::sum_chunk_tallies(std::uint32_t tick) {
     const std::uint32_t every = params_.metrics.concentration_every;
     const bool concentration_tick = every != 0 && (tick + 1) % every == 0;
     if (concentration_tick)
-        value_concentration_ = top_value_share(
-            customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick + 1); }, firms, 0.2);
+        value_concentration_ =
+            params_.mechanisms.purchases.every_tick()
+                ? value_share_(
+                      customers_.firm.span(), [&](std::uint32_t i) { return monetary(i, tick + 1); }, firms, 0.2)
+                : value_share_(customers_.firm.span(), customers_.monetary.span(), firms, 0.2);
     else
         std::fill(value_concentration_.begin(), value_concentration_.end(), std::numeric_limits<double>::quiet_NaN());
 }

@@ -10,6 +10,7 @@
 #include "models/market/FirmTally.hpp"
 #include "models/market/MarketParams.hpp"
 #include "models/market/QuietLifecycle.hpp"
+#include "models/market/TopValueShare.hpp"
 #include "models/mechanisms/FirmChoice.hpp"
 #include "sim/network/Network.hpp"
 #include "sim/parallel/Chunks.hpp"
@@ -308,6 +309,7 @@ private:
     MarketTally market_tally_;
     std::vector<TarpCounts> tarp_;             // firms, whole run
     std::vector<double> value_concentration_;  // firms, last computed
+    TopValueShare value_share_;                // remembers where each firm's threshold was
 };
 
 }  // namespace models

@@ -1,11 +1,9 @@
 #pragma once
-// How concentrated customer value is: the share of each firm's customers'
-// value held by its top `top` share of customers (the 80/20 rule says about
-// 0.8 for top = 0.2).
-#include "models/market/FirmTally.hpp"
+// Who is in the top share of each firm's customers by value: the cutoff a
+// customer must exceed (for strategies that single out the most valuable).
+// The share of value they hold is TopValueShare.hpp.
 #include "sim/parallel/Chunks.hpp"
 #include "sim/util/HugePageAllocator.hpp"
-#include "sim/util/KthLargest.hpp"
 
 #include <algorithm>
 #include <array>
@@ -121,58 +119,12 @@ void gather_values_by_firm(std::span<const std::uint8_t> firm, const Value& valu
 
 }  // namespace detail
 
-// `firm[i]` is customer i's firm (values >= firms are skipped: no firm),
-// `value(i)` their value (never NaN). Returns one share per firm (NaN for a
-// firm with no customers or no value): the share of its n customers' total
-// value held by its k = ceil(top * n) most valuable, where the customers
-// tied at the threshold t (the k-th largest value) count at t's value, so
-// that which of them are in the top does not matter. Each firm's sums run
-// over its values in customer order, so the result depends on neither the
-// thread count nor the standard library.
-template <class Value>
-std::vector<double> top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
-                                    double top) {
-    thread_local detail::ValuesByFirm<float> buffers;
-    // A lambda run on another thread would see that thread's own buffers:
-    // it must reach this thread's through a reference.
-    detail::ValuesByFirm<float>& by_firm = buffers;
-    detail::gather_values_by_firm(firm, value, firms, by_firm);
-    std::vector<double> share(firms, std::numeric_limits<double>::quiet_NaN());
-    detail::for_each_firm(by_firm, [&](std::size_t f) {
-        const std::span<float> v = by_firm.of(f);
-        if (v.empty()) return;
-        const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
-        // The values above the threshold, in customer order, and as many
-        // copies of the threshold as it takes to make k values. The total
-        // is summed in the same pass: the two sums' additions then overlap
-        // rather than wait on each other's pass.
-        const float t = sim::kth_largest(v, k);
-        double total = 0.0;
-        double above = 0.0;
-        std::size_t count_above = 0;
-        for (const float x : v) {
-            total += x;
-            // Adding +0.0 leaves the sum as it is: the same as skipping x,
-            // without a branch the values' order would make unpredictable.
-            const bool is_above = x > t;
-            above += only_if(is_above, static_cast<double>(x));  // GCC branches on a ?: here
-            count_above += is_above;
-        }
-        if (total <= 0.0) return;
-        share[f] = (above + static_cast<double>(k - count_above) * t) / total;
-    });
-    return share;
-}
-
-}  // namespace models
-
-namespace models {
-
 // The value a customer must exceed to be in the top `top[f]` share of firm
 // f's customers: the largest value outside the top k = ceil(top * customers)
 // (-infinity when the top is everyone). Customers tied with it are left out,
 // so the top never holds more than k (and nobody, while every value is
-// equal). Independent of the thread count, like top_value_share.
+// equal). Independent of the thread count, since each firm's values are
+// gathered in customer order.
 template <class Value>
 std::vector<double> top_value_cutoff(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                      const std::vector<double>& top) {

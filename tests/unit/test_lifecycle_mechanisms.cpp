@@ -1,6 +1,6 @@
 // The customer-lifecycle mechanisms one at a time, through their C++ APIs.
 // Statistical checks use fixed seeds and allow 5 standard errors.
-#include "models/market/ValueConcentration.hpp"
+#include "models/market/TopValueShare.hpp"
 #include "models/mechanisms/Acquisition.hpp"
 #include "models/mechanisms/FirmChoice.hpp"
 #include "models/mechanisms/Purchases.hpp"

@@ -2,7 +2,10 @@
 // references give, bit for bit, on any number of threads: for the share, a
 // plain rendering of its definition; for the cutoff, the serial code the
 // parallel gather replaced.
+#include "models/market/TopValueShare.hpp"
 #include "models/market/ValueConcentration.hpp"
+
+#include "sim/util/Avx2Loops.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>
@@ -33,33 +36,42 @@ std::vector<std::vector<float>> values_by_firm(std::span<const std::uint8_t> fir
 
 // top_value_share written plainly from its definition, serially: the
 // threshold t is the k-th largest value, found by sorting a copy; the top
-// total is the values above t, summed in customer order, plus as many t as
-// it takes to make k values. The reference top_value_share must match bit
-// for bit.
+// total is the values above t plus as many t as it takes to make k values.
+// The sums run over fixed chunks of 16384 customers (sim::Chunks), customer
+// i into lane i % 4, the lanes added as (0 + 1) + (2 + 3), then chunk after
+// chunk. TopValueShare must match bit for bit.
 template <class Value>
 std::vector<double> reference_top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                               double top) {
     const std::vector<std::vector<float>> by_firm = values_by_firm(firm, value, firms);
+    constexpr std::size_t kChunk = 16384;
     std::vector<double> share(firms, std::numeric_limits<double>::quiet_NaN());
     for (std::size_t f = 0; f < firms; ++f) {
         const std::vector<float>& v = by_firm[f];
         if (v.empty()) continue;
         const auto k = static_cast<std::size_t>(std::ceil(top * static_cast<double>(v.size())));
-        double total = 0.0;
-        for (const float x : v) total += x;
-        if (total <= 0.0) continue;
         std::vector<float> sorted = v;
         std::sort(sorted.begin(), sorted.end(), std::greater<float>());
         const float t = sorted[k - 1];
+        double total = 0.0;
         double top_total = 0.0;
         std::size_t above = 0;
-        for (const float x : v)
-            if (x > t) {
-                top_total += x;
-                ++above;
+        for (std::size_t begin = 0; begin < firm.size(); begin += kChunk) {
+            double lane_total[4] = {}, lane_top[4] = {};
+            for (std::size_t i = begin; i < std::min(firm.size(), begin + kChunk); ++i) {
+                if (firm[i] != f) continue;
+                const auto x = static_cast<float>(value(static_cast<std::uint32_t>(i)));
+                lane_total[i % 4] += x;
+                if (x > t) {
+                    lane_top[i % 4] += x;
+                    ++above;
+                }
             }
-        top_total += static_cast<double>(k - above) * t;
-        share[f] = top_total / total;
+            total += (lane_total[0] + lane_total[1]) + (lane_total[2] + lane_total[3]);
+            top_total += (lane_top[0] + lane_top[1]) + (lane_top[2] + lane_top[3]);
+        }
+        if (total <= 0.0) continue;
+        share[f] = (top_total + static_cast<double>(k - above) * t) / total;
     }
     return share;
 }
@@ -133,7 +145,7 @@ Population make_population(std::size_t customers, std::size_t firms, std::uint32
         if (r % 13 == 0) f = static_cast<std::uint8_t>(firms);
         p.firm.push_back(f);
         const std::uint32_t kind = (r >> 8) % 4;
-        double v = 0.0;                                         // kind 0: zero
+        double v = (r >> 20) % 2 == 0 ? 0.0 : -0.0;             // kind 0: zero, of either sign
         if (kind == 1) v = static_cast<double>((r >> 12) % 8);  // few distinct: ties
         // Not exact in float, and spread over enough magnitudes that double
         // sums depend on the order of the terms.
@@ -180,6 +192,55 @@ TEST(ValueConcentration, ParallelShareMatchesTheSerialOneBitForBit) {
             }
         }
     });
+}
+
+TEST(ValueConcentration, ScalarAndVectorLoopsAgreeBitForBit) {
+    for_each_population(20, [](const Population& p, std::size_t firms) {
+        const std::span<const std::uint8_t> firm(p.firm);
+        const auto value = [&](std::uint32_t i) { return p.value[i]; };
+        const std::vector<double> vector = top_value_share(firm, value, firms, 0.2);
+        sim::allow_avx2_loops(false);
+        const std::vector<double> scalar = top_value_share(firm, value, firms, 0.2);
+        sim::allow_avx2_loops(true);
+        EXPECT_TRUE(same_bits(vector, scalar)) << firm.size() << " customers, " << firms << " firms";
+    });
+}
+
+// One TopValueShare asked tick after tick, as the market asks it: where it
+// looks for each threshold follows the last one, so while values drift it
+// copies out few of them and never has to look again; the results are
+// those of a fresh computation, bit for bit, drift or jump.
+TEST(ValueConcentration, FollowingTheThresholdChangesNothingButTheWork) {
+    for (const std::size_t firms : {3u, 7u}) {
+        const Population p = make_population(200003, firms, 77);
+        const std::span<const std::uint8_t> firm(p.firm);
+        // The last firm's customers are all worth nothing: all tied at its
+        // threshold, they are all in its band.
+        const auto tied = static_cast<std::size_t>(std::count(p.firm.begin(), p.firm.end(), firms - 1));
+        TopValueShare share;
+        const auto customers = static_cast<std::size_t>(
+            std::count_if(p.firm.begin(), p.firm.end(), [&](std::uint8_t f) { return f < firms; }));
+        // Growth by 1-3 % a call, then a jump, then the drift again.
+        const std::vector<double> scale = {1.0, 1.01, 1.03, 1.05, 1.06, 10.0, 10.2, 10.3, 10.4};
+        bool after_jump = false;
+        for (std::size_t call = 0; call < scale.size(); ++call) {
+            const auto value = [&](std::uint32_t i) { return p.value[i] * scale[call]; };
+            const bool jump = call > 0 && scale[call] / scale[call - 1] > 2.0;
+            const std::vector<double> expected = reference_top_value_share(firm, value, firms, 0.2);
+            EXPECT_TRUE(same_bits(share(firm, value, firms, 0.2), expected)) << firms << " firms, call " << call;
+            const TopValueShare::SearchCost cost = share.last_search();
+            if (call == 0) {  // nothing known yet: every value is looked at
+                EXPECT_EQ(cost.band_values, customers);
+                EXPECT_EQ(cost.misses, 0u);
+            } else if (jump) {
+                EXPECT_GT(cost.misses, 0u) << "a jump leaves the band";
+            } else if (!after_jump) {  // just after a jump, the band is wide once
+                EXPECT_EQ(cost.misses, 0u) << firms << " firms, call " << call;
+                EXPECT_LT(cost.band_values - tied, p.firm.size() / 50) << firms << " firms, call " << call;
+            }
+            after_jump = jump;
+        }
+    }
 }
 
 TEST(ValueConcentration, ShareIsTheOldOneUpToRounding) {

@@ -186,9 +186,9 @@ void Market::deliver_held_stories() {
 void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick, bool just_decided) {
     // Tellers are few (a tenth of customers or less) and scattered; the
     // decide phase listed them. Draw all their blocks at once (SIMD), a
-    // teller's edge blocks then their weak ties', then tell, with the
-    // adjacency rows a few tellers ahead prefetched unless decide_chunk has
-    // just fetched them.
+    // teller's edge blocks then their weak ties', then list who hears them,
+    // with the adjacency rows a few tellers ahead prefetched unless
+    // decide_chunk has just fetched them, then deliver the stories.
     const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
     const std::uint32_t weak_ties = params_.mechanisms.word_of_mouth.weak_ties;
     DrawScratch& scratch = draw_scratch();
@@ -203,25 +203,48 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     draws.resize(addresses.size());
     stream_.blocks(addresses.data(), draws.data(), addresses.size());
 
-    constexpr std::size_t kRowsAhead = 8;
+    constexpr std::size_t kAhead = 8;
+    const float* talkativeness = customers_.traits.talkativeness.values();
     std::vector<FirmTally> stories(params_.firms.size());
+    thread_local std::vector<Hearing> hearings;
+    hearings.clear();
     const sim::Block4* next_draws = draws.data();
-    const Delivery to{just_decided ? &chunk_scratch_[c.index].held_stories : nullptr, sim::team_shared()};
     for (std::size_t k = 0; k < tellers.size(); ++k) {
-        if (!just_decided && k + kRowsAhead < tellers.size())
-            network_.prefetch_neighbours(tellers[k + kRowsAhead].customer);
+        if (k + kAhead < tellers.size()) {
+            if (!just_decided) network_.prefetch_neighbours(tellers[k + kAhead].customer);
+            if (talkativeness) __builtin_prefetch(talkativeness + tellers[k + kAhead].customer);
+        }
         const auto [i, sign] = tellers[k];
-        std::int64_t told = tell_neighbours(i, sign, next_draws, to);
+        std::int64_t told = list_neighbours_who_hear(i, sign, next_draws, hearings);
         next_draws += (network_.degree(i) + 3) / 4;
-        if (weak_ties > 0) told += tell_weak_ties(i, sign, next_draws, to);
+        if (weak_ties > 0) told += list_weak_ties_who_hear(i, sign, next_draws, hearings);
         next_draws += weak_ties;
         FirmTally& t = stories[customers_.firm[i]];
         (sign > 0 ? t.positive_stories : t.negative_stories) += told;
     }
+    deliver(hearings, Delivery{just_decided ? &chunk_scratch_[c.index].held_stories : nullptr, sim::team_shared()});
     FirmTally* tally = chunk_tally(c.index);
     for (std::size_t f = 0; f < stories.size(); ++f) {
         tally[f].positive_stories = stories[f].positive_stories;
         tally[f].negative_stories = stories[f].negative_stories;
+    }
+}
+
+// Hearers are listed before any story is delivered so that their counters,
+// often far apart (weak ties, rewired edges), can be asked for a few
+// deliveries ahead: otherwise each waits on main memory in turn.
+void Market::deliver(const std::vector<Hearing>& hearings, const Delivery& to) {
+    constexpr std::size_t kAhead = 16;
+    const auto ask_for = [&](std::size_t k) {
+        if (k >= hearings.size()) return;
+        const std::uint32_t j = hearings[k].hearer;
+        __builtin_prefetch(&customers_.firm[j]);
+        __builtin_prefetch(&customers_.stories[j], 1);
+    };
+    for (std::size_t k = 0; k < kAhead; ++k) ask_for(k);
+    for (std::size_t k = 0; k < hearings.size(); ++k) {
+        ask_for(k + kAhead);
+        hear(hearings[k].hearer, hearings[k].about, hearings[k].sign, to);
     }
 }
 
@@ -239,8 +262,10 @@ void Market::hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery&
 }
 
 // Customer i tells each neighbour e with the story's reach, deciding by word
-// e % 4 of draws[e / 4] (its kWordOfMouth blocks); returns how many heard.
-std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to) {
+// e % 4 of draws[e / 4] (its kWordOfMouth blocks); lists who heard in
+// `hearings` and returns how many.
+std::int64_t Market::list_neighbours_who_hear(std::uint32_t i, int sign, const sim::Block4* draws,
+                                              std::vector<Hearing>& hearings) const {
     const std::uint8_t f = customers_.firm[i];
     const sim::BernoulliBound hears(params_.mechanisms.word_of_mouth.reach(sign, customers_.traits.talkativeness[i]));
     const auto neighbours = network_.neighbours(i);
@@ -248,14 +273,15 @@ std::int64_t Market::tell_neighbours(std::uint32_t i, int sign, const sim::Block
     for (std::uint32_t e = 0; e < neighbours.size(); ++e) {
         if (!hears(draws[e / 4][e % 4])) continue;
         ++told;
-        hear(neighbours[e], f, sign, to);
+        hearings.push_back({neighbours[e], f, static_cast<std::int8_t>(sign)});
     }
     return told;
 }
 
 // Weak ties: a few people anywhere in the population, each drawn afresh
 // (draws[w]: weak tie w's kWeakTie block).
-std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to) {
+std::int64_t Market::list_weak_ties_who_hear(std::uint32_t i, int sign, const sim::Block4* draws,
+                                             std::vector<Hearing>& hearings) const {
     const WordOfMouth& wom = params_.mechanisms.word_of_mouth;
     const double reach = std::min(1.0, wom.weak_reach * customers_.traits.talkativeness[i]);
     const std::uint64_t people = customers_.size();
@@ -265,7 +291,7 @@ std::int64_t Market::tell_weak_ties(std::uint32_t i, int sign, const sim::Block4
         const auto j = static_cast<std::uint32_t>((people * draw[0]) >> 32);
         if (j == i || !sim::bernoulli(draw[1], reach)) continue;
         ++told;
-        hear(j, customers_.firm[i], sign, to);
+        hearings.push_back({j, customers_.firm[i], static_cast<std::int8_t>(sign)});
     }
     return told;
 }

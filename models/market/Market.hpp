@@ -264,8 +264,17 @@ private:
         std::vector<std::uint32_t>* held;
         bool shared;
     };
-    std::int64_t tell_neighbours(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to);
-    std::int64_t tell_weak_ties(std::uint32_t i, int sign, const sim::Block4* draws, const Delivery& to);
+    // A story that reaches someone: who, about which firm, good or bad.
+    struct Hearing {
+        std::uint32_t hearer;
+        std::uint8_t about;
+        std::int8_t sign;
+    };
+    std::int64_t list_neighbours_who_hear(std::uint32_t i, int sign, const sim::Block4* draws,
+                                          std::vector<Hearing>& hearings) const;
+    std::int64_t list_weak_ties_who_hear(std::uint32_t i, int sign, const sim::Block4* draws,
+                                         std::vector<Hearing>& hearings) const;
+    void deliver(const std::vector<Hearing>& hearings, const Delivery& to);
     void hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to);
 
     void apply(std::uint32_t tick);

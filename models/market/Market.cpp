@@ -187,8 +187,9 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     // Tellers are few (a tenth of customers or less) and scattered; the
     // decide phase listed them. Draw all their blocks at once (SIMD), a
     // teller's edge blocks then their weak ties', then list who hears them,
-    // with the adjacency rows a few tellers ahead prefetched unless
-    // decide_chunk has just fetched them, then deliver the stories.
+    // with the adjacency rows a few tellers ahead asked for (rows fetched
+    // while the chunk was decided would be gone from cache by now), then
+    // deliver the stories.
     const std::vector<Teller>& tellers = chunk_scratch_[c.index].tellers;
     const std::uint32_t weak_ties = params_.mechanisms.word_of_mouth.weak_ties;
     DrawScratch& scratch = draw_scratch();
@@ -211,7 +212,7 @@ void Market::spread_chunk_word_of_mouth(const sim::Chunk& c, std::uint32_t tick,
     const sim::Block4* next_draws = draws.data();
     for (std::size_t k = 0; k < tellers.size(); ++k) {
         if (k + kAhead < tellers.size()) {
-            if (!just_decided) network_.prefetch_neighbours(tellers[k + kAhead].customer);
+            network_.prefetch_neighbours(tellers[k + kAhead].customer);
             if (talkativeness) __builtin_prefetch(talkativeness + tellers[k + kAhead].customer);
         }
         const auto [i, sign] = tellers[k];

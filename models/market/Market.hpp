@@ -252,9 +252,8 @@ private:
 
     void spread_word_of_mouth(std::uint32_t tick);
     // `just_decided`: the chunk is told right after it was decided, while
-    // other chunks may still be deciding. Its tellers' rows are then fetched
-    // already (decide_chunk), and stories for people with no firm go to the
-    // chunk's held_stories instead of their counters.
+    // other chunks may still be deciding: stories for people with no firm
+    // then go to the chunk's held_stories instead of their counters.
     void spread_chunk_word_of_mouth(const sim::Chunk& chunk, std::uint32_t tick, bool just_decided);
     void deliver_held_stories();
     // How stories reach their hearers' counters: for people with no firm,

@@ -7,7 +7,6 @@
 #include "models/market/Market.hpp"
 #include "models/market/PurchaseCounts.hpp"
 #include "models/market/QuietTicks.hpp"
-#include "sim/network/RowPrefetch.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 #include "sim/random/GammaFirstTries.hpp"
@@ -632,13 +631,8 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     // Purchase counts too, for customers who buy as a Poisson process.
     std::array<std::uint32_t, kBatch> counted;
     counted.fill(kNotCounted);
-    // The tellers' rows are fetched while later batches are decided, ready
-    // for the stories (spread_chunk_word_of_mouth) when the chunk is done.
-    sim::RowPrefetch rows;
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
-        rows.advance(
-            network_, scratch.tellers, [](const Teller& t) { return t.customer; }, b, b + n);
         // A customer's block is their encounter, a prospect's their acquisition draw.
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
         if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, encounter.data());

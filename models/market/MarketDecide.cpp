@@ -558,6 +558,21 @@ bool Market::may_decide_in_stages() const {
            m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }
 
+// What only eventful customers read: a complaint's propensity, a
+// switcher's price sensitivity, a failure count. Nobody else reads these
+// columns, so each read would wait on main memory; asked for all at once,
+// the waits overlap.
+void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b,
+                                      std::span<const std::uint16_t> eventful) const {
+    const float* propensity = customers_.traits.complaint_propensity.values();
+    const float* sensitivity = customers_.traits.price_sensitivity.values();
+    for (const std::uint16_t k : eventful) {
+        if (propensity) __builtin_prefetch(propensity + b + k);
+        if (sensitivity) __builtin_prefetch(sensitivity + b + k);
+        __builtin_prefetch(c.failures + b + k);
+    }
+}
+
 // Every customer's basket first, in customer order, so that the revenue
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
@@ -596,6 +611,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     params_.population.initial_satisfaction};
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
+    ask_for_eventful_columns(c, b, {eventful.data(), events});
     for (std::uint32_t e = 0; e < events; ++e) {
         const std::uint32_t k = eventful[e], i = b + k;
         if (takes(i)) {

@@ -559,9 +559,9 @@ bool Market::may_decide_in_stages() const {
 }
 
 // What only eventful customers read: a complaint's propensity, a
-// switcher's price sensitivity, a failure count. Nobody else reads these
-// columns, so each read would wait on main memory; asked for all at once,
-// the waits overlap.
+// switcher's price sensitivity, a failure count, a lapsed customer's last
+// firm (win-back). Nobody else reads these columns, so each read would wait
+// on main memory; asked for all at once, the waits overlap.
 void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b,
                                       std::span<const std::uint16_t> eventful) const {
     const float* propensity = customers_.traits.complaint_propensity.values();
@@ -570,6 +570,7 @@ void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b,
         if (propensity) __builtin_prefetch(propensity + b + k);
         if (sensitivity) __builtin_prefetch(sensitivity + b + k);
         __builtin_prefetch(c.failures + b + k);
+        __builtin_prefetch(c.last_firm + b + k);
     }
 }
 

@@ -558,9 +558,31 @@ bool settles_lifecycle_stayers(std::size_t firm_count) {
     return firm_count <= 4;
 }
 
+#if defined(__x86_64__)
+// list_firm_changes 32 people at a time; returns where it stopped.
+__attribute__((target("avx2"))) std::uint32_t list_firm_changes_avx2(const std::uint8_t* firm,
+                                                                     const std::uint8_t* next_firm, std::uint32_t begin,
+                                                                     std::uint32_t end,
+                                                                     std::vector<std::uint32_t>& movers) {
+    std::uint32_t i = begin;
+    for (; i + 32 <= end; i += 32) {
+        const __m256i before = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(firm + i));
+        const __m256i after = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(next_firm + i));
+        for (auto m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(before, after))); m != 0;
+             m &= m - 1)
+            movers.push_back(i + static_cast<std::uint32_t>(std::countr_zero(m)));
+    }
+    return i;
+}
+#endif
+
 void list_firm_changes(const std::uint8_t* firm, const std::uint8_t* next_firm, std::uint32_t begin, std::uint32_t end,
                        std::vector<std::uint32_t>& movers) {
-    for (std::uint32_t i = begin; i < end; ++i)
+    std::uint32_t i = begin;
+#if defined(__x86_64__)
+    if (sim::avx2_loops()) i = list_firm_changes_avx2(firm, next_firm, begin, end, movers);
+#endif
+    for (; i < end; ++i)
         if (firm[i] != next_firm[i]) movers.push_back(i);
 }
 

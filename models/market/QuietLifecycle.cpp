@@ -451,6 +451,272 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
 }
 
+// The same eight at a time with AVX-512 (lane j: person i + j), on
+// processors that have it (sim::avx512_loops): each step is decide_avx2's,
+// with compares giving bit masks instead of lane masks, and the masked
+// loads and stores done by mask registers. A change to one loop must be
+// made in the other; test_lifecycle_stages runs both against the general code.
+constexpr std::uint32_t kWideLanes = 8;
+
+// GCC 12 warns -Wmaybe-uninitialized inside its own AVX-512 intrinsics (the
+// "undefined" source vector of the unmasked forms, GCC bug 105593): a false
+// positive, silenced for this section only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+// The AVX-512 loops also want BMI2 (pdep) and AVX-512 VL, DQ and BW, which
+// every processor with AVX-512 that has shipped since 2017 has.
+bool wide_loops() {
+    static const bool has_all = __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2");
+    return sim::avx512_loops() && has_all;
+}
+
+#define CRMSIM_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,bmi2")))
+
+// Eight bytes at p, one per 64-bit lane.
+CRMSIM_AVX512 inline __m512i bytes_to_wide_lanes(const std::uint8_t* p) {
+    return _mm512_cvtepu8_epi64(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+}
+
+// Eight 32-bit words at p, one per 64-bit lane.
+CRMSIM_AVX512 inline __m512i words_to_wide_lanes(const std::uint32_t* p) {
+    return _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+
+// The four words of eight blocks: word w of block j in lane j of word[w].
+struct WideBlockWords {
+    __m512i word[4];
+};
+
+CRMSIM_AVX512 inline WideBlockWords transpose_wide(const sim::Block4* blocks) {
+    const __m512i first = _mm512_loadu_si512(blocks);       // blocks 0 .. 3
+    const __m512i second = _mm512_loadu_si512(blocks + 4);  // blocks 4 .. 7 (indices 16 and up)
+    WideBlockWords out;
+    for (int w = 0; w < 4; ++w) {
+        const __m512i index =
+            _mm512_setr_epi32(w, 4 + w, 8 + w, 12 + w, 16 + w, 20 + w, 24 + w, 28 + w, 0, 0, 0, 0, 0, 0, 0, 0);
+        out.word[w] = _mm512_cvtepu32_epi64(_mm512_castsi512_si256(_mm512_permutex2var_epi32(first, index, second)));
+    }
+    return out;
+}
+
+// Four values as a table for _mm512_permutexvar_pd (indices 0 .. 3).
+CRMSIM_AVX512 inline __m512d wide_table(double a, double b, double c, double d) {
+    return _mm512_setr_pd(a, b, c, d, 0.0, 0.0, 0.0, 0.0);
+}
+
+CRMSIM_AVX512 inline __m512d pick_wide(__m512d table, __m512i idx) {
+    return _mm512_permutexvar_pd(idx, table);
+}
+
+// Eight people with no firm who do not adopt (NoAdoption, eight at a time).
+struct WideNoAdoption {
+    bool adoptions_on, network;
+    __m512i prospect, lapsed;
+    __m512d mixed_share, external, internal, story_weight;
+
+    CRMSIM_AVX512 explicit WideNoAdoption(const QuietLifecycleBatch& q) {
+        const Acquisition& a = q.m.acquisition;
+        adoptions_on = a.enabled;
+        prospect = _mm512_set1_epi64(static_cast<std::uint8_t>(CustomerStatus::Prospect));
+        lapsed = a.lapsed_return ? _mm512_set1_epi64(static_cast<std::uint8_t>(CustomerStatus::Lapsed)) : prospect;
+        network = a.enabled && a.influence == Influence::Network;
+        mixed_share = _mm512_set1_pd(q.mixed_share);
+        external = _mm512_set1_pd(a.external);
+        internal = _mm512_set1_pd(a.internal);
+        story_weight = _mm512_set1_pd(a.story_weight);
+    }
+
+    CRMSIM_AVX512 __mmask8 may_adopt(__m512i status) const {
+        if (!adoptions_on) return 0;
+        return _mm512_cmpeq_epi64_mask(status, prospect) | _mm512_cmpeq_epi64_mask(status, lapsed);
+    }
+
+    CRMSIM_AVX512 __mmask8 draw_misses(const QuietLifecycleBatch& q, std::uint32_t i, __m512i word,
+                                       __mmask8 no_firm) const {
+        __m512d share = mixed_share;
+        if (network) {
+            const __m512i degree = _mm512_sub_epi64(_mm512_loadu_si512(q.network_offsets + i + 1),
+                                                    _mm512_loadu_si512(q.network_offsets + i));
+            const __m512d adopted =
+                _mm512_cvtepi32_pd(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.adopted_neighbours + i)));
+            const __mmask8 isolated = _mm512_cmpeq_epi64_mask(degree, _mm512_setzero_si512());
+            share = _mm512_mask_blend_pd(isolated,
+                                         _mm512_div_pd(adopted, _mm512_cvtepi32_pd(_mm512_cvtepi64_epi32(degree))),
+                                         _mm512_setzero_pd());
+        }
+        const __m256i stories = _mm256_maskz_loadu_epi32(no_firm, q.c.stories + i);
+        const __m512d heard = _mm512_cvtepi32_pd(_mm256_max_epi32(stories, _mm256_setzero_si256()));
+        const __m512d hazard =
+            _mm512_add_pd(_mm512_add_pd(external, _mm512_mul_pd(internal, share)), _mm512_mul_pd(story_weight, heard));
+        return _mm512_cmp_pd_mask(sim::unit_doubles(word), hazard, _CMP_GE_OQ);
+    }
+};
+
+CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
+                                          std::uint16_t* eventful, std::int64_t* quiet_count) {
+    const CustomerColumns& c = q.c;
+    const Mechanisms& m = q.m;
+    const SwitchingHazard& sw = m.switching;
+    const SatisfactionUpdate& update = m.satisfaction;
+    const WordOfMouth& wom = m.word_of_mouth;
+    const RelationshipLadder& ladder = m.ladder;
+    const bool disconfirmation = update.model == SatisfactionModel::Disconfirmation;
+    const bool squared = sw.convexity == 2.0;
+    const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
+    const __m512i none = _mm512_set1_epi64(kNoFirm);
+    const __m512i dormant = _mm512_set1_epi64(static_cast<std::uint8_t>(CustomerStatus::Dormant));
+    const __m512i not_observed = _mm512_set1_epi64(kNotObserved);
+    const __m512d hazard = _mm512_set1_pd(sw.drift_hazard), variety = _mm512_set1_pd(sw.variety_seeking);
+    const __m512i talk_bound =
+        _mm512_set1_epi64(static_cast<std::int64_t>(sim::BernoulliBound(wom.advocate_talk).bound()));
+    const __m512i advocate = _mm512_set1_epi64(static_cast<std::int64_t>(Stage::Advocate));
+    const __m512d dissatisfied_below = _mm512_set1_pd(wom.dissatisfied_below);
+    const __mmask8 wom_on = wom.enabled ? 0xff : 0;
+    const __m256i horizon = _mm256_set1_epi32(static_cast<int>(m.tarp.horizon));
+    const __m256i tick_end = _mm256_set1_epi32(static_cast<int>(q.tick + 1));
+    const __m256i tick_now = _mm256_set1_epi32(static_cast<int>(q.tick));
+    const __m512d weight = _mm512_set1_pd(update.disconfirmation_weight);
+    const __m512d anchor = _mm512_set1_pd(update.anchor_weight);
+    const __m512d fresh = _mm512_set1_pd(1.0 - update.anchor_weight);
+    const __m512d adaptation = _mm512_set1_pd(update.expectation_adaptation);
+    const __m512d gain = _mm512_set1_pd(update.good_service_gain);
+    const std::array<double, kStages>& factor = sw.stage_factor;
+    const __m512d stage_factor = wide_table(factor[1], factor[2], factor[3], factor[4]);
+    const __m512d promote = wide_table(ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0);
+    const __m512d slip_from = wide_table(2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1], 1.0 - ladder.demote[2]);
+    std::array<QuietFirm, kLanes> f{};
+    std::copy_n(q.firms, q.firm_count, f.begin());
+    const __m512i fail_bound = _mm512_setr_epi64(
+        static_cast<std::int64_t>(f[0].fail_bound), static_cast<std::int64_t>(f[1].fail_bound),
+        static_cast<std::int64_t>(f[2].fail_bound), static_cast<std::int64_t>(f[3].fail_bound), 0, 0, 0, 0);
+    const __m512d quality =
+        wide_table(f[0].service_quality, f[1].service_quality, f[2].service_quality, f[3].service_quality);
+    const __m512d barrier_factor =
+        wide_table(f[0].barrier_factor, f[1].barrier_factor, f[2].barrier_factor, f[3].barrier_factor);
+    const __m512d pull = wide_table(f[0].pull, f[1].pull, f[2].pull, f[3].pull);
+    const __m512i rung_mask = _mm512_set1_epi64(3);
+    const __m512i client_purchases = _mm512_set1_epi64(ladder.client_purchases);
+    const __m512d advocate_satisfaction = _mm512_set1_pd(ladder.advocate_satisfaction);
+    const __m512i advocate_tenure = _mm512_set1_epi64(ladder.advocate_tenure);
+    const __m512d partner_satisfaction = _mm512_set1_pd(ladder.partner_satisfaction);
+    const __m512i partner_tenure = _mm512_set1_epi64(ladder.partner_tenure);
+    const __m512d demote_below = _mm512_set1_pd(ladder.demote_below);
+    const __m512i customer = _mm512_set1_epi64(1), client = _mm512_set1_epi64(2);
+    const __mmask8 on_ladder = ladder.enabled ? 0xff : 0;
+    constexpr std::uint64_t kByteOnes = 0x0101010101010101ull;  // bit j of a mask to byte j
+
+    const WideNoAdoption no_adoption(q);
+    const __m512d initial = _mm512_set1_pd(q.initial_satisfaction);
+
+    std::uint32_t events = 0;
+    std::uint32_t k = 0;
+    for (; k + kWideLanes <= n; k += kWideLanes) {
+        const std::uint32_t i = b + k;
+        const __m512i firm = bytes_to_wide_lanes(c.firm + i);
+        const __m512i status = bytes_to_wide_lanes(c.status + i);
+        const __mmask8 no_firm = _mm512_cmpeq_epi64_mask(firm, none);
+        const __mmask8 takes = static_cast<__mmask8>(~(no_firm | _mm512_cmpeq_epi64_mask(status, dormant)));
+        const __m512i own = _mm512_maskz_mov_epi64(takes, firm);  // 0 for anyone with no firm
+        const __mmask8 bought = _mm512_cmpgt_epi64_mask(words_to_wide_lanes(q.bought + k), _mm512_setzero_si512());
+        const __m512d s = _mm512_loadu_pd(c.satisfaction + i);
+        const __m512i stage = bytes_to_wide_lanes(c.stage + i);
+        const __m512i rung = _mm512_and_si512(_mm512_sub_epi64(stage, customer), rung_mask);
+        const WideBlockWords encounter = transpose_wide(q.encounter + k);
+        const WideBlockWords lifecycle = transpose_wide(q.lifecycle + k);
+
+        // What would make the tick eventful.
+        const __mmask8 fails =
+            bought & _mm512_cmpgt_epi64_mask(_mm512_permutexvar_epi64(own, fail_bound), encounter.word[kLaneFailure]);
+        const __m512d barrier = _mm512_mul_pd(pick_wide(stage_factor, rung), pick_wide(barrier_factor, own));
+        const __m512d gap = _mm512_sub_pd(one, s);
+        const __m512d drift = _mm512_mul_pd(
+            barrier, _mm512_add_pd(_mm512_mul_pd(hazard, squared ? _mm512_mul_pd(gap, gap) : gap), variety));
+        const __m512d leave_chance = _mm512_add_pd(drift, _mm512_mul_pd(barrier, pick_wide(pull, own)));
+        const __mmask8 leaves =
+            _mm512_cmp_pd_mask(sim::unit_doubles(encounter.word[kLaneSwitch]), leave_chance, _CMP_LT_OQ);
+        const __m256i elapsed =
+            _mm256_sub_epi32(tick_end, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.tarp_opened + i)));
+        const __mmask8 complete = _mm256_cmpge_epu32_mask(elapsed, horizon);
+        const __mmask8 closes =
+            _mm512_cmpneq_epi64_mask(bytes_to_wide_lanes(c.tarp_group + i), not_observed) & complete;
+        const __mmask8 talks =
+            _mm512_cmpge_epu64_mask(stage, advocate) & _mm512_cmpgt_epi64_mask(talk_bound, lifecycle.word[kLaneTalk]);
+        const __mmask8 tells = wom_on & (_mm512_cmp_pd_mask(s, dissatisfied_below, _CMP_LT_OQ) | talks);
+        const __mmask8 prospect_stage = _mm512_cmpeq_epi64_mask(stage, _mm512_setzero_si512());
+        const auto quiet = static_cast<__mmask8>(takes & ~(fails | leaves | closes | tells | prospect_stage));
+
+        const auto stays_without_firm = static_cast<__mmask8>(
+            no_firm & (~no_adoption.may_adopt(status) | no_adoption.draw_misses(q, i, encounter.word[0], no_firm)));
+        // Their stories are used up; other lanes' counters are not ours to store over.
+        _mm256_mask_storeu_epi32(c.stories + i, stays_without_firm, _mm256_setzero_si256());
+
+        // Good service, if they bought.
+        const __m512d e = _mm512_add_pd(_mm512_cvtps_pd(_mm256_loadu_ps(c.expectation + i)), zero);
+        __m512d feel;
+        if (disconfirmation) {
+            const __m512d performance = pick_wide(quality, own);
+            const __m512d surprise = _mm512_sub_pd(performance, e);
+            const __m512d transaction =
+                _mm512_min_pd(one, _mm512_max_pd(zero, _mm512_add_pd(performance, _mm512_mul_pd(weight, surprise))));
+            feel = _mm512_add_pd(_mm512_mul_pd(anchor, s), _mm512_mul_pd(fresh, transaction));
+            const __m512d expected =
+                _mm512_mask_blend_pd(bought, e, _mm512_add_pd(e, _mm512_mul_pd(adaptation, surprise)));
+            _mm256_mask_storeu_ps(c.expectation + i, quiet, _mm512_cvtpd_ps(expected));
+        } else {
+            feel = _mm512_add_pd(s, _mm512_mul_pd(gain, gap));
+        }
+        _mm512_storeu_pd(c.next_satisfaction + i,
+                         _mm512_mask_blend_pd(no_firm, _mm512_mask_blend_pd(bought, s, feel), initial));
+
+        // The ladder, on start-of-tick satisfaction and stage.
+        if (ladder.enabled) {
+            const __m512d x = sim::unit_doubles(lifecycle.word[kLaneLadder]);
+            const __m512i tenure = _mm512_cvtepu32_epi64(
+                _mm256_sub_epi32(tick_now, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(c.since + i))));
+            const __mmask8 at_customer = _mm512_cmpeq_epi64_mask(stage, customer);
+            const __mmask8 at_client = _mm512_cmpeq_epi64_mask(stage, client);
+            const __mmask8 at_advocate = _mm512_cmpeq_epi64_mask(stage, advocate);
+            const __mmask8 repeat_buyer =
+                _mm512_cmpge_epu64_mask(words_to_wide_lanes(c.purchases + i), client_purchases);
+            const __mmask8 may_advocate = _mm512_cmp_pd_mask(s, advocate_satisfaction, _CMP_GE_OQ) &
+                                          _mm512_cmpge_epu64_mask(tenure, advocate_tenure);
+            const __mmask8 may_partner = _mm512_cmp_pd_mask(s, partner_satisfaction, _CMP_GE_OQ) &
+                                         _mm512_cmpge_epu64_mask(tenure, partner_tenure);
+            const __mmask8 may_climb =
+                (at_customer & repeat_buyer) | ((at_client & may_advocate) | (at_advocate & may_partner));
+            const __mmask8 climbs = may_climb & _mm512_cmp_pd_mask(x, pick_wide(promote, rung), _CMP_LT_OQ);
+            const __mmask8 may_slip = _mm512_cmpgt_epi64_mask(stage, customer) &
+                                      (_mm512_cmp_pd_mask(s, demote_below, _CMP_LT_OQ) &
+                                       _mm512_cmp_pd_mask(x, pick_wide(slip_from, rung), _CMP_GE_OQ));
+            const auto slips = static_cast<__mmask8>(~climbs & may_slip);
+            const unsigned up = climbs & on_ladder & quiet, down = slips & on_ladder & quiet;
+            std::uint64_t stages;
+            std::memcpy(&stages, c.stage + i, sizeof stages);
+            stages = stages + _pdep_u64(up, kByteOnes) - _pdep_u64(down, kByteOnes);
+            std::memcpy(c.stage + i, &stages, sizeof stages);
+        }
+
+        std::memcpy(c.next_firm + i, c.firm + i, kWideLanes);
+        std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), kWideLanes);
+        const unsigned quiet_bits = quiet, decided = quiet_bits | stays_without_firm;
+        for (std::uint32_t j = 0; j < kWideLanes; ++j) {  // again without a branch
+            quiet_count[c.firm[i + j]] += (quiet_bits >> j) & 1u;
+            eventful[events] = static_cast<std::uint16_t>(k + j);
+            events += ~(decided >> j) & 1u;
+        }
+    }
+    return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 // Everyone four at a time, lane j being person i + j and tally lane j
 // (begin is a multiple of 4). The stayers' satisfaction, expectation and
 // stories are computed and stored here; a mover's lane keeps what the
@@ -545,7 +811,7 @@ std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t
     // holds each firm constant for up to four firms in one register.
     const double convexity = q.m.switching.convexity;
     if (sim::avx2_loops() && (convexity == 1.0 || convexity == 2.0) && q.firm_count <= 4)
-        return decide_avx2(q, b, n, eventful, quiet);
+        return wide_loops() ? decide_avx512(q, b, n, eventful, quiet) : decide_avx2(q, b, n, eventful, quiet);
 #endif
     return decide_scalar(q, b, 0, n, eventful, 0, quiet);
 }

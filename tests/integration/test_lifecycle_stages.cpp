@@ -6,8 +6,9 @@
 // full lifecycle config and variations that change which code the quiet
 // ticks run (RM-1's satisfaction rule, no ladder, no word of mouth, another
 // drift shape, complaints waiting for capacity, four and five firms, how
-// prospects adopt, the transaction log), with
-// the vector loops (where the processor has AVX2) and the scalar ones.
+// prospects adopt, the transaction log), with the scalar loops, the AVX2
+// ones and the widest the processor has (the quiet-tick loop has an
+// AVX-512 version).
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "models/market/Market.hpp"
@@ -139,7 +140,7 @@ const Variation kVariations[] = {
 };
 
 INSTANTIATE_TEST_SUITE_P(Variations, LifecycleStages,
-                         ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()),
+                         ::testing::Combine(::testing::ValuesIn(kVariations), testing_support::every_kind_of_loop()),
                          testing_support::variation_name);
 
 // Firms that act (strategies beyond a cost to serve) are decided customer

@@ -87,7 +87,8 @@ const Variation kVariations[] = {
      }},
 };
 
-INSTANTIATE_TEST_SUITE_P(Variations, Rm1Loops, ::testing::Combine(::testing::ValuesIn(kVariations), ::testing::Bool()),
+INSTANTIATE_TEST_SUITE_P(Variations, Rm1Loops,
+                         ::testing::Combine(::testing::ValuesIn(kVariations), testing_support::every_kind_of_loop()),
                          testing_support::variation_name);
 
 }  // namespace

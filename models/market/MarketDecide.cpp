@@ -598,6 +598,9 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     std::array<std::int64_t, 256> quiet;  // per firm byte
     const std::size_t firms = params_.firms.size();
     quiet.fill(0);
+    std::array<std::uint16_t, kBatch> quiet_tellers;
+    std::array<std::int8_t, kBatch> quiet_signs;
+    std::uint32_t quiet_teller_count = 0;
     const QuietLifecycleBatch batch{c,
                                     m,
                                     quiet_firms_.data(),
@@ -609,8 +612,16 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     network_.offsets().data(),
                                     customers_.adopted_neighbours.data(),
                                     static_cast<double>(adopters_) / static_cast<double>(customers_.size()),
-                                    params_.population.initial_satisfaction};
+                                    params_.population.initial_satisfaction,
+                                    quiet_tellers.data(),
+                                    quiet_signs.data(),
+                                    &quiet_teller_count};
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
+    // Quiet tellers come before the batch's eventful ones: the order of the
+    // tellers does not matter (each teller's draws are keyed by who they
+    // are, and stories add up as integers).
+    for (std::uint32_t t = 0; t < quiet_teller_count; ++t)
+        scratch.tellers.push_back({b + quiet_tellers[t], quiet_signs[t]});
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
     ask_for_eventful_columns(c, b, {eventful.data(), events});
     for (std::uint32_t e = 0; e < events; ++e) {

@@ -32,6 +32,16 @@ inline bool stays_without_firm(const QuietLifecycleBatch& q, std::uint32_t i, st
     return a.adopts(share, c.stories[i], word) == AcquisitionSource::None;
 }
 
+// Lists quiet customer b + k as a teller if `tells` (without a branch: who
+// talks is a coin toss), with Market::story_sign's sign: -1 for the
+// dissatisfied, else +1 (an advocate who talks).
+inline void list_teller(const QuietLifecycleBatch& q, std::uint32_t k, bool tells, bool dissatisfied) {
+    std::uint32_t& count = *q.teller_count;
+    q.tellers[count] = static_cast<std::uint16_t>(k);
+    q.teller_signs[count] = dissatisfied ? -1 : +1;
+    count += tells;
+}
+
 // Person b + k, one at a time. Returns whether the tick is quiet.
 inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t k, std::int64_t* quiet_count) {
     const CustomerColumns& c = q.c;
@@ -64,8 +74,9 @@ inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint3
     const WordOfMouth& wom = m.word_of_mouth;
     const bool advocate_talks =
         (stage >= Stage::Advocate) & sim::bernoulli(q.lifecycle[k][kLaneTalk], wom.advocate_talk);
-    const bool tells = wom.enabled & ((s < wom.dissatisfied_below) | advocate_talks);
-    const bool quiet = takes & !fails & !leaves & !closes & !tells;
+    const bool dissatisfied = s < wom.dissatisfied_below;
+    const bool tells = wom.enabled & (dissatisfied | advocate_talks);
+    const bool quiet = takes & !fails & !leaves & !closes;
 
     // Good service, if they bought. The "+ 0.0" is the policy's expectation
     // shift, kept so that -0.0 turns out as it does there.
@@ -85,6 +96,7 @@ inline bool decide_one(const QuietLifecycleBatch& q, std::uint32_t b, std::uint3
     c.next_firm[i] = firm;
     c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
     quiet_count[f] += quiet;
+    list_teller(q, k, quiet & tells, dissatisfied);
     return quiet;
 }
 
@@ -367,11 +379,13 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
             _mm256_and_si256(at_least(stage, advocate), _mm256_cmpgt_epi64(talk_bound, lifecycle.word[kLaneTalk]));
         const __m256i tells = _mm256_and_si256(
             wom_on, _mm256_or_si256(_mm256_castpd_si256(_mm256_cmp_pd(s, dissatisfied_below, _CMP_LT_OQ)), talks));
-        const __m256i eventful_lanes =
-            _mm256_or_si256(_mm256_or_si256(fails, _mm256_castpd_si256(leaves)), _mm256_or_si256(closes, tells));
+        const __m256i eventful_lanes = _mm256_or_si256(_mm256_or_si256(fails, _mm256_castpd_si256(leaves)), closes);
         const __m256i prospect_stage = _mm256_cmpeq_epi64(stage, _mm256_setzero_si256());  // (takers never are)
         const __m256i quiet = _mm256_andnot_si256(_mm256_or_si256(eventful_lanes, prospect_stage), takes);
         const auto quiet_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(quiet)));
+        const auto teller_bits = static_cast<std::uint32_t>(_mm256_movemask_pd(as_pd(_mm256_and_si256(quiet, tells))));
+        const auto dissatisfied_bits =
+            static_cast<std::uint32_t>(_mm256_movemask_pd(_mm256_cmp_pd(s, dissatisfied_below, _CMP_LT_OQ)));
 
         // People with no firm who do not adopt: a draw at or above the
         // hazard never adopts (Acquisition::adopts); one below it is
@@ -446,6 +460,7 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
             quiet_count[c.firm[i + j]] += (quiet_bits >> j) & 1u;
             eventful[events] = static_cast<std::uint16_t>(k + j);
             events += ~(decided >> j) & 1u;
+            list_teller(q, k + j, (teller_bits >> j) & 1u, (dissatisfied_bits >> j) & 1u);
         }
     }
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
@@ -646,9 +661,10 @@ CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uin
             _mm512_cmpneq_epi64_mask(bytes_to_wide_lanes(c.tarp_group + i), not_observed) & complete;
         const __mmask8 talks =
             _mm512_cmpge_epu64_mask(stage, advocate) & _mm512_cmpgt_epi64_mask(talk_bound, lifecycle.word[kLaneTalk]);
-        const __mmask8 tells = wom_on & (_mm512_cmp_pd_mask(s, dissatisfied_below, _CMP_LT_OQ) | talks);
+        const __mmask8 dissatisfied = _mm512_cmp_pd_mask(s, dissatisfied_below, _CMP_LT_OQ);
+        const __mmask8 tells = wom_on & (dissatisfied | talks);
         const __mmask8 prospect_stage = _mm512_cmpeq_epi64_mask(stage, _mm512_setzero_si512());
-        const auto quiet = static_cast<__mmask8>(takes & ~(fails | leaves | closes | tells | prospect_stage));
+        const auto quiet = static_cast<__mmask8>(takes & ~(fails | leaves | closes | prospect_stage));
 
         const auto stays_without_firm = static_cast<__mmask8>(
             no_firm & (~no_adoption.may_adopt(status) | no_adoption.draw_misses(q, i, encounter.word[0], no_firm)));
@@ -703,11 +719,12 @@ CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uin
 
         std::memcpy(c.next_firm + i, c.firm + i, kWideLanes);
         std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), kWideLanes);
-        const unsigned quiet_bits = quiet, decided = quiet_bits | stays_without_firm;
+        const unsigned quiet_bits = quiet, decided = quiet_bits | stays_without_firm, teller_bits = quiet & tells;
         for (std::uint32_t j = 0; j < kWideLanes; ++j) {  // again without a branch
             quiet_count[c.firm[i + j]] += (quiet_bits >> j) & 1u;
             eventful[events] = static_cast<std::uint16_t>(k + j);
             events += ~(decided >> j) & 1u;
+            list_teller(q, k + j, (teller_bits >> j) & 1u, (dissatisfied >> j) & 1u);
         }
     }
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few

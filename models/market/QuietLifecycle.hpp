@@ -51,6 +51,11 @@ struct QuietLifecycleBatch {
     const std::uint32_t* adopted_neighbours;  // network influence
     double mixed_share;                       // mixed influence: adopters / people
     double initial_satisfaction;              // next_satisfaction of someone with no firm
+    // Out: the quiet customers who tell a story (the dissatisfied, -1, and
+    // advocates who talk, +1), in `teller_count` entries of these two.
+    std::uint16_t* tellers;     // offsets k
+    std::int8_t* teller_signs;  // the story's sign
+    std::uint32_t* teller_count;
 };
 
 // Decides the quiet ticks of customers b .. b + n - 1 (their RFM counters

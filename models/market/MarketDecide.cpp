@@ -594,12 +594,13 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
         taking += takes(b + k);
     }
     take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
-    std::array<std::uint16_t, kBatch> eventful;
+    // Room for the whole groups the vector loops write (kQuietListSlack).
+    std::array<std::uint16_t, kBatch + kQuietListSlack> eventful;
     std::array<std::int64_t, 256> quiet;  // per firm byte
     const std::size_t firms = params_.firms.size();
     quiet.fill(0);
-    std::array<std::uint16_t, kBatch> quiet_tellers;
-    std::array<std::int8_t, kBatch> quiet_signs;
+    std::array<std::uint16_t, kBatch + kQuietListSlack> quiet_tellers;
+    std::array<std::int8_t, kBatch + kQuietListSlack> quiet_signs;
     std::uint32_t quiet_teller_count = 0;
     const QuietLifecycleBatch batch{c,
                                     m,

@@ -482,15 +482,16 @@ constexpr std::uint32_t kWideLanes = 8;
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
-// The AVX-512 loops also want BMI2 (pdep) and AVX-512 VL, DQ and BW, which
+// The AVX-512 loops also want BMI2 (pdep), POPCNT and AVX-512 VL, DQ and BW, which
 // every processor with AVX-512 that has shipped since 2017 has.
 bool wide_loops() {
     static const bool has_all = __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-                                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2");
+                                __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("bmi2") &&
+                                __builtin_cpu_supports("popcnt");
     return sim::avx512_loops() && has_all;
 }
 
-#define CRMSIM_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,bmi2")))
+#define CRMSIM_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,bmi2,popcnt")))
 
 // Eight bytes at p, one per 64-bit lane.
 CRMSIM_AVX512 inline __m512i bytes_to_wide_lanes(const std::uint8_t* p) {
@@ -571,6 +572,24 @@ struct WideNoAdoption {
         return _mm512_cmp_pd_mask(sim::unit_doubles(word), hazard, _CMP_GE_OQ);
     }
 };
+
+// For each mask of eight lanes, the lanes it holds in order (then zeros):
+// lists the lanes of a group without a branch per lane.
+constexpr std::array<std::uint64_t, 256> kLanesOf = [] {
+    std::array<std::uint64_t, 256> t{};
+    for (std::uint32_t m = 0; m < 256; ++m)
+        for (std::uint32_t j = 0, at = 0; j < 8; ++j)
+            if ((m >> j) & 1u) t[m] |= std::uint64_t{j} << (8 * at++);
+    return t;
+}();
+
+// Appends the offsets first + j of the lanes j in `lanes` to list[count ..],
+// writing a whole group of eight; returns how many.
+CRMSIM_AVX512 inline std::uint32_t list_lanes(unsigned lanes, std::uint32_t first, std::uint16_t* list) {
+    const __m128i at = _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(kLanesOf[lanes & 0xffu])));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(list), _mm_add_epi16(at, _mm_set1_epi16(static_cast<short>(first))));
+    return static_cast<std::uint32_t>(std::popcount(lanes & 0xffu));
+}
 
 CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                           std::uint16_t* eventful, std::int64_t* quiet_count) {
@@ -719,13 +738,18 @@ CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uin
 
         std::memcpy(c.next_firm + i, c.firm + i, kWideLanes);
         std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), kWideLanes);
-        const unsigned quiet_bits = quiet, decided = quiet_bits | stays_without_firm, teller_bits = quiet & tells;
-        for (std::uint32_t j = 0; j < kWideLanes; ++j) {  // again without a branch
-            quiet_count[c.firm[i + j]] += (quiet_bits >> j) & 1u;
-            eventful[events] = static_cast<std::uint16_t>(k + j);
-            events += ~(decided >> j) & 1u;
-            list_teller(q, k + j, (teller_bits >> j) & 1u, (dissatisfied >> j) & 1u);
-        }
+        // The counts and lists, without a branch per lane.
+        for (std::size_t g = 0; g < q.firm_count; ++g)
+            quiet_count[g] += std::popcount(static_cast<unsigned>(
+                quiet & _mm512_cmpeq_epi64_mask(firm, _mm512_set1_epi64(static_cast<std::int64_t>(g)))));
+        events += list_lanes(~static_cast<unsigned>(quiet | stays_without_firm), k, eventful + events);
+        const unsigned teller_lanes = quiet & tells;
+        std::uint32_t& told = *q.teller_count;
+        // Their signs, as Market::story_sign gives them, picked by the same lane list.
+        const __m128i signs = _mm_mask_blend_epi8(dissatisfied, _mm_set1_epi8(1), _mm_set1_epi8(-1));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(q.teller_signs + told),
+                         _mm_shuffle_epi8(signs, _mm_cvtsi64_si128(static_cast<long long>(kLanesOf[teller_lanes]))));
+        told += list_lanes(teller_lanes, k, q.tellers + told);
     }
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
 }

@@ -52,15 +52,20 @@ struct QuietLifecycleBatch {
     double mixed_share;                       // mixed influence: adopters / people
     double initial_satisfaction;              // next_satisfaction of someone with no firm
     // Out: the quiet customers who tell a story (the dissatisfied, -1, and
-    // advocates who talk, +1), in `teller_count` entries of these two.
+    // advocates who talk, +1), in `teller_count` entries of these two (room
+    // for n + kQuietListSlack).
     std::uint16_t* tellers;     // offsets k
     std::int8_t* teller_signs;  // the story's sign
     std::uint32_t* teller_count;
 };
 
+// How many entries past the last listed the vector loops may write in
+// `eventful` and the tellers' lists (whole groups of eight).
+inline constexpr std::uint32_t kQuietListSlack = 8;
+
 // Decides the quiet ticks of customers b .. b + n - 1 (their RFM counters
 // already count this tick's purchases) and lists the offsets k of everyone
-// else in `eventful`, in order; returns how many. Adds the quiet customers
+// else in `eventful` (room for n + kQuietListSlack), in order; returns how many. Adds the quiet customers
 // to `quiet` (per firm; 256 entries, for any firm byte). Writes next_satisfaction, next_firm and outcome for
 // everyone (the general code writes the eventful's again); expectation and
 // stage only for the quiet customers, and stories (used up) only for the

@@ -482,20 +482,19 @@ std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const Customer
 // (PurchaseCounts.hpp).
 void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
                                    std::uint32_t* counted) const {
-    std::array<double, kBatch> rate, p0;
+    std::array<float, kBatch> shared_rate, shared_p0;
     std::array<std::uint32_t, kBatch> u;
     const CustomerTraitValues& traits = customers_.traits;
-    // A trait is a column or one value for everyone: asked once, not per customer.
-    const auto widen = [b, n](const sim::AgentValue<float>& trait, std::array<double, kBatch>& out) {
-        if (const float* column = trait.values())
-            std::copy_n(column + b, n, out.begin());
-        else
-            std::fill_n(out.begin(), n, static_cast<double>(trait.shared()));
+    // A trait is a column (read where it is) or one value for everyone.
+    const auto values = [b, n](const sim::AgentValue<float>& trait, std::array<float, kBatch>& shared) {
+        if (const float* column = trait.values()) return column + b;
+        std::fill_n(shared.begin(), n, trait.shared());
+        return static_cast<const float*>(shared.data());
     };
-    widen(traits.purchase_rate, rate);
-    widen(traits.no_purchase, p0);
+    const float* rate = values(traits.purchase_rate, shared_rate);
+    const float* p0 = values(traits.no_purchase, shared_p0);
     for (std::uint32_t k = 0; k < n; ++k) u[k] = lifecycle[k][kLanePurchases];
-    count_purchases(rate.data(), p0.data(), u.data(), n, counted);
+    count_purchases(rate, p0, u.data(), n, counted);
 }
 
 // The baskets of the batch's takers (customers b + k, k in `takers`), who

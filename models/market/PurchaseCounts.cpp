@@ -6,7 +6,7 @@
 namespace models {
 namespace {
 
-inline std::uint32_t count_one(double rate, double p0, std::uint32_t u) {
+inline std::uint32_t count_one(float rate, float p0, std::uint32_t u) {
     return rate <= kInversionLimit ? poisson_by_inversion(rate, p0, u) : kNotCounted;
 }
 
@@ -20,7 +20,7 @@ inline std::uint32_t count_one(double rate, double p0, std::uint32_t u) {
 // The loop's cost is the latency of its chain of multiplications and
 // additions: V > 1 vectors share it.
 template <int V>
-__attribute__((target("avx2"))) inline void count_group(const double* rate, const double* p0, const std::uint32_t* u,
+__attribute__((target("avx2"))) inline void count_group(const float* rate, const float* p0, const std::uint32_t* u,
                                                         std::uint32_t k, std::uint32_t* counts) {
     const __m256d limit = _mm256_set1_pd(kInversionLimit);
     const __m256d tiny = _mm256_set1_pd(1e-300);
@@ -29,10 +29,10 @@ __attribute__((target("avx2"))) inline void count_group(const double* rate, cons
     int any = 0;
     for (int v = 0; v < V; ++v) {
         const std::uint32_t at = k + 4 * static_cast<std::uint32_t>(v);
-        mean[v] = _mm256_loadu_pd(rate + at);
+        mean[v] = _mm256_cvtps_pd(_mm_loadu_ps(rate + at));
         const __m256i words = _mm256_cvtepu32_epi64(_mm_loadu_si128(reinterpret_cast<const __m128i*>(u + at)));
         x[v] = sim::unit_doubles(words);
-        term[v] = _mm256_loadu_pd(p0 + at);
+        term[v] = _mm256_cvtps_pd(_mm_loadu_ps(p0 + at));
         cumulative[v] = term[v];
         // A rate above the limit is left to the caller, and not counted here.
         counting[v] =
@@ -65,7 +65,7 @@ __attribute__((target("avx2"))) inline void count_group(const double* rate, cons
 }
 
 // Returns where it stopped: the last n % 4 are left to the scalar loop.
-__attribute__((target("avx2"))) std::uint32_t count_avx2(const double* rate, const double* p0, const std::uint32_t* u,
+__attribute__((target("avx2"))) std::uint32_t count_avx2(const float* rate, const float* p0, const std::uint32_t* u,
                                                          std::uint32_t n, std::uint32_t* counts) {
     std::uint32_t k = 0;
     for (; k + 8 <= n; k += 8) count_group<2>(rate, p0, u, k, counts);
@@ -86,9 +86,8 @@ __attribute__((target("avx2"))) std::uint32_t count_avx2(const double* rate, con
 // Customers k .. k + 8 * V - 1, as count_group, with masks for the lanes
 // still counting: the same operations on every lane, in the same order.
 template <int V>
-__attribute__((target("avx512f"))) inline void count_group8(const double* rate, const double* p0,
-                                                            const std::uint32_t* u, std::uint32_t k,
-                                                            std::uint32_t* counts) {
+__attribute__((target("avx512f"))) inline void count_group8(const float* rate, const float* p0, const std::uint32_t* u,
+                                                            std::uint32_t k, std::uint32_t* counts) {
     const __m512d limit = _mm512_set1_pd(kInversionLimit);
     const __m512d tiny = _mm512_set1_pd(1e-300);
     __m512d mean[V], x[V], term[V], cumulative[V];
@@ -98,10 +97,10 @@ __attribute__((target("avx512f"))) inline void count_group8(const double* rate, 
     unsigned any = 0;
     for (int v = 0; v < V; ++v) {
         const std::uint32_t at = k + 8 * static_cast<std::uint32_t>(v);
-        mean[v] = _mm512_loadu_pd(rate + at);
+        mean[v] = _mm512_cvtps_pd(_mm256_loadu_ps(rate + at));
         const __m512i words = _mm512_cvtepu32_epi64(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(u + at)));
         x[v] = sim::unit_doubles(words);
-        term[v] = _mm512_loadu_pd(p0 + at);
+        term[v] = _mm512_cvtps_pd(_mm256_loadu_ps(p0 + at));
         cumulative[v] = term[v];
         // A rate above the limit is left to the caller, and not counted here.
         counting[v] =
@@ -134,7 +133,7 @@ __attribute__((target("avx512f"))) inline void count_group8(const double* rate, 
 }
 
 // Returns where it stopped: the rest is left to the AVX2 and scalar loops.
-__attribute__((target("avx512f"))) std::uint32_t count_avx512(const double* rate, const double* p0,
+__attribute__((target("avx512f"))) std::uint32_t count_avx512(const float* rate, const float* p0,
                                                               const std::uint32_t* u, std::uint32_t n,
                                                               std::uint32_t* counts) {
     std::uint32_t k = 0;
@@ -151,7 +150,7 @@ __attribute__((target("avx512f"))) std::uint32_t count_avx512(const double* rate
 
 }  // namespace
 
-void count_purchases(const double* rate, const double* p0, const std::uint32_t* u, std::uint32_t n,
+void count_purchases(const float* rate, const float* p0, const std::uint32_t* u, std::uint32_t n,
                      std::uint32_t* counts) {
     std::uint32_t k = 0;
 #if defined(__x86_64__)

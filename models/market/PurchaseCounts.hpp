@@ -16,8 +16,10 @@ namespace models {
 inline constexpr std::uint32_t kNotCounted = 0xFFFFFFFFu;
 
 // counts[k] = poisson_by_inversion(rate[k], p0[k], u[k]) for k < n, or
-// kNotCounted where rate[k] > kInversionLimit.
-void count_purchases(const double* rate, const double* p0, const std::uint32_t* u, std::uint32_t n,
+// kNotCounted where rate[k] > kInversionLimit. The rates and chances of no
+// purchase come as the population stores them, in float, and are computed
+// with in double.
+void count_purchases(const float* rate, const float* p0, const std::uint32_t* u, std::uint32_t n,
                      std::uint32_t* counts);
 
 }  // namespace models

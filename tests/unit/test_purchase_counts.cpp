@@ -17,7 +17,7 @@ namespace {
 using namespace models;
 
 struct Batch {
-    std::vector<double> rate, p0;
+    std::vector<float> rate, p0;  // as the population stores them
     std::vector<std::uint32_t> u;
 };
 
@@ -30,7 +30,7 @@ Batch make_batch(std::uint32_t n, std::uint32_t seed) {
     std::uniform_real_distribution<double> wide(0.0, 40.0);
     Batch b;
     for (std::uint32_t k = 0; k < n; ++k) {
-        const double rate = k % 7 == 3 ? wide(rng) : static_cast<float>(typical(rng));
+        const auto rate = static_cast<float>(k % 7 == 3 ? wide(rng) : typical(rng));
         b.rate.push_back(rate);
         b.p0.push_back(static_cast<float>(std::exp(-rate)));
         const std::uint32_t word = k % 11 == 5 ? 0xFFFFFFFFu - (k % 3) : k % 13 == 0 ? k % 2 : rng();
@@ -77,7 +77,7 @@ TEST(PurchaseCounts, LargeCountsAtHighRates) {
     // A word near 1 at a rate near the limit runs the loop for about 70
     // terms: past the table of 64 reciprocals, into the divisions.
     Batch b;
-    for (const double rate : {29.9, 30.0, 0.0, 1e-9, 25.0, 12.5, 30.0, 29.0}) {
+    for (const float rate : {29.9f, 30.0f, 0.0f, 1e-9f, 25.0f, 12.5f, 30.0f, 29.0f}) {
         b.rate.push_back(rate);
         b.p0.push_back(static_cast<float>(std::exp(-rate)));
         b.u.push_back(0xFFFFFFFFu);

@@ -189,22 +189,36 @@ __attribute__((target("avx2"))) void sum_chunk_avx2(const sim::Chunk& c, const s
 }
 #endif
 
+#if defined(__x86_64__)
+// Runs loop.template operator()<F>() for F = firms when the vector loops
+// are taken and hold that many firms (1 to 4); returns whether it did.
+template <class Loop>
+bool run_vector_loop(const sim::Chunk& c, std::size_t firms, Loop&& loop) {
+    if (!sim::avx2_loops() || c.begin % kLanes != 0) return false;
+    switch (firms) {
+        case 1:
+            loop.template operator()<1>();
+            return true;
+        case 2:
+            loop.template operator()<2>();
+            return true;
+        case 3:
+            loop.template operator()<3>();
+            return true;
+        case 4:
+            loop.template operator()<4>();
+            return true;
+        default:
+            return false;
+    }
+}
+#endif
+
 void count_chunk(const sim::Chunk& c, const std::uint8_t* firm, const float* value, std::size_t firms,
                  const BandTable& band, ChunkCounts& out) {
     clear_counts(firms, out);
 #if defined(__x86_64__)
-    if (sim::avx2_loops() && c.begin % kLanes == 0) switch (firms) {
-            case 1:
-                return count_chunk_avx2<1>(c, firm, value, band, out);
-            case 2:
-                return count_chunk_avx2<2>(c, firm, value, band, out);
-            case 3:
-                return count_chunk_avx2<3>(c, firm, value, band, out);
-            case 4:
-                return count_chunk_avx2<4>(c, firm, value, band, out);
-            default:
-                break;
-        }
+    if (run_vector_loop(c, firms, [&]<int F>() { count_chunk_avx2<F>(c, firm, value, band, out); })) return;
 #endif
     count_chunk_scalar(c, firm, value, firms, band, out);
 }
@@ -212,18 +226,7 @@ void count_chunk(const sim::Chunk& c, const std::uint8_t* firm, const float* val
 void sum_chunk(const sim::Chunk& c, const std::uint8_t* firm, const float* value, std::size_t firms,
                const std::array<float, kIds>& threshold, ChunkCounts& out) {
 #if defined(__x86_64__)
-    if (sim::avx2_loops() && c.begin % kLanes == 0) switch (firms) {
-            case 1:
-                return sum_chunk_avx2<1>(c, firm, value, threshold, out);
-            case 2:
-                return sum_chunk_avx2<2>(c, firm, value, threshold, out);
-            case 3:
-                return sum_chunk_avx2<3>(c, firm, value, threshold, out);
-            case 4:
-                return sum_chunk_avx2<4>(c, firm, value, threshold, out);
-            default:
-                break;
-        }
+    if (run_vector_loop(c, firms, [&]<int F>() { sum_chunk_avx2<F>(c, firm, value, threshold, out); })) return;
 #endif
     sum_chunk_scalar(c, firm, value, firms, threshold, out);
 }

@@ -10,6 +10,7 @@
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 #include "sim/random/GammaFirstTries.hpp"
+#include "sim/util/ListLanes.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 
@@ -416,15 +417,12 @@ void Market::decide(std::uint32_t tick, bool then_tell) {
 // block instead of the encounter.
 void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
                             sim::Block4* draws) const {
+    std::array<std::uint16_t, kBatch + sim::kListSlack> prospect;
+    const std::uint32_t prospects = sim::list_equal_bytes(c.firm + b, n, kNoFirm, prospect.data());
     // Zeroed only for GCC, which cannot see that just the first `prospects` are read.
     std::array<sim::Block4, kBatch> addresses{};
-    std::array<std::uint16_t, kBatch> prospect;
-    std::uint32_t prospects = 0;
-    for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who is a prospect is a coin toss
-        addresses[prospects] = sim::CounterStream::address(kAcquisition, b + k, tick);
-        prospect[prospects] = static_cast<std::uint16_t>(k);
-        prospects += c.firm[b + k] == kNoFirm;
-    }
+    for (std::uint32_t p = 0; p < prospects; ++p)
+        addresses[p] = sim::CounterStream::address(kAcquisition, b + prospect[p], tick);
     std::array<sim::Block4, kBatch> acquisition;
     stream_.blocks(addresses.data(), acquisition.data(), prospects);
     for (std::uint32_t p = 0; p < prospects; ++p) draws[prospect[p]] = acquisition[p];
@@ -584,14 +582,12 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
-    std::array<std::uint16_t, kBatch> takers;
-    std::uint32_t taking = 0;
-    for (std::uint32_t k = 0; k < n; ++k) {  // without a branch: who has a firm is a coin toss
-        bought[k] = 0;
-        amount[k] = 0.0;
-        takers[taking] = static_cast<std::uint16_t>(k);
-        taking += takes(b + k);
-    }
+    std::fill_n(bought.begin(), n, 0u);
+    std::fill_n(amount.begin(), n, 0.0);
+    std::array<std::uint8_t, kBatch> taking_flags;
+    for (std::uint32_t k = 0; k < n; ++k) taking_flags[k] = takes(b + k);
+    std::array<std::uint16_t, kBatch + sim::kListSlack> takers;
+    const std::uint32_t taking = sim::list_equal_bytes(taking_flags.data(), n, 1, takers.data());
     take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     // Room for the whole groups the vector loops write (kQuietListSlack).
     std::array<std::uint16_t, kBatch + kQuietListSlack> eventful;

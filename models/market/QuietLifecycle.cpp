@@ -4,6 +4,7 @@
 #include "models/market/DrawPurpose.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "sim/util/Avx2Loops.hpp"
+#include "sim/util/ListLanes.hpp"
 
 #include <array>
 #include <bit>
@@ -573,24 +574,6 @@ struct WideNoAdoption {
     }
 };
 
-// For each mask of eight lanes, the lanes it holds in order (then zeros):
-// lists the lanes of a group without a branch per lane.
-constexpr std::array<std::uint64_t, 256> kLanesOf = [] {
-    std::array<std::uint64_t, 256> t{};
-    for (std::uint32_t m = 0; m < 256; ++m)
-        for (std::uint32_t j = 0, at = 0; j < 8; ++j)
-            if ((m >> j) & 1u) t[m] |= std::uint64_t{j} << (8 * at++);
-    return t;
-}();
-
-// Appends the offsets first + j of the lanes j in `lanes` to list[count ..],
-// writing a whole group of eight; returns how many.
-CRMSIM_AVX512 inline std::uint32_t list_lanes(unsigned lanes, std::uint32_t first, std::uint16_t* list) {
-    const __m128i at = _mm_cvtepu8_epi16(_mm_cvtsi64_si128(static_cast<long long>(kLanesOf[lanes & 0xffu])));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(list), _mm_add_epi16(at, _mm_set1_epi16(static_cast<short>(first))));
-    return static_cast<std::uint32_t>(std::popcount(lanes & 0xffu));
-}
-
 CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                           std::uint16_t* eventful, std::int64_t* quiet_count) {
     const CustomerColumns& c = q.c;
@@ -742,14 +725,15 @@ CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uin
         for (std::size_t g = 0; g < q.firm_count; ++g)
             quiet_count[g] += std::popcount(static_cast<unsigned>(
                 quiet & _mm512_cmpeq_epi64_mask(firm, _mm512_set1_epi64(static_cast<std::int64_t>(g)))));
-        events += list_lanes(~static_cast<unsigned>(quiet | stays_without_firm), k, eventful + events);
+        events += sim::list_lanes(~static_cast<unsigned>(quiet | stays_without_firm), k, eventful + events);
         const unsigned teller_lanes = quiet & tells;
         std::uint32_t& told = *q.teller_count;
         // Their signs, as Market::story_sign gives them, picked by the same lane list.
         const __m128i signs = _mm_mask_blend_epi8(dissatisfied, _mm_set1_epi8(1), _mm_set1_epi8(-1));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(q.teller_signs + told),
-                         _mm_shuffle_epi8(signs, _mm_cvtsi64_si128(static_cast<long long>(kLanesOf[teller_lanes]))));
-        told += list_lanes(teller_lanes, k, q.tellers + told);
+        _mm_storel_epi64(
+            reinterpret_cast<__m128i*>(q.teller_signs + told),
+            _mm_shuffle_epi8(signs, _mm_cvtsi64_si128(static_cast<long long>(sim::kLanesOf[teller_lanes]))));
+        told += sim::list_lanes(teller_lanes, k, q.tellers + told);
     }
     return decide_scalar(q, b, k, n, eventful, events, quiet_count);  // the batch's last few
 }

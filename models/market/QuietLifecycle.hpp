@@ -19,6 +19,7 @@
 #include "models/market/MarketParams.hpp"
 #include "models/market/QuietTicks.hpp"
 #include "sim/random/CounterStream.hpp"
+#include "sim/util/ListLanes.hpp"
 
 #include <array>
 #include <cstdint>
@@ -61,7 +62,7 @@ struct QuietLifecycleBatch {
 
 // How many entries past the last listed the vector loops may write in
 // `eventful` and the tellers' lists (whole groups of eight).
-inline constexpr std::uint32_t kQuietListSlack = 8;
+inline constexpr std::uint32_t kQuietListSlack = sim::kListSlack;
 
 // Decides the quiet ticks of customers b .. b + n - 1 (their RFM counters
 // already count this tick's purchases) and lists the offsets k of everyone

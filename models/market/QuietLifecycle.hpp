@@ -2,10 +2,11 @@
 // The lifecycle's quiet ticks. In the customer lifecycle most customers'
 // ticks are quiet: no service failure, no leaving, no story told, no TARP
 // observation closing. Such a tick only moves satisfaction, expectation and
-// the ladder. Most prospects' ticks are quiet too: they do not adopt. These
-// loops decide both for a batch of people, four at a time (AVX2, where the
-// processor has it: sim::avx2_loops) or one at a time, without a branch on
-// who is quiet, and list everyone else for the general code
+// the ladder, and may include telling a story (the dissatisfied, advocates
+// who talk: listed as tellers). Most prospects' ticks are quiet too: they do
+// not adopt. These loops decide both for a batch of people, eight at a time
+// (AVX-512: sim::avx512_loops), four (AVX2: sim::avx2_loops) or one at a
+// time, without a branch on who is quiet, and list everyone else for the general code
 // (Market::decide_batch_in_stages, MarketDecide.cpp).
 //
 // They give bit for bit what conclude_encounter gives a quiet customer of a
@@ -13,8 +14,8 @@
 // shift), and decide_prospect a prospect who does not adopt: the same operations in the same order per customer (tested
 // in tests/integration/test_lifecycle_stages.cpp). The scalar loop calls the mechanisms themselves
 // (SwitchingHazard::drift, SatisfactionUpdate, RelationshipLadder::next); the vector one spells out the same arithmetic
-// lane by lane, so a change to those formulas must be made there too, and
-// the test fails until it is.
+// lane by lane in both vector loops, so a change to those formulas must be
+// made there too, and the test fails until it is.
 #include "models/market/CustomerState.hpp"
 #include "models/market/MarketParams.hpp"
 #include "models/market/QuietTicks.hpp"
@@ -79,7 +80,7 @@ std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t
 // (and expectation moves with the stories); someone with no firm keeps
 // their stories for their next decision. The movers (list_firm_changes)
 // are settled by the general code first (Market::apply); these loops settle
-// the stayers and count everyone after the tick, four at a time (AVX2) or
+// the stayers and count everyone after the tick, eight (AVX-512), four (AVX2) or
 // one at a time. They hold per-firm sums for at most four firms
 // (settles_lifecycle_stayers); with more, Market::apply settles everyone
 // by the general code.

@@ -758,6 +758,7 @@ CRMSIM_AVX512 void settle_avx512(const LifecycleSettlement& q, std::uint32_t beg
     const bool expectations_move = q.expectation_effect != 0.0;
     // key = firm << 6 | stage << 3 | dormant << 2 | promoter << 1 | detractor,
     // counted in four histograms taken in turn (no increment waits on the last).
+    static_assert(kStages <= 8, "a stage takes three bits of the key");
     constexpr std::size_t kKeys = 5 << 6;
     std::array<std::array<std::uint32_t, kKeys>, 4> seen{};
     __m256d sums[4];
@@ -809,17 +810,21 @@ CRMSIM_AVX512 void settle_avx512(const LifecycleSettlement& q, std::uint32_t beg
         for (std::uint32_t j = 0; j < kWideLanes; ++j) ++seen[j % 4][keys[j]];
     }
     for (std::size_t f = 0; f < 4; ++f) _mm256_storeu_pd(counts.satisfaction[f].data(), sums[f]);
-    for (std::size_t key = 0; key < kKeys; ++key) {
-        const std::int64_t n = seen[0][key] + seen[1][key] + seen[2][key] + seen[3][key];
-        SettledFirm& t = counts.firms[key >> 6];
-        t.customers += n;
-        t.promoters += (key >> 1 & 1u) * n;
-        t.detractors += (key & 1u) * n;
-        if (q.count_stages) {
-            t.stages[key >> 3 & 7u] += n;
-            t.dormant += (key >> 2 & 1u) * n;
-        }
-    }
+    // Only keys of real stages: the stage's three bits hold 0 .. kStages - 1.
+    for (std::size_t f = 0; f < counts.firms.size(); ++f)
+        for (std::size_t stage = 0; stage < kStages; ++stage)
+            for (std::size_t flags = 0; flags < 8; ++flags) {
+                const std::size_t key = f << 6 | stage << 3 | flags;
+                const std::int64_t n = seen[0][key] + seen[1][key] + seen[2][key] + seen[3][key];
+                SettledFirm& t = counts.firms[f];
+                t.customers += n;
+                t.promoters += (flags >> 1 & 1u) * n;
+                t.detractors += (flags & 1u) * n;
+                if (q.count_stages) {
+                    t.stages[stage] += n;
+                    t.dormant += (flags >> 2 & 1u) * n;
+                }
+            }
     settle_scalar(q, i, end, movers.subspan(m), settled.subspan(m), counts);  // the population's last few
 }
 

@@ -4,7 +4,6 @@
 // self-loops and no duplicates. 32-bit node ids and 64-bit offsets: about
 // 4 * mean degree + 8 bytes per node.
 #include "sim/util/HugePageAllocator.hpp"
-#include "sim/util/Prefetch.hpp"
 
 #include <cstdint>
 #include <span>
@@ -56,12 +55,6 @@ public:
     // Cache hints for visiting scattered nodes: first the row's offsets, a few
     // nodes later its neighbours (which need the offsets to be found).
     void prefetch_offsets(NodeId v) const { __builtin_prefetch(offsets_.data() + v); }
-    // The offsets of nodes first .. end (a row needs its node's and the next);
-    // nothing for nodes the network does not have.
-    void prefetch_offsets(NodeId first, NodeId end) const {
-        if (end >= offsets_.size()) return;
-        prefetch_run(offsets_.data() + first, std::size_t{end} - first + 1);
-    }
     void prefetch_neighbours(NodeId v) const { __builtin_prefetch(neighbours_.data() + offsets_[v]); }
     double mean_degree() const { return nodes() ? static_cast<double>(neighbours_.size()) / nodes() : 0.0; }
     std::size_t bytes() const {

@@ -225,9 +225,43 @@ __attribute__((target("avx2"))) inline __m128i low_halves(__m256i x) {
     return _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6)));
 }
 
-// Four values as a table for pick.
-__attribute__((target("avx2"))) inline __m256d table(double a, double b, double c, double d) {
-    return _mm256_setr_pd(a, b, c, d);
+// The four-entry tables both vector loops pick from by rung or by firm:
+// per rung (customer, client, advocate, partner: stage - 1), the switching
+// hazard's factor and the ladder's rules (RelationshipLadder::next): the
+// chance to climb from it, and the draw from which one slips from it (2: a
+// customer never slips); per firm (at most four here), its quiet-tick rules.
+struct QuietTables {
+    std::array<double, 4> stage_factor, promote, slip_from;
+    std::array<std::uint64_t, 4> fail_bound;
+    std::array<double, 4> service_quality, barrier_factor, pull;
+};
+
+QuietTables quiet_tables(const QuietLifecycleBatch& q) {
+    const std::array<double, kStages>& factor = q.m.switching.stage_factor;
+    const RelationshipLadder& ladder = q.m.ladder;
+    QuietTables t{{factor[1], factor[2], factor[3], factor[4]},
+                  {ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0},
+                  {2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1], 1.0 - ladder.demote[2]},
+                  {},
+                  {},
+                  {},
+                  {}};
+    for (std::size_t f = 0; f < q.firm_count; ++f) {
+        t.fail_bound[f] = q.firms[f].fail_bound;
+        t.service_quality[f] = q.firms[f].service_quality;
+        t.barrier_factor[f] = q.firms[f].barrier_factor;
+        t.pull[f] = q.firms[f].pull;
+    }
+    return t;
+}
+
+// A table's four values, for pick.
+__attribute__((target("avx2"))) inline __m256d table(const std::array<double, 4>& values) {
+    return _mm256_loadu_pd(values.data());
+}
+
+__attribute__((target("avx2"))) inline __m256i table(const std::array<std::uint64_t, 4>& values) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(values.data()));
 }
 
 // Four people with no firm who do not adopt (stays_without_firm).
@@ -314,24 +348,12 @@ __attribute__((target("avx2"))) std::uint32_t decide_avx2(const QuietLifecycleBa
     const __m256d fresh = _mm256_set1_pd(1.0 - update.anchor_weight);
     const __m256d adaptation = _mm256_set1_pd(update.expectation_adaptation);
     const __m256d gain = _mm256_set1_pd(update.good_service_gain);
-    // Per rung (customer, client, advocate, partner: stage - 1), the
-    // switching hazard's factor and the ladder's rules (RelationshipLadder::next):
-    // the chance to climb from it, and the draw from which one slips from it.
-    const std::array<double, kStages>& factor = sw.stage_factor;
-    const __m256d stage_factor = table(factor[1], factor[2], factor[3], factor[4]);
-    const __m256d promote = table(ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0);
-    const __m256d slip_from = table(2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1], 1.0 - ladder.demote[2]);
-    // Per firm (at most four here).
-    std::array<QuietFirm, kLanes> f{};
-    std::copy_n(q.firms, q.firm_count, f.begin());
-    const __m256i fail_bound =
-        _mm256_setr_epi64x(static_cast<std::int64_t>(f[0].fail_bound), static_cast<std::int64_t>(f[1].fail_bound),
-                           static_cast<std::int64_t>(f[2].fail_bound), static_cast<std::int64_t>(f[3].fail_bound));
-    const __m256d quality =
-        table(f[0].service_quality, f[1].service_quality, f[2].service_quality, f[3].service_quality);
-    const __m256d barrier_factor =
-        table(f[0].barrier_factor, f[1].barrier_factor, f[2].barrier_factor, f[3].barrier_factor);
-    const __m256d pull = table(f[0].pull, f[1].pull, f[2].pull, f[3].pull);
+    const QuietTables tables = quiet_tables(q);
+    const __m256d stage_factor = table(tables.stage_factor), promote = table(tables.promote);
+    const __m256d slip_from = table(tables.slip_from);
+    const __m256i fail_bound = table(tables.fail_bound);
+    const __m256d quality = table(tables.service_quality), barrier_factor = table(tables.barrier_factor);
+    const __m256d pull = table(tables.pull);
     const __m256i rung_mask = _mm256_set1_epi64x(3);
     const __m256i client_purchases = _mm256_set1_epi64x(ladder.client_purchases);
     const __m256d advocate_satisfaction = _mm256_set1_pd(ladder.advocate_satisfaction);
@@ -521,9 +543,13 @@ CRMSIM_AVX512 inline WideBlockWords transpose_wide(const sim::Block4* blocks) {
     return out;
 }
 
-// Four values as a table for _mm512_permutexvar_pd (indices 0 .. 3).
-CRMSIM_AVX512 inline __m512d wide_table(double a, double b, double c, double d) {
-    return _mm512_setr_pd(a, b, c, d, 0.0, 0.0, 0.0, 0.0);
+// A table's four values, for _mm512_permutexvar_pd (indices 0 .. 3).
+CRMSIM_AVX512 inline __m512d wide_table(const std::array<double, 4>& values) {
+    return _mm512_zextpd256_pd512(_mm256_loadu_pd(values.data()));
+}
+
+CRMSIM_AVX512 inline __m512i wide_table(const std::array<std::uint64_t, 4>& values) {
+    return _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(values.data())));
 }
 
 CRMSIM_AVX512 inline __m512d pick_wide(__m512d table, __m512i idx) {
@@ -602,20 +628,12 @@ CRMSIM_AVX512 std::uint32_t decide_avx512(const QuietLifecycleBatch& q, std::uin
     const __m512d fresh = _mm512_set1_pd(1.0 - update.anchor_weight);
     const __m512d adaptation = _mm512_set1_pd(update.expectation_adaptation);
     const __m512d gain = _mm512_set1_pd(update.good_service_gain);
-    const std::array<double, kStages>& factor = sw.stage_factor;
-    const __m512d stage_factor = wide_table(factor[1], factor[2], factor[3], factor[4]);
-    const __m512d promote = wide_table(ladder.promote[0], ladder.promote[1], ladder.promote[2], 0.0);
-    const __m512d slip_from = wide_table(2.0, 1.0 - ladder.demote[0], 1.0 - ladder.demote[1], 1.0 - ladder.demote[2]);
-    std::array<QuietFirm, kLanes> f{};
-    std::copy_n(q.firms, q.firm_count, f.begin());
-    const __m512i fail_bound = _mm512_setr_epi64(
-        static_cast<std::int64_t>(f[0].fail_bound), static_cast<std::int64_t>(f[1].fail_bound),
-        static_cast<std::int64_t>(f[2].fail_bound), static_cast<std::int64_t>(f[3].fail_bound), 0, 0, 0, 0);
-    const __m512d quality =
-        wide_table(f[0].service_quality, f[1].service_quality, f[2].service_quality, f[3].service_quality);
-    const __m512d barrier_factor =
-        wide_table(f[0].barrier_factor, f[1].barrier_factor, f[2].barrier_factor, f[3].barrier_factor);
-    const __m512d pull = wide_table(f[0].pull, f[1].pull, f[2].pull, f[3].pull);
+    const QuietTables tables = quiet_tables(q);
+    const __m512d stage_factor = wide_table(tables.stage_factor), promote = wide_table(tables.promote);
+    const __m512d slip_from = wide_table(tables.slip_from);
+    const __m512i fail_bound = wide_table(tables.fail_bound);
+    const __m512d quality = wide_table(tables.service_quality), barrier_factor = wide_table(tables.barrier_factor);
+    const __m512d pull = wide_table(tables.pull);
     const __m512i rung_mask = _mm512_set1_epi64(3);
     const __m512i client_purchases = _mm512_set1_epi64(ladder.client_purchases);
     const __m512d advocate_satisfaction = _mm512_set1_pd(ladder.advocate_satisfaction);
@@ -827,6 +845,8 @@ CRMSIM_AVX512 void settle_avx512(const LifecycleSettlement& q, std::uint32_t beg
             }
     settle_scalar(q, i, end, movers.subspan(m), settled.subspan(m), counts);  // the population's last few
 }
+
+#undef CRMSIM_AVX512
 
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop

@@ -11,8 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <tuple>
-#include <utility>
 
 namespace models {
 namespace {
@@ -31,12 +29,8 @@ inline std::uint32_t key_of(float x) {
     return sim::float_order_key(x + 0.0f);
 }
 
-// Every firm id's band: ids of no firm get an empty one (lo > hi), whose
-// counts are never read.
-struct BandTable {
-    std::array<std::uint32_t, kIds> lo;
-    std::array<std::uint32_t, kIds> hi;
-};
+using BandTable = TopValueShare::BandTable;
+static_assert(std::tuple_size_v<decltype(BandTable::lo)> == kIds);
 
 // The four lanes of a chunk's sum, added in a fixed order.
 inline double lane_sum(const std::array<double, kLanes>& lane) {
@@ -231,15 +225,6 @@ void sum_chunk(const sim::Chunk& c, const std::uint8_t* firm, const float* value
     sum_chunk_scalar(c, firm, value, firms, threshold, out);
 }
 
-BandTable band_table(std::span<const std::uint32_t> lo, std::span<const std::uint32_t> hi) {
-    BandTable table;
-    table.lo.fill(UINT32_MAX);
-    table.hi.fill(0);
-    std::copy(lo.begin(), lo.end(), table.lo.begin());
-    std::copy(hi.begin(), hi.end(), table.hi.begin());
-    return table;
-}
-
 struct Selected {
     float value;
     std::size_t above;  // how many of the band's values are larger
@@ -259,16 +244,20 @@ Selected select_in_bands(const std::vector<ChunkCounts>& chunks, std::size_t f, 
 
 }  // namespace
 
-std::vector<TopValueShare::Band> TopValueShare::bands(std::size_t firms) const {
-    std::vector<Band> band(firms);
-    for (std::size_t f = 0; f < firms && f < trend_.size(); ++f) {
+TopValueShare::BandTable TopValueShare::bands(std::size_t firms) const {
+    BandTable band;
+    band.lo.fill(UINT32_MAX);
+    band.hi.fill(0);
+    for (std::size_t f = 0; f < firms; ++f) {
+        band.lo[f] = 0;
+        band.hi[f] = UINT32_MAX;
         const Trend& t = trend_[f];
         if (!t.known) continue;
         // Where it would be if it moved as far again, give or take twice that.
         const std::int64_t centre = std::int64_t{t.key} + t.step;
         const std::int64_t half = std::max(kMinHalfWidth, 2 * std::abs(t.step));
-        band[f].lo = static_cast<std::uint32_t>(std::clamp<std::int64_t>(centre - half, 0, UINT32_MAX));
-        band[f].hi = static_cast<std::uint32_t>(std::clamp<std::int64_t>(centre + half, 0, UINT32_MAX));
+        band.lo[f] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(centre - half, 0, UINT32_MAX));
+        band.hi[f] = static_cast<std::uint32_t>(std::clamp<std::int64_t>(centre + half, 0, UINT32_MAX));
     }
     return band;
 }
@@ -288,15 +277,13 @@ std::vector<double> TopValueShare::operator()(std::span<const std::uint8_t> firm
     chunks_.resize(chunks.count());
     last_search_ = SearchCost{};
 
-    std::vector<std::uint32_t> lo(firms), hi(firms);
-    const std::vector<Band> band = bands(firms);
-    for (std::size_t f = 0; f < firms; ++f) std::tie(lo[f], hi[f]) = std::pair(band[f].lo, band[f].hi);
+    BandTable band = bands(firms);
     const auto count = [&](const BandTable& table) {
         sim::for_each_chunk(chunks, [&](const sim::Chunk& c) {
             count_chunk(c, firm.data(), value.data(), firms, table, chunks_[c.index]);
         });
     };
-    count(band_table(lo, hi));
+    count(band);
 
     // Each firm's threshold, from its band; the firms whose threshold lies
     // outside their band are counted again with every value in it.
@@ -324,10 +311,10 @@ std::vector<double> TopValueShare::operator()(std::span<const std::uint8_t> firm
     for (std::size_t f = 0; f < firms; ++f) any_missed |= (missed[f] = !find(f)) != 0;
     if (any_missed) {
         for (std::size_t f = 0; f < firms; ++f) {
-            lo[f] = missed[f] ? 0 : UINT32_MAX;
-            hi[f] = missed[f] ? UINT32_MAX : 0;
+            band.lo[f] = missed[f] ? 0 : UINT32_MAX;
+            band.hi[f] = missed[f] ? UINT32_MAX : 0;
         }
-        count(band_table(lo, hi));
+        count(band);
         for (std::size_t f = 0; f < firms; ++f)
             if (missed[f]) {
                 ++last_search_.misses;

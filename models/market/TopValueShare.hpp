@@ -17,6 +17,7 @@
 #include "sim/parallel/Chunks.hpp"
 #include "sim/util/HugePageAllocator.hpp"
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -70,13 +71,16 @@ public:
         std::vector<double> top;                       // the values above the threshold
     };
 
-private:
-    // Where firm f's threshold is looked for: keys (sim::float_order_key) in
-    // [lo, hi]. Everything when nothing is known.
-    struct Band {
-        std::uint32_t lo = 0;
-        std::uint32_t hi = UINT32_MAX;
+    // Where each firm's threshold is looked for: keys (sim::float_order_key)
+    // in [lo[f], hi[f]], every key when nothing is known. Indexed by any firm
+    // byte: ids of no firm get an empty band (lo > hi), whose counts are
+    // never read.
+    struct BandTable {
+        std::array<std::uint32_t, 256> lo;
+        std::array<std::uint32_t, 256> hi;
     };
+
+private:
     // What is known of firm f's threshold from the last call.
     struct Trend {
         bool known = false;
@@ -84,7 +88,7 @@ private:
         std::int64_t step = 0;  // how far it moved then
     };
 
-    std::vector<Band> bands(std::size_t firms) const;
+    BandTable bands(std::size_t firms) const;
     void follow(std::size_t f, std::uint32_t key);
 
     std::vector<Trend> trend_;

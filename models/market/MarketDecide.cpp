@@ -557,18 +557,23 @@ bool Market::may_decide_in_stages() const {
 
 // What only eventful customers read: a complaint's propensity, a
 // switcher's price sensitivity, a failure count, a lapsed customer's last
-// firm (win-back). Nobody else reads these columns, so each read would wait
-// on main memory; asked for all at once, the waits overlap.
-void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b,
-                                      std::span<const std::uint16_t> eventful) const {
-    const float* propensity = customers_.traits.complaint_propensity.values();
-    const float* sensitivity = customers_.traits.price_sensitivity.values();
-    for (const std::uint16_t k : eventful) {
-        if (propensity) __builtin_prefetch(propensity + b + k);
-        if (sensitivity) __builtin_prefetch(sensitivity + b + k);
-        __builtin_prefetch(c.failures + b + k);
-        __builtin_prefetch(c.last_firm + b + k);
-    }
+// firm (win-back). Nobody else reads these columns, so the hardware
+// prefetcher does not stream them in, and each read would wait on main
+// memory. Asked for at the batch's start, every line of the batch's range,
+// they arrive while its baskets and quiet ticks are decided. (Asked for
+// just before the eventful loop, customer by customer, the first reads
+// still waited: the decide phase took 8 % longer.)
+void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const {
+    constexpr std::uint32_t kLineBytes = 64;  // a cache line, on x86-64 and most ARM64
+    const auto ask = [b, n](const auto* column) {
+        if (column == nullptr) return;
+        constexpr std::uint32_t kPerLine = kLineBytes / sizeof(*column);
+        for (std::uint32_t k = 0; k < n; k += kPerLine) __builtin_prefetch(column + b + k);
+    };
+    ask(customers_.traits.complaint_propensity.values());
+    ask(customers_.traits.price_sensitivity.values());
+    ask(c.failures);
+    ask(c.last_firm);
 }
 
 // Every customer's basket first, in customer order, so that the revenue
@@ -580,6 +585,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                     ChunkScratch& scratch) {
     const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
+    ask_for_eventful_columns(c, b, n);
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
     std::fill_n(bought.begin(), n, 0u);
@@ -619,7 +625,6 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     for (std::uint32_t t = 0; t < quiet_teller_count; ++t)
         scratch.tellers.push_back({b + quiet_tellers[t], quiet_signs[t]});
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
-    ask_for_eventful_columns(c, b, {eventful.data(), events});
     for (std::uint32_t e = 0; e < events; ++e) {
         const std::uint32_t k = eventful[e], i = b + k;
         if (takes(i)) {

@@ -555,27 +555,6 @@ bool Market::may_decide_in_stages() const {
            m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }
 
-// What only eventful customers read: a complaint's propensity, a
-// switcher's price sensitivity, a failure count, a lapsed customer's last
-// firm (win-back). Nobody else reads these columns, so the hardware
-// prefetcher does not stream them in, and each read would wait on main
-// memory. Asked for at the batch's start, every line of the batch's range,
-// they arrive while its baskets and quiet ticks are decided. (Asked for
-// just before the eventful loop, customer by customer, the first reads
-// still waited: the decide phase took 8 % longer.)
-void Market::ask_for_eventful_columns(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const {
-    constexpr std::uint32_t kLineBytes = 64;  // a cache line, on x86-64 and most ARM64
-    const auto ask = [b, n](const auto* column) {
-        if (column == nullptr) return;
-        constexpr std::uint32_t kPerLine = kLineBytes / sizeof(*column);
-        for (std::uint32_t k = 0; k < n; k += kPerLine) __builtin_prefetch(column + b + k);
-    };
-    ask(customers_.traits.complaint_propensity.values());
-    ask(customers_.traits.price_sensitivity.values());
-    ask(c.failures);
-    ask(c.last_firm);
-}
-
 // Every customer's basket first, in customer order, so that the revenue
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
@@ -585,7 +564,6 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     std::uint32_t tick, const BatchDraws& d, InterleavedTally& tally,
                                     ChunkScratch& scratch) {
     const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
-    ask_for_eventful_columns(c, b, n);
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
     std::fill_n(bought.begin(), n, 0u);

@@ -11,6 +11,7 @@
 #include "sim/random/FastGamma.hpp"
 #include "sim/random/GammaFirstTries.hpp"
 #include "sim/util/ListLanes.hpp"
+#include "sim/util/TouchLines.hpp"
 
 #include <boost/random/poisson_distribution.hpp>
 
@@ -555,6 +556,19 @@ bool Market::may_decide_in_stages() const {
            m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }
 
+// What only eventful customers read: a complaint's propensity, a
+// switcher's price sensitivity, a failure count, a lapsed customer's last
+// firm (win-back). Nobody else reads these columns, and eventful customers
+// are scattered through the batch: read one at a time, each would wait on
+// memory. Read ahead together (sim::touch_lines), the waits overlap.
+void Market::read_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const {
+    const auto range = [b](const float* column) { return column ? column + b : nullptr; };
+    sim::touch_lines(range(customers_.traits.complaint_propensity.values()), n);
+    sim::touch_lines(range(customers_.traits.price_sensitivity.values()), n);
+    sim::touch_lines(c.failures + b, n);
+    sim::touch_lines(c.last_firm + b, n);
+}
+
 // Every customer's basket first, in customer order, so that the revenue
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
@@ -603,6 +617,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     for (std::uint32_t t = 0; t < quiet_teller_count; ++t)
         scratch.tellers.push_back({b + quiet_tellers[t], quiet_signs[t]});
     for (std::size_t f = 0; f < firms; ++f) tally.at(0, f).outcomes[index(Outcome::NoFailure)] += quiet[f];
+    if (events > 0) read_ahead_for_eventful(c, b, n);
     for (std::uint32_t e = 0; e < events; ++e) {
         const std::uint32_t k = eventful[e], i = b + k;
         if (takes(i)) {

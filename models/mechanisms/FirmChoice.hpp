@@ -27,9 +27,10 @@ inline std::uint8_t choose_firm(const std::vector<FirmAppeal>& firms, double pri
         if (static_cast<int>(f) != excluded)
             best = std::max(best, firms[f].attractiveness - price_sensitivity * firms[f].price);
     for (std::size_t f = 0; f < firms.size(); ++f) {
-        // Utilities relative to the best keep exp() in range.
-        const double utility = firms[f].attractiveness - price_sensitivity * firms[f].price;
-        weights[f] = static_cast<int>(f) == excluded ? 0.0 : std::exp(utility - best);
+        // Utilities relative to the best keep exp() in range. The best's
+        // weight is exp(0) = 1 exactly, without the call.
+        const double relative = firms[f].attractiveness - price_sensitivity * firms[f].price - best;
+        weights[f] = static_cast<int>(f) == excluded ? 0.0 : relative == 0.0 ? 1.0 : std::exp(relative);
         total += weights[f];
     }
     const double target = sim::to_unit(u) * total;

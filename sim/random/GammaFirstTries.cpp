@@ -4,9 +4,12 @@
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace sim {
 namespace {
@@ -23,7 +26,8 @@ static_assert(sizeof(GammaShape) == 2 * sizeof(double) && offsetof(GammaShape, c
 // takes word 0's low 8 bits as the box and sign, its high 24 bits and word
 // 1's low 29 bits as a 53-bit fraction r; the normal is r * x[box] if that
 // is below x[box + 1] (else Boost goes on, and so does fast_gamma: not
-// decided here). Then fast_gamma's try with the uniform word 2.
+// decided here). Then fast_gamma's try with the uniform word 2: the squeeze,
+// and where it fails, the test with logarithms.
 double first_try(const Block4& w, const GammaShape& shape, double scale) {
     const std::uint32_t bucket = w[0] & 0xFFu;
     const double r = (static_cast<double>(w[1] & 0x1FFFFFFFu) + static_cast<double>(w[0] >> 8) * 0x1p-24) * 0x1p-29;
@@ -38,14 +42,29 @@ double first_try(const Block4& w, const GammaShape& shape, double scale) {
     const double u = static_cast<double>(w[2]) * 0x1p-32;
     const double x2 = x * x;
     if (u < 1.0 - 0.0331 * x2 * x2) return shape.d * v * scale;
+    if (std::log(u) < 0.5 * x2 + shape.d * (1.0 - v + std::log(v))) return shape.d * v * scale;
     return kNotDecided;
 }
 
 #if defined(__x86_64__)
 
-// Four draws at once, lane j exactly first_try(first[k + j], ...).
+// The tries the squeeze did not accept (in their box, v > 0, u > 0), for
+// the test with logarithms: the draw's index, and what the test reads.
+struct LogTests {
+    std::vector<std::size_t> draw;
+    std::vector<double> u, v, x2, d, value;
+
+    void clear() {
+        for (auto* column : {&u, &v, &x2, &d, &value}) column->clear();
+        draw.clear();
+    }
+};
+
+// Four draws at once, lane j exactly first_try(first[k + j], ...) where
+// the squeeze decides; the tries it leaves to the test with logarithms go
+// to `tests`, NaN in `out` until that test accepts them (log_tests_avx2).
 __attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const GammaShape* shape, const double* scale,
-                                                      double* out, std::size_t n) {
+                                                      double* out, std::size_t n, LogTests& tests) {
     const __m256d nan = _mm256_set1_pd(kNotDecided);
     const __m256d one = _mm256_set1_pd(1.0);
     const __m256d zero = _mm256_setzero_pd();
@@ -90,8 +109,63 @@ __attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const
         const __m256d squeeze = _mm256_cmp_pd(
             u, _mm256_sub_pd(one, _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(0.0331), x2), x2)), _CMP_LT_OQ);
         const __m256d value = _mm256_mul_pd(_mm256_mul_pd(d, v), _mm256_loadu_pd(scale + k));
-        const __m256d decided = _mm256_and_pd(_mm256_and_pd(in_box, positive), squeeze);
+        const __m256d tried = _mm256_and_pd(in_box, positive);
+        const __m256d decided = _mm256_and_pd(tried, squeeze);
         _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, value, decided));
+        // u = 0 (log u = -inf) is left to fast_gamma, as are v too small
+        // for log_avx2: both all but never happen.
+        const __m256d testable =
+            _mm256_and_pd(_mm256_cmp_pd(u, zero, _CMP_GT_OQ), _mm256_cmp_pd(v, _mm256_set1_pd(0x1p-1000), _CMP_GT_OQ));
+        auto pending =
+            static_cast<unsigned>(_mm256_movemask_pd(_mm256_andnot_pd(squeeze, _mm256_and_pd(tried, testable))));
+        if (pending == 0) continue;
+        alignas(32) double lanes[5][4];
+        _mm256_store_pd(lanes[0], u);
+        _mm256_store_pd(lanes[1], v);
+        _mm256_store_pd(lanes[2], x2);
+        _mm256_store_pd(lanes[3], d);
+        _mm256_store_pd(lanes[4], value);
+        for (; pending != 0; pending &= pending - 1) {
+            const int j = std::countr_zero(pending);
+            tests.draw.push_back(k + static_cast<std::size_t>(j));
+            tests.u.push_back(lanes[0][j]);
+            tests.v.push_back(lanes[1][j]);
+            tests.x2.push_back(lanes[2][j]);
+            tests.d.push_back(lanes[3][j]);
+            tests.value.push_back(lanes[4][j]);
+        }
+    }
+}
+
+// fast_gamma's test with logarithms, log(u) < x^2 / 2 + d (1 - v + log v),
+// for the tries in `tests`, four at a time, with log_avx2 rather than
+// std::log. The two differ by far less than `margin` (1e-9 relative to the
+// terms' sizes; log_avx2 is within 1e-15), so where the two sides are
+// further apart than the margin, std::log's test decides the same way, and
+// the try's value is fast_gamma's bit for bit. Closer than that (about one
+// try in 10^8), the draw stays NaN, for fast_gamma itself.
+__attribute__((target("avx2"))) void log_tests_avx2(LogTests& tests, double* out) {
+    const std::size_t n = tests.draw.size();
+    // Whole vectors: the padding lanes (u = v = 1) are never written out.
+    for (auto* column : {&tests.u, &tests.v, &tests.x2, &tests.d, &tests.value}) column->resize((n + 3) / 4 * 4, 1.0);
+    const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5);
+    const __m256d sign_bit = _mm256_set1_pd(-0.0);
+    for (std::size_t k = 0; k < n; k += 4) {
+        const __m256d u = _mm256_loadu_pd(&tests.u[k]), v = _mm256_loadu_pd(&tests.v[k]);
+        const __m256d x2 = _mm256_loadu_pd(&tests.x2[k]), d = _mm256_loadu_pd(&tests.d[k]);
+        const __m256d log_u = log_avx2(u), log_v = log_avx2(v);
+        const __m256d rhs =
+            _mm256_add_pd(_mm256_mul_pd(half, x2), _mm256_mul_pd(d, _mm256_add_pd(_mm256_sub_pd(one, v), log_v)));
+        const __m256d sizes = _mm256_add_pd(
+            _mm256_add_pd(one, _mm256_add_pd(_mm256_andnot_pd(sign_bit, log_u), _mm256_andnot_pd(sign_bit, rhs))),
+            _mm256_mul_pd(d, _mm256_add_pd(_mm256_add_pd(one, v), _mm256_andnot_pd(sign_bit, log_v))));
+        const __m256d margin = _mm256_mul_pd(_mm256_set1_pd(1e-9), sizes);
+        auto accepted =
+            static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(log_u, _mm256_sub_pd(rhs, margin), _CMP_LT_OQ)));
+        for (; accepted != 0; accepted &= accepted - 1) {
+            const std::size_t j = k + static_cast<std::size_t>(std::countr_zero(accepted));
+            if (j < n) out[tests.draw[j]] = tests.value[j];
+        }
     }
 }
 
@@ -103,7 +177,10 @@ void gamma_first_tries(const Block4* first, const GammaShape* shape, const doubl
     std::size_t k = 0;
 #if defined(__x86_64__)
     if (avx2_loops()) {
-        first_tries_avx2(first, shape, scale, out, n);
+        thread_local LogTests tests;
+        tests.clear();
+        first_tries_avx2(first, shape, scale, out, n, tests);
+        log_tests_avx2(tests, out);
         k = n / 4 * 4;
     }
 #endif

@@ -58,8 +58,9 @@ const char* name(Loops loops) {
 }
 
 TEST(PurchaseCounts, EveryCountIsTheInversionsCount) {
-    // Batch sizes cover whole groups of 16, 8 and 4 and every remainder.
-    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 8u, 11u, 12u, 15u, 16u, 23u, 24u, 28u, 31u, 256u, 1001u}) {
+    // Batch sizes cover whole groups of 32, 16, 8 and 4 and every remainder.
+    for (const std::uint32_t n :
+         {1u, 3u, 4u, 5u, 8u, 11u, 12u, 15u, 16u, 23u, 24u, 28u, 31u, 32u, 47u, 59u, 63u, 256u, 1001u}) {
         const Batch b = make_batch(n, n);
         for (const Loops loops : {Loops::Scalar, Loops::Avx2, Loops::Widest}) {
             const std::vector<std::uint32_t> counts = counts_of(b, loops);

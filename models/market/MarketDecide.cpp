@@ -108,13 +108,21 @@ void Market::basket_amounts(std::uint32_t b, std::uint32_t tick, std::span<const
     }
     sim::gamma_first_tries(blocks.data(), shapes.data(), scales.data(), values.data(), buyers.size());
 #pragma GCC diagnostic pop
+    // basket_amount draws with the tabled shape where n is in the table and
+    // n * amount_shape >= 1; elsewhere, and where the first try was not
+    // enough (3 % of baskets), it draws itself: those are listed, without a
+    // branch per buyer, and drawn after.
+    std::array<std::uint16_t, kBatch> redo;
+    std::uint32_t redos = 0;
     for (std::size_t j = 0; j < buyers.size(); ++j) {
         const std::uint32_t k = buyers[j], n = bought[k];
-        // basket_amount draws with the tabled shape where n is in the table
-        // and n * amount_shape >= 1; elsewhere, and where the first try was
-        // not enough, it draws itself.
-        const bool first_try = n < tabled && n * amount_shape >= 1.0 && !std::isnan(values[j]);
-        amount[k] = first_try ? values[j] : basket_amount(b + k, tick, n, first[k]);
+        amount[k] = values[j];
+        redo[redos] = static_cast<std::uint16_t>(j);
+        redos += !(n < tabled && n * amount_shape >= 1.0 && !std::isnan(values[j]));
+    }
+    for (std::uint32_t r = 0; r < redos; ++r) {
+        const std::uint32_t k = buyers[redo[r]];
+        amount[k] = basket_amount(b + k, tick, bought[k], first[k]);
     }
 }
 

@@ -1,15 +1,17 @@
 #include "sim/random/GammaFirstTries.hpp"
 
 #include "sim/util/Avx2Loops.hpp"
+#include "sim/util/ListLanes.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <vector>
 
 namespace sim {
 namespace {
@@ -48,23 +50,26 @@ double first_try(const Block4& w, const GammaShape& shape, double scale) {
 
 #if defined(__x86_64__)
 
-// The tries the squeeze did not accept (in their box, v > 0, u > 0), for
-// the test with logarithms: the draw's index, and what the test reads.
-struct LogTests {
-    std::vector<std::size_t> draw;
-    std::vector<double> u, v, x2, d, value;
+// Draws are taken a block at a time, so that what the test with logarithms
+// reads stays in fixed arrays.
+constexpr std::size_t kBlock = 256;
 
-    void clear() {
-        for (auto* column : {&u, &v, &x2, &d, &value}) column->clear();
-        draw.clear();
-    }
+// The tries of a block the squeeze did not accept (in their box, v > 0,
+// u > 0), for the test with logarithms: what the test reads, for every draw
+// of the block (written whole vectors at a time), and the draws to test.
+struct LogTests {
+    alignas(32) std::array<double, kBlock> u, v, x2, d, value;
+    std::array<std::uint16_t, kBlock + kListSlack> draw;
+    std::uint32_t count = 0;
 };
 
 // Four draws at once, lane j exactly first_try(first[k + j], ...) where
-// the squeeze decides; the tries it leaves to the test with logarithms go
-// to `tests`, NaN in `out` until that test accepts them (log_tests_avx2).
-__attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const GammaShape* shape, const double* scale,
-                                                      double* out, std::size_t n, LogTests& tests) {
+// the squeeze decides; the tries it leaves to the test with logarithms are
+// listed in `tests`, NaN in `out` until that test accepts them
+// (log_tests_avx2). n <= kBlock, a multiple of 4.
+__attribute__((target("avx2,popcnt"))) void first_tries_avx2(const Block4* first, const GammaShape* shape,
+                                                             const double* scale, double* out, std::size_t n,
+                                                             LogTests& tests) {
     const __m256d nan = _mm256_set1_pd(kNotDecided);
     const __m256d one = _mm256_set1_pd(1.0);
     const __m256d zero = _mm256_setzero_pd();
@@ -116,24 +121,14 @@ __attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const
         // for log_avx2: both all but never happen.
         const __m256d testable =
             _mm256_and_pd(_mm256_cmp_pd(u, zero, _CMP_GT_OQ), _mm256_cmp_pd(v, _mm256_set1_pd(0x1p-1000), _CMP_GT_OQ));
-        auto pending =
+        const auto pending =
             static_cast<unsigned>(_mm256_movemask_pd(_mm256_andnot_pd(squeeze, _mm256_and_pd(tried, testable))));
-        if (pending == 0) continue;
-        alignas(32) double lanes[5][4];
-        _mm256_store_pd(lanes[0], u);
-        _mm256_store_pd(lanes[1], v);
-        _mm256_store_pd(lanes[2], x2);
-        _mm256_store_pd(lanes[3], d);
-        _mm256_store_pd(lanes[4], value);
-        for (; pending != 0; pending &= pending - 1) {
-            const int j = std::countr_zero(pending);
-            tests.draw.push_back(k + static_cast<std::size_t>(j));
-            tests.u.push_back(lanes[0][j]);
-            tests.v.push_back(lanes[1][j]);
-            tests.x2.push_back(lanes[2][j]);
-            tests.d.push_back(lanes[3][j]);
-            tests.value.push_back(lanes[4][j]);
-        }
+        _mm256_store_pd(&tests.u[k], u);
+        _mm256_store_pd(&tests.v[k], v);
+        _mm256_store_pd(&tests.x2[k], x2);
+        _mm256_store_pd(&tests.d[k], d);
+        _mm256_store_pd(&tests.value[k], value);
+        tests.count += list_lanes(pending, static_cast<std::uint32_t>(k), &tests.draw[tests.count]);
     }
 }
 
@@ -144,15 +139,22 @@ __attribute__((target("avx2"))) void first_tries_avx2(const Block4* first, const
 // further apart than the margin, std::log's test decides the same way, and
 // the try's value is fast_gamma's bit for bit. Closer than that (about one
 // try in 10^8), the draw stays NaN, for fast_gamma itself.
-__attribute__((target("avx2"))) void log_tests_avx2(LogTests& tests, double* out) {
-    const std::size_t n = tests.draw.size();
-    // Whole vectors: the padding lanes (u = v = 1) are never written out.
-    for (auto* column : {&tests.u, &tests.v, &tests.x2, &tests.d, &tests.value}) column->resize((n + 3) / 4 * 4, 1.0);
+__attribute__((target("avx2"))) void log_tests_avx2(const LogTests& tests, double* out) {
     const __m256d one = _mm256_set1_pd(1.0), half = _mm256_set1_pd(0.5);
     const __m256d sign_bit = _mm256_set1_pd(-0.0);
-    for (std::size_t k = 0; k < n; k += 4) {
-        const __m256d u = _mm256_loadu_pd(&tests.u[k]), v = _mm256_loadu_pd(&tests.v[k]);
-        const __m256d x2 = _mm256_loadu_pd(&tests.x2[k]), d = _mm256_loadu_pd(&tests.d[k]);
+    for (std::uint32_t t = 0; t < tests.count; t += 4) {
+        // Four listed draws (the last group padded with u = v = 1, never written out).
+        alignas(32) double u4[4] = {1, 1, 1, 1}, v4[4] = {1, 1, 1, 1}, x4[4] = {}, d4[4] = {};
+        const std::uint32_t m = std::min<std::uint32_t>(4, tests.count - t);
+        for (std::uint32_t j = 0; j < m; ++j) {
+            const std::uint16_t k = tests.draw[t + j];
+            u4[j] = tests.u[k];
+            v4[j] = tests.v[k];
+            x4[j] = tests.x2[k];
+            d4[j] = tests.d[k];
+        }
+        const __m256d u = _mm256_load_pd(u4), v = _mm256_load_pd(v4);
+        const __m256d x2 = _mm256_load_pd(x4), d = _mm256_load_pd(d4);
         const __m256d log_u = log_avx2(u), log_v = log_avx2(v);
         const __m256d rhs =
             _mm256_add_pd(_mm256_mul_pd(half, x2), _mm256_mul_pd(d, _mm256_add_pd(_mm256_sub_pd(one, v), log_v)));
@@ -162,9 +164,9 @@ __attribute__((target("avx2"))) void log_tests_avx2(LogTests& tests, double* out
         const __m256d margin = _mm256_mul_pd(_mm256_set1_pd(1e-9), sizes);
         auto accepted =
             static_cast<unsigned>(_mm256_movemask_pd(_mm256_cmp_pd(log_u, _mm256_sub_pd(rhs, margin), _CMP_LT_OQ)));
-        for (; accepted != 0; accepted &= accepted - 1) {
-            const std::size_t j = k + static_cast<std::size_t>(std::countr_zero(accepted));
-            if (j < n) out[tests.draw[j]] = tests.value[j];
+        for (accepted &= (1u << m) - 1; accepted != 0; accepted &= accepted - 1) {
+            const std::uint16_t k = tests.draw[t + static_cast<std::uint32_t>(std::countr_zero(accepted))];
+            out[k] = tests.value[k];
         }
     }
 }
@@ -177,11 +179,14 @@ void gamma_first_tries(const Block4* first, const GammaShape* shape, const doubl
     std::size_t k = 0;
 #if defined(__x86_64__)
     if (avx2_loops()) {
-        thread_local LogTests tests;
-        tests.clear();
-        first_tries_avx2(first, shape, scale, out, n, tests);
-        log_tests_avx2(tests, out);
-        k = n / 4 * 4;
+        LogTests tests;
+        for (std::size_t b = 0; b + 4 <= n; b += kBlock) {
+            const std::size_t m = std::min(kBlock, n - b) / 4 * 4;
+            tests.count = 0;
+            first_tries_avx2(first + b, shape + b, scale + b, out + b, m, tests);
+            log_tests_avx2(tests, out + b);
+            k = b + m;
+        }
     }
 #endif
     for (; k < n; ++k) out[k] = first_try(first[k], shape[k], scale[k]);

@@ -6,7 +6,8 @@
 // returns from its first box, and the try is accepted with the third, 97 %
 // of the time at shapes of 4 or more: by the squeeze (u < 1 - 0.0331 x^4)
 // 89 %, by the test with logarithms most of the rest. Both tests are made
-// several lanes at a time (AVX2, where the processor has it), with the same
+// several lanes at a time (eight with AVX-512, four with AVX2, where the
+// processor has them), with the same
 // operations in the same order as Boost's code and fast_gamma's; the test
 // with logarithms uses a vector logarithm (sim::log_avx2) and decides only
 // where the two sides are further apart than that logarithm can be off. So

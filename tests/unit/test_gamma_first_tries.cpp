@@ -40,12 +40,23 @@ Draws make_draws(const sim::CounterStream& s, std::uint32_t n) {
     return d;
 }
 
-std::vector<double> first_tries(const Draws& d, bool vector) {
-    sim::allow_avx2_loops(vector);
-    std::vector<double> out(d.first.size(), -1.0);
-    sim::gamma_first_tries(d.first.data(), d.shape.data(), d.scale.data(), out.data(), out.size());
+// The loops gamma_first_tries may take: scalar, AVX2 (with the AVX-512 one
+// held back) and the widest the processor has.
+enum class Loops { Scalar, Avx2, Widest };
+
+std::vector<double> first_tries(const sim::Block4* first, const sim::GammaShape* shape, const double* scale,
+                                std::size_t n, Loops loops) {
+    sim::allow_avx2_loops(loops != Loops::Scalar);
+    sim::allow_avx512_loops(loops == Loops::Widest);
+    std::vector<double> out(n, -1.0);
+    sim::gamma_first_tries(first, shape, scale, out.data(), n);
     sim::allow_avx2_loops(true);
+    sim::allow_avx512_loops(true);
     return out;
+}
+
+std::vector<double> first_tries(const Draws& d, Loops loops) {
+    return first_tries(d.first.data(), d.shape.data(), d.scale.data(), d.first.size(), loops);
 }
 
 bool same_bits(double a, double b) {
@@ -54,14 +65,16 @@ bool same_bits(double a, double b) {
 
 TEST(GammaFirstTries, DecidedDrawsAreFastGammasBitForBit) {
     const sim::CounterStream s(sim::StreamKey{2024});
-    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 7u, 256u, 20001u}) {
+    for (const std::uint32_t n : {1u, 3u, 4u, 5u, 7u, 8u, 12u, 15u, 256u, 259u, 20001u}) {
         const Draws d = make_draws(s, n);
-        const std::vector<double> vector = first_tries(d, true), scalar = first_tries(d, false);
+        const std::vector<double> avx2 = first_tries(d, Loops::Avx2), widest = first_tries(d, Loops::Widest);
+        const std::vector<double> scalar = first_tries(d, Loops::Scalar);
         std::uint32_t decided = 0;
         for (std::uint32_t k = 0; k < n; ++k) {
             // The vector test with logarithms leaves near ties (about one
             // in 10^8) to fast_gamma; none are expected among these draws.
-            ASSERT_TRUE(same_bits(vector[k], scalar[k])) << "draw " << k << " of " << n;
+            ASSERT_TRUE(same_bits(avx2[k], scalar[k])) << "draw " << k << " of " << n << ", avx2";
+            ASSERT_TRUE(same_bits(widest[k], scalar[k])) << "draw " << k << " of " << n << ", widest";
             if (std::isnan(scalar[k])) continue;
             ++decided;
             sim::BlockEngine engine(s, kPurpose, k, kTick, d.first[k]);
@@ -82,18 +95,17 @@ TEST(GammaFirstTries, DecidedDrawsAreFastGammasBitForBit) {
 // Blocks made to take each way out of the first try.
 TEST(GammaFirstTries, LeavesWhatTheFirstTryDoesNotSettle) {
     const sim::GammaShape shape1 = sim::GammaShape::of(1.0);
+    // Eight copies: a whole AVX-512 group.
     const auto one = [&](const sim::Block4& w, const sim::GammaShape& shape) {
-        std::vector<double> out(4);
-        for (const bool vector : {true, false}) {
-            sim::allow_avx2_loops(vector);
-            const std::vector<sim::Block4> first(4, w);
-            const std::vector<sim::GammaShape> shapes(4, shape);
-            const std::vector<double> scale(4, 1.0);
-            sim::gamma_first_tries(first.data(), shapes.data(), scale.data(), out.data(), 4);
-            sim::allow_avx2_loops(true);
-            for (const double x : out) EXPECT_TRUE(same_bits(x, out[0])) << (vector ? "vector" : "scalar");
+        const std::vector<sim::Block4> first(8, w);
+        const std::vector<sim::GammaShape> shapes(8, shape);
+        const std::vector<double> scale(8, 1.0);
+        const std::vector<double> scalar = first_tries(first.data(), shapes.data(), scale.data(), 8, Loops::Scalar);
+        for (const Loops loops : {Loops::Scalar, Loops::Avx2, Loops::Widest}) {
+            const std::vector<double> out = first_tries(first.data(), shapes.data(), scale.data(), 8, loops);
+            for (const double x : out) EXPECT_TRUE(same_bits(x, scalar[0])) << static_cast<int>(loops);
         }
-        return out[0];
+        return scalar[0];
     };
     // Box 0 (the tail's), r near 1: outside the box's rectangle.
     EXPECT_TRUE(std::isnan(one({0xFFFFFF00u, 0x1FFFFFFFu, 0, 0}, shape1)));

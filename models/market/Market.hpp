@@ -194,6 +194,7 @@ private:
                             double* amount, InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
     void read_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const;
+    void read_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
     void resolve_complaints(std::uint32_t tick);

@@ -577,6 +577,20 @@ void Market::read_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b, 
     sim::touch_lines(c.last_firm + b, n);
 }
 
+// The quiet loop streams through some twenty columns; of those, the ones
+// it reads for people with no firm (their rows' offsets, adopter counts and
+// stories) still waited on memory, as if the hardware prefetcher did not
+// follow them: read ahead (sim::touch_lines), 2 % came off the decide phase.
+// Reading ahead every column it reads, a batch early, took 6 % longer.
+void Market::read_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b, std::uint32_t n) const {
+    // Network influence only: otherwise the counts are not kept.
+    if (customers_.adopted_neighbours.size() >= b + n) {
+        sim::touch_lines(network_.offsets().data() + b, n + 1);
+        sim::touch_lines(customers_.adopted_neighbours.data() + b, n);
+    }
+    sim::touch_lines(c.stories + b, n);
+}
+
 // Every customer's basket first, in customer order, so that the revenue
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
@@ -618,6 +632,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     quiet_tellers.data(),
                                     quiet_signs.data(),
                                     &quiet_teller_count};
+    read_ahead_for_quiet(c, b, n);
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     // Quiet tellers come before the batch's eventful ones: the order of the
     // tellers does not matter (each teller's draws are keyed by who they

@@ -2,6 +2,7 @@
 
 #include "models/market/CustomerStatus.hpp"
 #include "sim/util/Avx2Loops.hpp"
+#include "sim/util/TouchLines.hpp"
 
 #include <cstring>
 
@@ -34,6 +35,18 @@ void pay_scalar(const BatchPayments& p, std::uint32_t b, std::uint32_t begin, st
 
 #if defined(__x86_64__)
 
+// The RFM counters and the cost to serve, asked for 256 customers early
+// (sim::ask_ahead): the hardware prefetcher does not keep up with every
+// column a batch streams through, and this took 1 % off the decide phase
+// (alternating ticks in one run).
+inline void ask_for_paying(const BatchPayments& p, std::uint32_t i) {
+    constexpr std::size_t kAhead = 256;
+    sim::ask_ahead<true>(p.c.purchases + i, kAhead);
+    sim::ask_ahead<true>(p.c.monetary + i, kAhead);
+    sim::ask_ahead<true>(p.c.last_purchase + i, kAhead);
+    if (p.cost_to_serve) sim::ask_ahead(p.cost_to_serve + i, kAhead);
+}
+
 // Four customers at a time, lane j being customer b + k + j and tally lane
 // j. The same operations in the same order as pay_one, lane by lane.
 __attribute__((target("avx2"))) void pay_avx2(const BatchPayments& p, std::uint32_t b, std::uint32_t n,
@@ -52,6 +65,7 @@ __attribute__((target("avx2"))) void pay_avx2(const BatchPayments& p, std::uint3
     }
     std::uint32_t k = 0;
     for (; k + 4 <= n; k += 4) {
+        if (k % 16 == 0) ask_for_paying(p, b + k);
         const std::uint32_t i = b + k;
         std::uint32_t firms, statuses;
         std::memcpy(&firms, c.firm + i, sizeof firms);

@@ -1,8 +1,8 @@
 #include "models/market/BasketPayments.hpp"
 
 #include "models/market/CustomerStatus.hpp"
+#include "sim/util/AskAhead.hpp"
 #include "sim/util/Avx2Loops.hpp"
-#include "sim/util/TouchLines.hpp"
 
 #include <cstring>
 

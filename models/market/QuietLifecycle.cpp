@@ -3,9 +3,9 @@
 #include "models/market/CustomerStatus.hpp"
 #include "models/market/DrawPurpose.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
+#include "sim/util/AskAhead.hpp"
 #include "sim/util/Avx2Loops.hpp"
 #include "sim/util/ListLanes.hpp"
-#include "sim/util/TouchLines.hpp"
 
 #include <array>
 #include <bit>

@@ -193,8 +193,9 @@ private:
                             const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
                             double* amount, InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
-    void read_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b) const;
-    void read_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b) const;
+    void ask_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b) const;
+    void ask_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b) const;
+    void ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);
     void resolve_complaints(std::uint32_t tick);

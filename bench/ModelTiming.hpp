@@ -67,27 +67,45 @@ inline double gib(std::size_t bytes) {
     return static_cast<double>(bytes) / (1024.0 * 1024.0 * 1024.0);
 }
 
-inline void time_model(benchmark::State& state, const experiments::ExperimentConfig& config) {
-    const std::uint32_t customers = config.market.population.size;
-    const BuiltNetwork& built = network_for(config);
+// One run of T ticks of `config`'s market on `built`'s network, recording
+// its per-tick rows to a scratch HDF5 file: the seconds of the tick loop and
+// the flush (the market built outside the time), and the bytes of customer
+// state, network and tallies.
+struct Run {
+    double seconds;
+    std::size_t bytes;
+};
+
+inline Run run_once(const experiments::ExperimentConfig& config, const BuiltNetwork& built) {
     const std::string path =
         (std::filesystem::temp_directory_path() / ("crmsim-bench-" + std::to_string(getpid()) + ".h5")).string();
-    std::size_t bytes = 0;
-    for (auto _ : state) {
+    Run run{};
+    {
         models::Market market(config.market, built.network, sim::StreamKey{42});
         sim::h5::File file(path, sim::h5::Mode::CreateTruncate);
         sim::TimeSeriesWriter series(file.root(), "timeseries", market.metric_columns());
         sim::TickLoopOptions loop;
         loop.ticks = kTicks;
         loop.record = [&](std::span<const sim::Cell> row) { series.append(row); };
-        double seconds = sim::run_ticks(market, loop);
+        run.seconds = sim::run_ticks(market, loop);
         const auto flush_start = std::chrono::steady_clock::now();
         series.flush();
-        seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - flush_start).count();
-        state.SetIterationTime(seconds);
-        bytes = market.bytes() + built.network.bytes();
+        run.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - flush_start).count();
+        run.bytes = market.bytes() + built.network.bytes();
     }
     std::filesystem::remove(path);
+    return run;
+}
+
+inline void time_model(benchmark::State& state, const experiments::ExperimentConfig& config) {
+    const std::uint32_t customers = config.market.population.size;
+    const BuiltNetwork& built = network_for(config);
+    std::size_t bytes = 0;
+    for (auto _ : state) {
+        const Run run = run_once(config, built);
+        state.SetIterationTime(run.seconds);
+        bytes = run.bytes;
+    }
     state.counters["agent_ticks_per_s"] =
         benchmark::Counter(double(customers) * kTicks, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["bytes_per_customer"] = double(bytes) / customers;

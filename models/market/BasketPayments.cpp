@@ -41,10 +41,10 @@ void pay_scalar(const BatchPayments& p, std::uint32_t b, std::uint32_t begin, st
 // (alternating ticks in one run).
 inline void ask_for_paying(const BatchPayments& p, std::uint32_t i) {
     constexpr std::size_t kAhead = 256;
-    sim::ask_ahead<true>(p.c.purchases + i, kAhead);
-    sim::ask_ahead<true>(p.c.monetary + i, kAhead);
-    sim::ask_ahead<true>(p.c.last_purchase + i, kAhead);
-    if (p.cost_to_serve) sim::ask_ahead(p.cost_to_serve + i, kAhead);
+    sim::ask_ahead<true>(p.c.purchases, i + kAhead);
+    sim::ask_ahead<true>(p.c.monetary, i + kAhead);
+    sim::ask_ahead<true>(p.c.last_purchase, i + kAhead);
+    if (p.cost_to_serve) sim::ask_ahead(p.cost_to_serve, i + kAhead);
 }
 
 // Four customers at a time, lane j being customer b + k + j and tally lane

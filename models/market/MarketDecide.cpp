@@ -577,11 +577,11 @@ void Market::ask_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b) c
     const float* propensity = customers_.traits.complaint_propensity.values();
     const float* sensitivity = customers_.traits.price_sensitivity.values();
     for (std::uint32_t k = 0; k < kBatch; k += 16) {  // 16 floats to a line
-        if (propensity) sim::ask_ahead(propensity + b + k, kBatch);
-        if (sensitivity) sim::ask_ahead(sensitivity + b + k, kBatch);
+        if (propensity) sim::ask_ahead(propensity, b + k + kBatch);
+        if (sensitivity) sim::ask_ahead(sensitivity, b + k + kBatch);
         if (k % 64 == 0) {  // 64 bytes to a line
-            sim::ask_ahead<true>(c.failures + b + k, kBatch);
-            sim::ask_ahead(c.last_firm + b + k, kBatch);
+            sim::ask_ahead<true>(c.failures, b + k + kBatch);
+            sim::ask_ahead(c.last_firm, b + k + kBatch);
         }
     }
 }
@@ -594,10 +594,10 @@ void Market::ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) co
     const float* rate = customers_.traits.purchase_rate.values();
     const float* no_purchase = customers_.traits.no_purchase.values();
     for (std::uint32_t k = 0; k < kBatch; k += 16) {  // 16 floats, 8 doubles to a line
-        if (rate) sim::ask_ahead(rate + b + k, kBatch);
-        if (no_purchase) sim::ask_ahead(no_purchase + b + k, kBatch);
-        sim::ask_ahead(c.spend + b + k, kBatch);
-        sim::ask_ahead(c.spend + b + k + 8, kBatch);
+        if (rate) sim::ask_ahead(rate, b + k + kBatch);
+        if (no_purchase) sim::ask_ahead(no_purchase, b + k + kBatch);
+        sim::ask_ahead(c.spend, b + k + kBatch);
+        sim::ask_ahead(c.spend, b + k + 8 + kBatch);
     }
 }
 
@@ -610,15 +610,15 @@ void Market::ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) co
 // early, took 6 % longer.
 void Market::ask_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b) const {
     const bool network = customers_.adopted_neighbours.size() > 0;  // kept for network influence only
-    const std::uint64_t* offsets = network_.offsets().data() + b;
-    const std::uint32_t* adopted = customers_.adopted_neighbours.data() + b;
+    const std::uint64_t* offsets = network_.offsets().data();
+    const std::uint32_t* adopted = customers_.adopted_neighbours.data();
     for (std::uint32_t k = 0; k < kBatch; k += 16) {  // 16 of the 4-byte columns to a line
         if (network) {
-            sim::ask_ahead(offsets + k, kBatch);
-            sim::ask_ahead(offsets + k + 8, kBatch);
-            sim::ask_ahead(adopted + k, kBatch);
+            sim::ask_ahead(offsets, b + k + kBatch);
+            sim::ask_ahead(offsets, b + k + 8 + kBatch);
+            sim::ask_ahead(adopted, b + k + kBatch);
         }
-        sim::ask_ahead<true>(c.stories + b + k, kBatch);
+        sim::ask_ahead<true>(c.stories, b + k + kBatch);
     }
 }
 

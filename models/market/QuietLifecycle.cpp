@@ -505,22 +505,22 @@ constexpr std::uint32_t kWideLanes = 8;
 constexpr std::uint32_t kAhead = 256;
 
 inline void ask_for_settling(const CustomerColumns& c, std::uint32_t i) {
-    sim::ask_ahead(c.next_satisfaction + i, kAhead);
-    sim::ask_ahead<true>(c.satisfaction + i, kAhead);
+    sim::ask_ahead(c.next_satisfaction, i + kAhead);
+    sim::ask_ahead<true>(c.satisfaction, i + kAhead);
     if (i % 16 == 0) {  // one line holds sixteen of these
-        sim::ask_ahead<true>(c.expectation + i, kAhead);
-        sim::ask_ahead<true>(c.stories + i, kAhead);
+        sim::ask_ahead<true>(c.expectation, i + kAhead);
+        sim::ask_ahead<true>(c.stories, i + kAhead);
     }
 }
 
 inline void ask_for_deciding(const CustomerColumns& c, std::uint32_t i) {
-    sim::ask_ahead(c.satisfaction + i, kAhead);
-    sim::ask_ahead<true>(c.next_satisfaction + i, kAhead);
+    sim::ask_ahead(c.satisfaction, i + kAhead);
+    sim::ask_ahead<true>(c.next_satisfaction, i + kAhead);
     if (i % 16 == 0) {
-        sim::ask_ahead<true>(c.expectation + i, kAhead);
-        sim::ask_ahead(c.since + i, kAhead);
-        sim::ask_ahead(c.purchases + i, kAhead);
-        sim::ask_ahead(c.tarp_opened + i, kAhead);
+        sim::ask_ahead<true>(c.expectation, i + kAhead);
+        sim::ask_ahead(c.since, i + kAhead);
+        sim::ask_ahead(c.purchases, i + kAhead);
+        sim::ask_ahead(c.tarp_opened, i + kAhead);
     }
 }
 

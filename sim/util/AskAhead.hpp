@@ -10,12 +10,15 @@
 
 namespace sim {
 
-// Asks for the line holding p[ahead], for reading (kWrite false) or
-// writing. A hint: it never faults, and the address is formed as an
-// integer, so p + ahead may lie past the array's end.
+// Asks for the line holding column[index], for reading (kWrite false) or
+// writing. A hint: it never faults. The address is formed as an integer,
+// never as column + index, so index may lie past the column's end (the
+// last batch asks for the batch after it) and column may be null (a
+// column the configuration leaves out) without pointer arithmetic's
+// undefined behaviour, which UBSan reports.
 template <bool kWrite = false, class T>
-inline void ask_ahead(const T* p, std::size_t ahead) {
-    const auto address = reinterpret_cast<std::uintptr_t>(p) + ahead * sizeof(T);
+inline void ask_ahead(const T* column, std::size_t index) {
+    const auto address = reinterpret_cast<std::uintptr_t>(column) + index * sizeof(T);
     __builtin_prefetch(reinterpret_cast<const void*>(address), kWrite ? 1 : 0);
 }
 

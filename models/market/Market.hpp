@@ -178,7 +178,6 @@ private:
     struct BatchDraws {
         const sim::Block4* encounter;  // a prospect's: their kAcquisition block
         const sim::Block4* lifecycle;
-        const sim::Block4* amount;     // block 0 of kPurchaseAmount
         const std::uint32_t* counted;  // Poisson purchase counts (kNotCounted: not made)
     };
     // The lifecycle's customers b .. b + n - 1 in stages (staged_batches_):

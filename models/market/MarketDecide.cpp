@@ -21,6 +21,11 @@
 #include <cstring>
 
 namespace models {
+namespace {
+// The amount draws handed to a customer who takes no basket (no firm, or
+// dormant), which nothing reads.
+constexpr sim::Block4 kNoBasketDraws{};
+}  // namespace
 
 std::uint32_t Market::purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const {
     if (mean <= 0.0) return 0;
@@ -81,32 +86,33 @@ double Market::basket_amount(std::uint32_t i, std::uint32_t tick, std::uint32_t 
 }
 
 // basket_amount for the batch's buyers (customers b + k, k in `buyers`, who
-// bought bought[k] > 0 times; first[k]: block 0 of their kPurchaseAmount
-// draws): the gamma draws' first tries made together, several at a time
+// bought bought[k] > 0 times; first[j]: block 0 of buyer j's kPurchaseAmount
+// draws, j counting the buyers): the gamma draws' first tries made together, several at a time
 // (sim::gamma_first_tries), and only the few they leave drawn one by one.
 // Bit for bit what basket_amount gives each.
 void Market::basket_amounts(std::uint32_t b, std::uint32_t tick, std::span<const std::uint16_t> buyers,
                             const std::uint32_t* bought, const sim::Block4* first, double* amount) const {
     const double amount_shape = params_.mechanisms.purchases.amount_shape;
     if (amount_shape <= 0.0) {  // no draws: n times the level
-        for (const std::uint16_t k : buyers) amount[k] = basket_amount(b + k, tick, bought[k], first[k]);
+        for (std::size_t j = 0; j < buyers.size(); ++j) {
+            const std::uint32_t k = buyers[j];
+            amount[k] = basket_amount(b + k, tick, bought[k], first[j]);
+        }
         return;
     }
     // Only the first buyers.size() of each are written and read; GCC cannot
     // see that, and clearing 8 KiB per batch to quiet it would cost time.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-    std::array<sim::Block4, kBatch> blocks;
     std::array<sim::GammaShape, kBatch> shapes;
     std::array<double, kBatch> scales, values;
     const std::size_t tabled = basket_shapes_.size();
     for (std::size_t j = 0; j < buyers.size(); ++j) {
         const std::uint32_t k = buyers[j];
-        blocks[j] = first[k];
         shapes[j] = basket_shapes_[std::min<std::size_t>(bought[k], tabled - 1)];
         scales[j] = customers_.spend[b + k] / amount_shape;
     }
-    sim::gamma_first_tries(blocks.data(), shapes.data(), scales.data(), values.data(), buyers.size());
+    sim::gamma_first_tries(first, shapes.data(), scales.data(), values.data(), buyers.size());
 #pragma GCC diagnostic pop
     // basket_amount draws with the tabled shape where n is in the table and
     // n * amount_shape >= 1; elsewhere, and where the first try was not
@@ -122,7 +128,7 @@ void Market::basket_amounts(std::uint32_t b, std::uint32_t tick, std::span<const
     }
     for (std::uint32_t r = 0; r < redos; ++r) {
         const std::uint32_t k = buyers[redo[r]];
-        amount[k] = basket_amount(b + k, tick, bought[k], first[k]);
+        amount[k] = basket_amount(b + k, tick, bought[k], first[redo[r]]);
     }
 }
 
@@ -524,7 +530,12 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
         buyers[buying] = k;
         buying += bought[k] > 0;
     }
-    basket_amounts(b, tick, {buyers.data(), buying}, bought, d.amount, amount);
+    // Block 0 of each buyer's kPurchaseAmount draws: buyers are four in
+    // ten, so drawing for them alone saves the rest's blocks.
+    std::array<sim::Block4, kBatch> first_amounts;
+    if (params_.mechanisms.purchases.amount_shape > 0.0)
+        stream_.listed_agent_blocks(kPurchaseAmount, b, tick, buyers.data(), first_amounts.data(), buying);
+    basket_amounts(b, tick, {buyers.data(), buying}, bought, first_amounts.data(), amount);
     const std::size_t firms = params_.firms.size();
     if (!params_.metrics.transaction_log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
         const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
@@ -680,7 +691,9 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
             meet_service<kScope>(m, c, i, tick, PolicyEffect{}, Basket{bought[k], amount[k], false}, d.encounter[k],
                                  d.lifecycle[k], tally.lane_of(i)[c.firm[i]], scratch);
         } else {
-            decide_one<kScope>(m, c, i, tick, d.encounter[k], d.lifecycle[k], d.amount[k], d.counted[k], tally,
+            // No firm, or dormant: no basket, so no amount block is read
+            // (decide_customer returns before a dormant customer's is).
+            decide_one<kScope>(m, c, i, tick, d.encounter[k], d.lifecycle[k], kNoBasketDraws, d.counted[k], tally,
                                scratch);
         }
     }
@@ -716,7 +729,9 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
         if (kScope != Scope::Rm1 && lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
         // Most customers buy in a tick; their amounts' first blocks come in
         // one batch too.
-        if (kScope != Scope::Rm1 && gamma_amounts) stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
+        // (In stages, only the buyers' are drawn: take_batch_baskets.)
+        if (kScope != Scope::Rm1 && gamma_amounts && !staged_batches_)
+            stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
         if (kScope != Scope::Rm1 && !m.purchases.every_tick())
             count_batch_purchases(b, n, lifecycle.data(), counted.data());
         if constexpr (kScope == Scope::Rm1) {
@@ -727,7 +742,7 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
                 decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]],
                                    amount[eventful[e]], counted[eventful[e]], tally, scratch);
         } else if (staged_batches_) {
-            const BatchDraws d{encounter.data(), lifecycle.data(), amount.data(), counted.data()};
+            const BatchDraws d{encounter.data(), lifecycle.data(), counted.data()};
             decide_batch_in_stages<kScope>(m, c, b, n, tick, d, tally, scratch);
         } else {
             for (std::uint32_t k = 0; k < n; ++k)

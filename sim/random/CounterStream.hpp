@@ -55,6 +55,13 @@ public:
         philox_counting_blocks(key_value_, address(purpose, first_agent, tick, index), out, n);
     }
 
+    // out[j] = block(purpose, first_agent + offsets[j], tick, index) for j <
+    // n: one decision's blocks for a listed few of a run of agents.
+    void listed_agent_blocks(std::uint32_t purpose, std::uint32_t first_agent, std::uint32_t tick,
+                             const std::uint16_t* offsets, Block4* out, std::size_t n, std::uint32_t index = 0) const {
+        philox_listed_blocks(key_value_, address(purpose, first_agent, tick, index), offsets, out, n);
+    }
+
 private:
     r123::Philox4x32::key_type key_;
     std::uint64_t key_value_;

@@ -20,6 +20,12 @@ void philox_blocks(std::uint64_t key, const Word4* counters, Word4* out, std::si
 // in registers rather than read from memory.
 void philox_counting_blocks(std::uint64_t key, const Word4& first, Word4* out, std::size_t n);
 
+// The same for the counters first + (offsets[j], 0, 0, 0), j < n: a listed
+// few of a run of agents (those who bought, say), with word 0 made in
+// registers from the offsets where AVX-512 serves.
+void philox_listed_blocks(std::uint64_t key, const Word4& first, const std::uint16_t* offsets, Word4* out,
+                          std::size_t n);
+
 // Which implementation philox_blocks uses here: "avx512", "avx2", "sse2" or
 // "scalar".
 const char* philox_blocks_kind();
@@ -33,6 +39,8 @@ bool philox_blocks_avx512(std::uint64_t key, const Word4* counters, Word4* out, 
 // philox_counting_blocks through the implementation named `kind` (as
 // philox_blocks_kind names them); false where the processor lacks it.
 bool philox_counting_blocks_with(const char* kind, std::uint64_t key, const Word4& first, Word4* out, std::size_t n);
+bool philox_listed_blocks_with(const char* kind, std::uint64_t key, const Word4& first, const std::uint16_t* offsets,
+                               Word4* out, std::size_t n);
 }  // namespace detail
 
 }  // namespace sim

@@ -124,6 +124,9 @@ private:
         // People of the chunk who joined the market (+1) or left it (-1)
         // this tick, for their neighbours' adopter counts.
         std::vector<AdoptionChange> adoptions;
+        // Their neighbours outside the chunk, told once every chunk is
+        // settled (tell_distant_neighbours).
+        std::vector<AdoptionChange> distant_neighbours;
         MarketTally market;
     };
 
@@ -241,9 +244,10 @@ private:
                         const std::uint32_t* bought, const sim::Block4* first, double* amount) const;
     double adopter_share(std::uint32_t i) const;
     void count_adopted_neighbours();
-    // `shared`: other threads may be adding too (sim::add_to_counter).
-    void tell_neighbours_of_adoption(std::uint32_t i, int change, bool shared);
-    void tell_neighbours_of_adoptions(const std::vector<AdoptionChange>& changes);
+    void tell_neighbours_of_adoption(std::uint32_t i, int change, const sim::Chunk& chunk,
+                                     std::vector<AdoptionChange>& distant);
+    void tell_neighbours_of_adoptions(const sim::Chunk& chunk, ChunkScratch& scratch);
+    void tell_distant_neighbours();
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);
     // RFM counters through the first `ticks` ticks. With RM-1's one purchase

@@ -210,7 +210,7 @@ void Market::apply(std::uint32_t tick) {
                 }
             }
         }
-        tell_neighbours_of_adoptions(adoptions);
+        tell_neighbours_of_adoptions(chunk, chunk_scratch_[chunk.index]);
         std::vector<FirmTally> tally = lanes.sum();
         // Without the ladder or dropout everyone is an active customer.
         if (!count_stages)
@@ -227,6 +227,7 @@ void Market::apply(std::uint32_t tick) {
         }
         chunk_scratch_[chunk.index].market = market;
     });
+    if (track_adopters) tell_distant_neighbours();
 }
 
 }  // namespace models

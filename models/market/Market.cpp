@@ -59,6 +59,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     cost_to_serve_ = params_.population.traits.cost_to_serve.mean != 0.0;
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
+        wins_back_ = wins_back_ || f.strategies.win_back.enabled;
         const FirmStrategies& s = f.strategies;
         acting_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
                           s.win_back.enabled);

@@ -300,6 +300,7 @@ private:
     bool lifecycle_draws_;                // some mechanism needs the kLifecycle block
     bool equal_appeal_;                   // every firm equally attractive at the same price
     bool limited_capacity_ = false;       // some firm resolves only so many complaints quickly per tick
+    bool wins_back_ = false;              // some firm runs a win-back programme
     std::vector<FirmAppeal> appeal_;      // per firm, for the logit choice
     std::vector<double> barrier_factor_;  // per firm: exp(-switching_barrier)
     std::vector<double> pull_;            // per firm: hazard added by better competitors

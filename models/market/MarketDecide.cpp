@@ -434,12 +434,8 @@ void Market::draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint
                             sim::Block4* draws) const {
     std::array<std::uint16_t, kBatch + sim::kListSlack> prospect;
     const std::uint32_t prospects = sim::list_equal_bytes(c.firm + b, n, kNoFirm, prospect.data());
-    // Zeroed only for GCC, which cannot see that just the first `prospects` are read.
-    std::array<sim::Block4, kBatch> addresses{};
-    for (std::uint32_t p = 0; p < prospects; ++p)
-        addresses[p] = sim::CounterStream::address(kAcquisition, b + prospect[p], tick);
     std::array<sim::Block4, kBatch> acquisition;
-    stream_.blocks(addresses.data(), acquisition.data(), prospects);
+    stream_.listed_agent_blocks(kAcquisition, b, tick, prospect.data(), acquisition.data(), prospects);
     for (std::uint32_t p = 0; p < prospects; ++p) draws[prospect[p]] = acquisition[p];
 }
 

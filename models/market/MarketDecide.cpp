@@ -607,27 +607,6 @@ void Market::ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) co
     }
 }
 
-// The quiet loop streams through some twenty columns; of those, the ones
-// it reads for people with no firm (their rows' offsets, adopter counts and
-// stories) still waited on memory, as if the hardware prefetcher did not
-// follow them. Their lines are asked for a batch ahead (sim::ask_ahead):
-// 2.5 % off the decide phase (alternating ticks in one run; read at the
-// batch's own start, 2 %). Asking for every column the loop reads, a batch
-// early, took 6 % longer.
-void Market::ask_ahead_for_quiet(const CustomerColumns& c, std::uint32_t b) const {
-    const bool network = customers_.adopted_neighbours.size() > 0;  // kept for network influence only
-    const std::uint64_t* offsets = network_.offsets().data();
-    const std::uint32_t* adopted = customers_.adopted_neighbours.data();
-    for (std::uint32_t k = 0; k < kBatch; k += 16) {  // 16 of the 4-byte columns to a line
-        if (network) {
-            sim::ask_ahead(offsets, b + k + kBatch);
-            sim::ask_ahead(offsets, b + k + 8 + kBatch);
-            sim::ask_ahead(adopted, b + k + kBatch);
-        }
-        sim::ask_ahead<true>(c.stories, b + k + kBatch);
-    }
-}
-
 // Every customer's basket first, in customer order, so that the revenue
 // and cost sums add up in the order decide_one adds them; then the quiet
 // ticks in one branch-free pass; then the eventful rest, in customer order,
@@ -669,7 +648,6 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     quiet_tellers.data(),
                                     quiet_signs.data(),
                                     &quiet_teller_count};
-    ask_ahead_for_quiet(c, b);
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     // Quiet tellers come before the batch's eventful ones: the order of the
     // tellers does not matter (each teller's draws are keyed by who they

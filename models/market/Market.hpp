@@ -195,7 +195,7 @@ private:
                             const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
                             double* amount, InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
-    void ask_for_eventful(const CustomerColumns& c, std::uint32_t b, std::span<const std::uint16_t> eventful) const;
+    void ask_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b) const;
     void ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);

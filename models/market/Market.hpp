@@ -196,6 +196,7 @@ private:
                             double* amount, InterleavedTally& tally, ChunkScratch& scratch);
     bool may_decide_in_stages() const;
     void ask_ahead_for_eventful(const CustomerColumns& c, std::uint32_t b) const;
+    void read_for_eventful(std::uint32_t b, std::uint32_t n) const;
     void ask_ahead_for_baskets(const CustomerColumns& c, std::uint32_t b) const;
     template <Scope kScope>
     void decide_chunk(const sim::Chunk& chunk, std::uint32_t tick);

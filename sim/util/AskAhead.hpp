@@ -22,4 +22,17 @@ inline void ask_ahead(const T* column, std::size_t index) {
     __builtin_prefetch(reinterpret_cast<const void*>(address), kWrite ? 1 : 0);
 }
 
+// Reads one element in every cache line of column[begin, end): demand
+// loads, independent of one another, which the core keeps in flight
+// together. For lines asked for ahead (ask_ahead) whose reads, scattered
+// through a loop, still waited on memory one by one: reading them all just
+// before the loop brings in what the hints did not. A null column is left
+// alone.
+template <class T>
+inline void read_lines(const T* column, std::size_t begin, std::size_t end) {
+    if (column == nullptr) return;
+    constexpr std::size_t kPerLine = 64 / sizeof(T) > 0 ? 64 / sizeof(T) : 1;
+    for (std::size_t i = begin; i < end; i += kPerLine) static_cast<void>(*static_cast<const volatile T*>(column + i));
+}
+
 }  // namespace sim

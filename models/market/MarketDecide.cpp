@@ -629,7 +629,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     std::fill_n(bought.begin(), n, 0u);
     std::fill_n(amount.begin(), n, 0.0);
     std::array<std::uint8_t, kBatch> taking_flags;
-    for (std::uint32_t k = 0; k < n; ++k) taking_flags[k] = takes(b + k);
+    flag_basket_takers(c.firm + b, c.status + b, n, taking_flags.data());
     std::array<std::uint16_t, kBatch + sim::kListSlack> takers;
     const std::uint32_t taking = sim::list_equal_bytes(taking_flags.data(), n, 1, takers.data());
     take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);

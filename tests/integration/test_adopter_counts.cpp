@@ -8,6 +8,8 @@
 #include "experiments/run/BuildNetwork.hpp"
 #include "models/market/Market.hpp"
 
+#include "tests/support/ThreadCount.hpp"
+
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -15,17 +17,7 @@
 
 namespace {
 
-// Restores the OpenMP thread count when a test ends.
-class ThreadCount {
-public:
-    ThreadCount() : saved_(omp_get_max_threads()) {}
-    ~ThreadCount() { omp_set_num_threads(saved_); }
-    ThreadCount(const ThreadCount&) = delete;
-    ThreadCount& operator=(const ThreadCount&) = delete;
-
-private:
-    int saved_;
-};
+using testing_support::ThreadCount;
 
 TEST(AdopterCounts, EqualAFreshCountAfterEveryTick) {
     const ThreadCount restore;

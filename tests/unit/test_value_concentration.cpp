@@ -7,6 +7,8 @@
 
 #include "sim/util/Avx2Loops.hpp"
 
+#include "tests/support/ThreadCount.hpp"
+
 #include <gtest/gtest.h>
 #include <omp.h>
 
@@ -157,17 +159,7 @@ Population make_population(std::size_t customers, std::size_t firms, std::uint32
     return p;
 }
 
-// Restores the OpenMP thread count when a test ends.
-class ThreadCount {
-public:
-    ThreadCount() : saved_(omp_get_max_threads()) {}
-    ~ThreadCount() { omp_set_num_threads(saved_); }
-    ThreadCount(const ThreadCount&) = delete;
-    ThreadCount& operator=(const ThreadCount&) = delete;
-
-private:
-    int saved_;
-};
+using testing_support::ThreadCount;
 
 // Runs check(population, firms) over every combination of firm count and
 // population size, each population drawn from its own seed.

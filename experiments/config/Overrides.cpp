@@ -1,5 +1,6 @@
 #include "experiments/config/Overrides.hpp"
 
+#include <charconv>
 #include <sstream>
 #include <vector>
 
@@ -53,8 +54,11 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
         walked += (walked.empty() ? "" : ".") + part;
         if (node.IsSequence()) {
             if (!is_index(part)) throw fail(walked, "'" + part + "' is not a list index");
-            const std::size_t i = std::stoul(part);
-            if (i >= node.size())
+            // An index too long for size_t is past the end too: from_chars says so
+            // instead of throwing as stoul would (a fuzzer found it).
+            std::size_t i = 0;
+            const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), i);
+            if (error != std::errc() || i >= node.size())
                 throw fail(walked, "index " + part + " is past the end of a list of " + std::to_string(node.size()));
             if (last)
                 node[i] = YAML::Clone(o.value);

@@ -618,6 +618,10 @@ TEST(ConfigSetErrors, ListIndexPastTheEnd) {
                              "index 2 is past the end of a list of 2"));
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.first.name=c"}, "firms.first.name=c", "firms.first",
                              "'first' is not a list index"));
+    // Too many digits for a 64-bit index: still "past the end", not an uncaught std::out_of_range.
+    const std::string huge = "firms.99999999999999999999999.failure_rate=0.1";
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {huge}, huge, "firms.99999999999999999999999",
+                             "index 99999999999999999999999 is past the end of a list of 2"));
 }
 
 TEST(ConfigSetErrors, KeyInsideASingleValue) {

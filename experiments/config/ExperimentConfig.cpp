@@ -55,7 +55,9 @@ void check_utf8(const std::string& path, const std::string& text) {
     if (head.rfind("\xFE\xFF", 0) == 0 || head.rfind("\xFF\xFE", 0) == 0 || head.find('\0') != std::string::npos)
         return;
     bool cut_short = false;
-    const std::size_t bad = first_invalid_utf8(text, cut_short);
+    std::size_t bad = first_invalid_utf8(text, cut_short);
+    // A NUL is valid UTF-8, but yaml-cpp ends a string at it: a name would be cut short silently.
+    if (const std::size_t nul = text.find('\0'); nul < bad) bad = nul, cut_short = false;
     if (bad == std::string::npos) return;
     std::size_t from = bad;  // the start of its line
     while (from > 0 && text[from - 1] != '\n') --from;
@@ -67,15 +69,27 @@ void check_utf8(const std::string& path, const std::string& text) {
     std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[bad]));
     const std::string advice =
         cut_short ? ": the file ends inside a character; is it cut short?" : "; save the config as UTF-8";
+    if (text[bad] == '\0') throw ConfigError({path, line, column, ""}, "a NUL byte (0x00), which no config may hold");
     throw ConfigError({path, line, column, ""}, std::string("not valid UTF-8 (byte ") + hex + ")" + advice);
 }
 
+// Only a regular file is a config: a folder would read as empty, and a device
+// such as /dev/zero would be read until memory runs out.
+void check_config_file(const std::string& path) {
+    std::error_code error;
+    const auto kind = std::filesystem::status(path, error).type();
+    if (kind == std::filesystem::file_type::not_found) throw ConfigError({path, 0, 0, ""}, "no such config file");
+    if (error) throw ConfigError({path, 0, 0, ""}, "cannot read the config file: " + error.message());
+    if (kind == std::filesystem::file_type::directory)
+        throw ConfigError({path, 0, 0, ""}, "is a folder, not a config file");
+    if (kind != std::filesystem::file_type::regular)
+        throw ConfigError({path, 0, 0, ""}, "is not a regular file (a device, pipe or socket); give a YAML file");
+}
+
 std::string read_text(const std::string& path) {
+    check_config_file(path);
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        const bool exists = std::filesystem::exists(path);
-        throw ConfigError({path, 0, 0, ""}, exists ? "cannot read the config file" : "no such config file");
-    }
+    if (!in) throw ConfigError({path, 0, 0, ""}, "cannot read the config file");
     std::stringstream text;
     text << in.rdbuf();
     check_utf8(path, text.str());

@@ -94,6 +94,9 @@ std::ifstream open_edge_list(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw EdgeListError(path, 0, "edge list file not found");
     if (std::filesystem::is_directory(path, ec)) throw EdgeListError(path, 0, "is a directory, not an edge list file");
+    // A device such as /dev/zero would be read until memory runs out.
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw EdgeListError(path, 0, "is not a regular file (a device, pipe or socket)");
     std::ifstream in(path);
     if (!in) throw EdgeListError(path, 0, "cannot open edge list file for reading");
     return in;

@@ -507,6 +507,18 @@ TEST(ConfigErrors, MissingFile) {
     EXPECT_TRUE(fails_at(path, {}, path, 0, "", "no such config file"));
 }
 
+TEST(ConfigErrors, OnlyARegularFileIsAConfig) {
+    // A folder would read as an empty config, /dev/zero would be read until memory runs out.
+    const std::string folder = fs::temp_directory_path().string();
+    EXPECT_TRUE(fails_at(folder, {}, folder, 0, "", "is a folder, not a config file"));
+    EXPECT_TRUE(fails_at("/dev/zero", {}, "/dev/zero", 0, "", "is not a regular file"));
+    const fs::path loop = fs::temp_directory_path() / "crmsim_test_config_symlink_loop.yaml";
+    fs::remove(loop);
+    fs::create_symlink(loop, loop);
+    EXPECT_TRUE(fails_at(loop.string(), {}, loop.string(), 0, "", "cannot read the config file"));
+    fs::remove(loop);
+}
+
 // The experiment design: scenarios, policies (one baseline) and a sweep.
 TEST(ConfigDesign, ScenariosPoliciesAndSweepAreRead) {
     const auto c = load_text(kOnlyFirms + R"(scenarios:

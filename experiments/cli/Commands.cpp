@@ -1,5 +1,6 @@
 #include "experiments/cli/Commands.hpp"
 
+#include "experiments/cli/InterruptNotice.hpp"
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
@@ -60,27 +61,39 @@ std::vector<std::string> overrides_of(const po::variables_map& v) {
     return sets;
 }
 
-// Runs `body`, mapping errors to exit statuses and messages on stderr.
+// Runs `body`, mapping errors to exit statuses and messages on `errors`.
 template <class Body>
-int guarded(Body&& body) {
+int guarded(Body&& body, std::ostream& errors) {
     try {
         return body();
     } catch (const ConfigError& e) {
-        std::cerr << "crmsim: error: " << e.what() << "\n";
+        errors << "crmsim: error: " << e.what() << "\n";
     } catch (const UsageError& e) {
-        std::cerr << "crmsim: error: " << e.what() << "\n";
+        errors << "crmsim: error: " << e.what() << "\n";
     } catch (const sim::EdgeListError& e) {
-        std::cerr << "crmsim: error: network edge list " << e.what() << "\n";
+        errors << "crmsim: error: network edge list " << e.what() << "\n";
     } catch (const std::exception& e) {
-        std::cerr << "crmsim: failed: " << e.what() << "\n";
+        errors << "crmsim: failed: " << e.what() << "\n";
         return kExitFailure;
     }
     return kExitBadInput;
 }
 
+// Where a command's errors go: under mpirun every rank checks the same input,
+// and rank 0 alone says what is wrong with it.
+std::ostream& errors_of(const MpiSession& mpi) {
+    static std::ostream silent(nullptr);
+    return mpi.rank() == 0 ? std::cerr : silent;
+}
+
+// More threads than this cannot be created on any machine crmsim runs on:
+// libgomp and glibc failed (exit 1), crashed or aborted instead of saying so.
+constexpr int kMaxThreads = 1024;
+
 // Runs the experiment; if it stops on an error (say a full disk), says how
 // to continue before the error is reported.
 ExperimentResult run_or_explain(const ExperimentConfig& config, const RunOptions& run) {
+    announce_interrupts(PartialResults(run.output_path).folder());
     try {
         return run_experiment(config, run);
     } catch (const std::exception&) {
@@ -109,11 +122,15 @@ int run_distributed(const ExperimentConfig& config, RunOptions run, const MpiSes
     }
     if (!mpi_broadcast_flag(ok)) return kExitBadInput;
     if (mpi.rank() != 0) run.show_progress = false;
+    if (mpi.rank() == 0) announce_interrupts(PartialResults(run.output_path).folder());
     try {
         const ExperimentResult result = run_experiment_mpi(config, run, mpi);
         if (mpi.rank() != 0) return kExitOk;
         if (!quiet) print_summary(config, result, std::cout);
         return result.all_complete() ? kExitOk : kExitFailure;
+    } catch (const UsageError& e) {  // rank 0 found the output in use; no rank has started
+        std::cerr << "crmsim: error: " << e.what() << "\n";
+        return kExitBadInput;
     } catch (const std::exception& e) {
         std::cerr << "crmsim: failed on rank " << mpi.rank() << ": " << e.what() << "\n";
         mpi_abort(kExitFailure);
@@ -125,15 +142,17 @@ int run_distributed(const ExperimentConfig& config, RunOptions run, const MpiSes
 // parsed values, mapping errors to exit statuses.
 template <class Body>
 int command(const std::vector<std::string>& args, const po::options_description& options, const char* positional,
-            Body&& body) {
-    return guarded([&] {
-        const Parsed p = parse(args, options, positional);
-        if (p.help) {
-            std::cout << options << "\n";
-            return kExitOk;
-        }
-        return body(p.values);
-    });
+            Body&& body, std::ostream& errors = std::cerr) {
+    return guarded(
+        [&] {
+            const Parsed p = parse(args, options, positional);
+            if (p.help) {
+                std::cout << options << "\n";
+                return kExitOk;
+            }
+            return body(p.values);
+        },
+        errors);
 }
 
 // What each scenario and policy changes, in the order it is applied (a
@@ -210,28 +229,36 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
         "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
         "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
     options.add(set_options());
-    return command(args, options, "config", [&](const po::variables_map& v) {
-        if (v["threads"].as<int>() < 0) throw UsageError("--threads must be 0 (all cores) or more");
-        if (v["jobs"].as<int>() < 0) throw UsageError("--jobs must be 0 (automatic) or more");
+    return command(
+        args, options, "config",
+        [&](const po::variables_map& v) {
+            for (const char* count : {"threads", "jobs"}) {
+                const int n = v[count].as<int>();
+                if (n < 0 || n > kMaxThreads)
+                    throw UsageError(std::string("--") + count + " " + std::to_string(n) + ": must be 0 (" +
+                                     (count[0] == 't' ? "all cores" : "automatic") + ") to " +
+                                     std::to_string(kMaxThreads));
+            }
 
-        RunOptions run;
-        run.output_path = v["output"].as<std::string>();
-        run.overwrite = v.count("overwrite") > 0;
-        run.resume = v.count("resume") > 0;
-        run.threads = v["threads"].as<int>();
-        run.jobs = v["jobs"].as<int>();
-        const bool quiet = v.count("quiet") > 0;
-        run.show_progress = !quiet && (v.count("progress") || sim::Progress::stderr_is_terminal());
-        run.command_line = full_command_line;
+            RunOptions run;
+            run.output_path = v["output"].as<std::string>();
+            run.overwrite = v.count("overwrite") > 0;
+            run.resume = v.count("resume") > 0;
+            run.threads = v["threads"].as<int>();
+            run.jobs = v["jobs"].as<int>();
+            const bool quiet = v.count("quiet") > 0;
+            run.show_progress = !quiet && (v.count("progress") || sim::Progress::stderr_is_terminal());
+            run.command_line = full_command_line;
 
-        // All input is checked before the output is touched.
-        const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
-        if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
-        check_output_path(run);
-        const ExperimentResult result = run_or_explain(config, run);
-        if (!quiet) print_summary(config, result, std::cout);
-        return result.all_complete() ? kExitOk : kExitFailure;
-    });
+            // All input is checked before the output is touched.
+            const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+            if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
+            check_output_path(run);
+            const ExperimentResult result = run_or_explain(config, run);
+            if (!quiet) print_summary(config, result, std::cout);
+            return result.all_complete() ? kExitOk : kExitFailure;
+        },
+        errors_of(mpi));
 }
 
 int plan_command(const std::vector<std::string>& args) {

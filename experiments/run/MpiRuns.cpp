@@ -1,4 +1,5 @@
 #include "experiments/run/MpiRuns.hpp"
+#include "experiments/run/UsageError.hpp"
 
 #include "sim/parallel/Threads.hpp"
 #include "sim/util/Progress.hpp"
@@ -83,20 +84,25 @@ void lead(const ExperimentRunner& runner, const std::vector<RunSpec>& todo, int 
 ExperimentResult run_experiment_mpi(const ExperimentConfig& base, const RunOptions& options, const MpiSession& mpi) {
     ExperimentRunner runner(base, options);
     // Rank 0 creates (or checks) OUT.partial/ before anyone writes into it.
+    // 1: ready; 0: a failure; 2: bad input (a UsageError, exit status 2).
     int ready = 1;
     std::string problem;
     if (mpi.rank() == 0) {
         try {
             runner.open_output();
+        } catch (const UsageError& e) {
+            ready = 2;
+            problem = e.what();
         } catch (const std::exception& e) {
             ready = 0;
             problem = e.what();
         }
     }
     MPI_Bcast(&ready, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (!ready) {
-        if (mpi.rank() == 0) throw std::runtime_error(problem);
-        return {};
+    if (ready != 1) {
+        if (mpi.rank() != 0) return {};
+        if (ready == 2) throw UsageError(problem);
+        throw std::runtime_error(problem);
     }
     // Every rank lists the remaining runs before any new run file can appear,
     // so the lists agree and a run index means the same run everywhere.

@@ -53,7 +53,9 @@ bool PartialResults::exists() const {
 }
 
 void PartialResults::create(const std::string& identity, const std::string& started_at) const {
-    fs::create_directory(folder_);
+    // Another run that checked at the same moment may have created it first.
+    if (!fs::create_directory(folder_))
+        throw UsageError(output_ + ": " + folder_ + " appeared meanwhile: another crmsim run is writing this output");
     write_text(identity_file(), identity);
     write_text(folder_ + "/started_at", started_at);
 }

@@ -5,14 +5,17 @@
 #include "experiments/run/AssembleResults.hpp"
 #include "experiments/run/BuildNetwork.hpp"
 #include "experiments/run/ExecuteRun.hpp"
+#include "experiments/run/FolderLock.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/Provenance.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/network/EdgeListFile.hpp"
 #include "sim/parallel/Threads.hpp"
+#include "sim/recording/Hdf5File.hpp"
 #include "sim/util/Progress.hpp"
 
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +23,7 @@
 #include <exception>
 #include <filesystem>
 #include <iomanip>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -68,6 +72,24 @@ const sim::Network* file_network(const FileNetworks& networks, const ExperimentC
     return networks.at(c.network.edge_list_path + "#" + std::to_string(c.market.population.size)).get();
 }
 
+// The results file holds the run files' datasets as they are, plus small
+// tables: it needs about their total size. HDF5 1.10 can crash, not fail,
+// when the disk fills during the copy, so the space is checked first.
+void check_space_to_assemble(const std::string& output, const std::string& partial_folder) {
+    std::uintmax_t needed = 1 << 20;
+    for (const auto& entry : fs::directory_iterator(partial_folder))
+        if (entry.is_regular_file()) needed += entry.file_size();
+    needed += needed / 20;
+    const fs::path folder = fs::path(output).parent_path().empty() ? fs::path(".") : fs::path(output).parent_path();
+    struct statvfs disk {};
+    if (statvfs(folder.c_str(), &disk) != 0) return;  // unknown: let the writes tell
+    const std::uintmax_t available = std::uintmax_t{disk.f_bavail} * disk.f_frsize;
+    if (available < needed)
+        throw std::runtime_error("not enough disk space to assemble " + output + ": it needs about " +
+                                 std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
+                                 " MiB are free in " + folder.string());
+}
+
 // Threads inside each run: what the user asked for, or the cores shared
 // among the runs going on at once.
 // --jobs 0 (the default) chooses: many small runs go fastest side by side,
@@ -87,6 +109,27 @@ int threads_per_run(const RunOptions& o) {
     if (o.threads > 0) return o.threads;
     const int sharing = std::max(1, o.jobs) * std::max(1, o.processes);
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
+}
+
+// Every file the experiment reads: the config, the policy files its variants
+// use, the edge lists. --overwrite must never replace one of them with results.
+std::vector<std::string> input_files(const ExperimentConfig& base, const std::vector<ExperimentConfig>& configs) {
+    std::vector<std::string> files{base.file};
+    for (const auto* variants : {&base.design.scenarios, &base.design.policies})
+        for (const Variant& v : *variants)
+            for (const Override& o : v.overrides) files.push_back(o.origin.file);
+    for (const auto& c : configs)
+        if (c.network.kind == NetworkKind::EdgeList) files.push_back(c.network.edge_list_path);
+    return files;
+}
+
+void check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+    for (const std::string& input : inputs) {
+        std::error_code error;
+        if (fs::equivalent(output, input, error))
+            throw UsageError(output + ": is an input of this experiment (" + input +
+                             "); write the results to another file");
+    }
 }
 
 std::string runs_done_label(std::size_t done, std::size_t total) {
@@ -157,7 +200,14 @@ void check_output_path(const RunOptions& options) {
     if (options.output_path.empty()) throw UsageError("no output file given: use -o OUT.h5");
     if (options.overwrite && options.resume) throw UsageError("--overwrite and --resume exclude each other");
     if (fs::is_directory(out)) throw UsageError(options.output_path + ": is a folder; give a file name (-o OUT.h5)");
+    // Results replace the output by a rename, which would turn a device such
+    // as /dev/null, or a pipe, into a plain file.
+    if (fs::exists(out) && !fs::is_regular_file(out))
+        throw UsageError(options.output_path + ": is not a regular file (a device, pipe or socket); give a file name");
     const PartialResults partial(options.output_path);
+    if (partial.exists() && folder_is_locked(partial.folder()))
+        throw UsageError(options.output_path + ": another crmsim run is writing this output now (" + partial.folder() +
+                         " is locked); wait for it to finish, or choose another file");
     if (options.resume) {
         if (!partial.exists())
             throw UsageError(options.output_path + ": nothing to resume (no " + partial.folder() +
@@ -181,6 +231,7 @@ struct ExperimentRunner::Prepared {
     std::vector<ExperimentConfig> configs;
     FileNetworks networks;
     PartialResults partial;
+    FolderLock partial_lock;  // held from open_output() until the experiment ends
     Provenance provenance;
     std::chrono::steady_clock::time_point start;
 };
@@ -192,9 +243,13 @@ ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOption
     options_ = resolve_parallelism(options, base, plan.runs.size());
     std::vector<ExperimentConfig> configs = run_configs(base, plan);
     FileNetworks networks = read_file_networks(configs);
-    prepared_.reset(
-        new Prepared{std::move(plan), std::move(configs), std::move(networks), PartialResults(options.output_path),
-                     collect_provenance(options.command_line, experiments::threads_per_run(options_)), start});
+    prepared_.reset(new Prepared{std::move(plan),
+                                 std::move(configs),
+                                 std::move(networks),
+                                 PartialResults(options.output_path),
+                                 {},
+                                 collect_provenance(options.command_line, experiments::threads_per_run(options_)),
+                                 start});
 }
 
 ExperimentRunner::~ExperimentRunner() = default;
@@ -206,19 +261,54 @@ std::size_t ExperimentRunner::planned_runs() const {
     return prepared_->plan.runs.size();
 }
 
+void ExperimentRunner::lock_partial() {
+    if (!prepared_->partial_lock.try_lock(prepared_->partial.folder()))
+        throw UsageError(options_.output_path + ": another crmsim run is writing this output now (" +
+                         prepared_->partial.folder() + " is locked); wait for it to finish, or choose another file");
+}
+
 void ExperimentRunner::open_output() {
     Prepared& p = *prepared_;
+    check_output_is_not_an_input(options_.output_path, input_files(base_, p.configs));
     if (options_.resume) {
         p.partial.reopen(base_.resolved_yaml);
+        lock_partial();
         p.provenance.started_at = p.partial.started_at();
-    } else {
-        // Nothing is written before this point, so a folder that cannot be
-        // created (read-only file system) is still bad input.
+        set_aside_unreadable_runs();
+        return;
+    }
+    // Nothing is written before this point, so a folder that cannot be
+    // created (read-only file system) is still bad input.
+    try {
+        if (p.partial.exists()) {  // --overwrite: start over, unless a live run owns it
+            lock_partial();
+            p.partial.remove();
+            p.partial_lock.release();
+        }
+        p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw UsageError(options_.output_path + ": cannot write there: " + e.what());
+    }
+    lock_partial();
+}
+
+// A finished run's file is renamed into place only once complete, but a file
+// damaged afterwards (a disk error, a copy cut short) would stop every
+// --resume at the assembly. It is renamed *.damaged, said so, and run again.
+void ExperimentRunner::set_aside_unreadable_runs() const {
+    const PartialResults& partial = prepared_->partial;
+    for (const RunSpec& run : prepared_->plan.runs) {
+        if (!partial.has_run(run.run_id)) continue;
         try {
-            if (p.partial.exists()) p.partial.remove();  // --overwrite: start over
-            p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+            const sim::h5::File file(partial.run_file(run.run_id), sim::h5::Mode::ReadOnly);
+            read_run_record(file.root(), base_.market.firms.size());
         } catch (const std::exception& e) {
-            throw UsageError(options_.output_path + ": cannot write there: " + e.what());
+            const std::string damaged = partial.run_file(run.run_id) + ".damaged";
+            fs::rename(partial.run_file(run.run_id), damaged);
+            std::cerr << "crmsim: run " << run.run_id << "'s finished file cannot be read (" << e.what()
+                      << "); it is set aside as " << damaged << " and run again\n";
         }
     }
 }
@@ -246,7 +336,14 @@ ExperimentResult ExperimentRunner::finish(std::size_t resumed_runs) const {
     result.output_path = options_.output_path;
     result.resumed_runs = resumed_runs;
     const std::string assembling = options_.output_path + ".assembling";
-    result.runs = assemble_results(assembling, base_, p.plan, p.provenance, p.partial);
+    check_space_to_assemble(options_.output_path, p.partial.folder());
+    try {
+        result.runs = assemble_results(assembling, base_, p.plan, p.provenance, p.partial);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove(assembling, ignored);
+        throw;
+    }
     fs::rename(assembling, options_.output_path);
     p.partial.remove();
     result.wall_seconds = seconds_since(p.start);

@@ -70,6 +70,8 @@ public:
 
 private:
     struct Prepared;
+    void lock_partial();
+    void set_aside_unreadable_runs() const;
     const ExperimentConfig& base_;
     RunOptions options_;
     std::unique_ptr<Prepared> prepared_;

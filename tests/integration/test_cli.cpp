@@ -100,7 +100,7 @@ TEST_F(Cli, UnknownOptionIsBadInput) {
 TEST_F(Cli, NegativeThreadsIsBadInput) {
     const Result r = run_tiny(path("out.h5"), {"--threads", "-1"});
     EXPECT_EQ(r.status, 2) << r;
-    EXPECT_TRUE(contains(r.err, "--threads must be 0 (all cores) or more")) << r;
+    EXPECT_TRUE(contains(r.err, "--threads -1: must be 0 (all cores) to 1024")) << r;
     expect_no_output_written();
 }
 

@@ -1,17 +1,24 @@
 // Output safety: a disk that fills up mid-experiment, or a folder that cannot
 // be written, gives a clear error and loses nothing; --resume completes the
-// experiment as if nothing had happened.
+// experiment as if nothing had happened. An output that is a device, an
+// input, or another live run's is refused; an interrupt says how to resume;
+// a finished run's file damaged afterwards is run again.
 #include "tests/support/ResultFiles.hpp"
 #include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace {
@@ -70,6 +77,91 @@ TEST_F(OutputSafety, ReadOnlyFileSystemIsBadInput) {
     EXPECT_EQ(r.status, 2) << r.output;
     EXPECT_NE(r.output.find("/sys/crmsim-out.h5"), std::string::npos) << r.output;
     EXPECT_FALSE(fs::exists("/sys/crmsim-out.h5.partial"));
+}
+
+std::string run_tiny(const std::string& out, const std::string& extra) {
+    return std::string(CRMSIM_BINARY) + " run " + kTiny + " -o " + out + " -q " + extra;
+}
+
+std::string text_of(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Results replace the output by a rename, which would make a plain file of
+// a device (as /dev/null became for root) or of a pipe.
+TEST_F(OutputSafety, OutputThatIsAPipeIsRefusedEvenWithOverwrite) {
+    const std::string out = path("pipe");
+    ASSERT_EQ(mkfifo(out.c_str(), 0600), 0);
+    const Result r = shell(run_tiny(out, "--overwrite"));
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("is not a regular file"), std::string::npos) << r.output;
+    EXPECT_TRUE(fs::is_fifo(out));
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_F(OutputSafety, OutputThatIsTheConfigIsRefusedEvenWithOverwrite) {
+    const std::string config = path("config.yaml");
+    fs::copy_file(kTiny, config);
+    const Result r = shell(std::string(CRMSIM_BINARY) + " run " + config + " -o " + config + " -q --overwrite");
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("is an input of this experiment"), std::string::npos) << r.output;
+    EXPECT_EQ(text_of(config), text_of(kTiny));
+    EXPECT_FALSE(fs::exists(config + ".partial"));
+}
+
+// While one run writes OUT.partial/ it holds a lock on it (here the test
+// holds it); a second run on the same output, even with --overwrite or
+// --resume, is refused and leaves the folder alone.
+TEST_F(OutputSafety, AnOutputALiveRunIsWritingIsRefused) {
+    const std::string out = path("out.h5");
+    fs::create_directory(out + ".partial");
+    std::ofstream(out + ".partial/run-00000000.h5") << "the live run's";
+    const int fd = open((out + ".partial").c_str(), O_RDONLY | O_DIRECTORY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0);
+    for (const char* option : {"--overwrite", "--resume", ""}) {
+        const Result r = shell(run_tiny(out, option));
+        EXPECT_EQ(r.status, 2) << option << "\n" << r.output;
+        EXPECT_NE(r.output.find("another crmsim run is writing this output"), std::string::npos) << r.output;
+    }
+    close(fd);
+    EXPECT_EQ(text_of(out + ".partial/run-00000000.h5"), "the live run's");
+    EXPECT_FALSE(fs::exists(out));
+}
+
+// Stops `crmsim run` with SIGTERM once its first run's file is committed
+// (two runs of 15,000 ticks: the second is under way). The status is the
+// shell's for the process's own end, 128 + signal.
+Result terminate_after_first_run(const std::string& out, const std::string& sets) {
+    return shell("sh -c '" + run_tiny(out, sets) + " & pid=$!; while [ ! -e " + out +
+                 ".partial/run-00000000.h5 ]; do sleep 0.02; done; kill -TERM $pid; wait $pid; echo status=$?'");
+}
+
+TEST_F(OutputSafety, InterruptSaysHowToResumeAndADamagedRunIsRunAgain) {
+    const std::string out = path("out.h5");
+    const std::string sets = "--jobs 1 --set experiment.ticks=15000 --set experiment.replications=2";
+    const Result stopped = terminate_after_first_run(out, sets);
+    EXPECT_NE(stopped.output.find("status=143"), std::string::npos) << stopped.output;
+    EXPECT_NE(stopped.output.find("interrupted; the finished runs are kept in " + out + ".partial"), std::string::npos)
+        << stopped.output;
+    EXPECT_NE(stopped.output.find("--resume"), std::string::npos) << stopped.output;
+    ASSERT_TRUE(fs::exists(out + ".partial/run-00000000.h5"));
+
+    // The finished run's file cut short after the fact: set aside and run again.
+    fs::resize_file(out + ".partial/run-00000000.h5", fs::file_size(out + ".partial/run-00000000.h5") / 2);
+    const Result resumed = shell(run_tiny(out, sets + " --resume"));
+    ASSERT_EQ(resumed.status, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("run 0's finished file cannot be read"), std::string::npos) << resumed.output;
+    EXPECT_FALSE(fs::exists(out + ".partial"));
+
+    const Result clean = shell(run_tiny(path("clean.h5"), sets));
+    ASSERT_EQ(clean.status, 0) << clean.output;
+    const auto d = testing_support::compare_results(out, path("clean.h5"), testing_support::kTimingColumns);
+    EXPECT_TRUE(d.differences.empty()) << d;
+    EXPECT_GT(d.datasets_compared, 2u * 18u) << d;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "experiments/config/Overrides.hpp"
 
+#include "experiments/config/Utf8.hpp"
+
 #include <charconv>
 #include <sstream>
 #include <vector>
@@ -25,6 +27,11 @@ Override parse_assignment(const std::string& assignment) {
     const ConfigLocation origin{"--set " + assignment, 0, 0, ""};
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0) throw ConfigError(origin, "expected KEY=VALUE, e.g. population.size=1000");
+    // The value goes into the resolved config and maybe a name in the results
+    // file, where bytes that are not UTF-8 would make h5py fail to read it.
+    bool cut_short = false;
+    if (first_invalid_utf8(assignment, cut_short) != std::string::npos || assignment.find('\0') != std::string::npos)
+        throw ConfigError(origin, "not valid UTF-8 (set the terminal's locale to UTF-8)");
     Override o{assignment.substr(0, eq), YAML::Node(), origin};
     o.origin.key = o.path;
     try {

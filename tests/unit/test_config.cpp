@@ -623,6 +623,8 @@ TEST(ConfigSetErrors, MalformedAssignments) {
                              "empty name in the dotted key"));
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"population.size=[1,"}, "population.size=[1,", "population.size",
                              "the value is not valid YAML"));
+    const std::string latin1 = "experiment.name=caf\xE9";  // Latin-1, not UTF-8
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {latin1}, latin1, "", "not valid UTF-8"));
 }
 
 TEST(ConfigSetErrors, ListIndexPastTheEnd) {

@@ -91,6 +91,13 @@ ConfigError ConfigNode::error(const std::string& key, const std::string& message
     return ConfigError(locate(child_path(key), node_[key]), message);
 }
 
+bool ConfigNode::overridden(const std::string& key) const {
+    const std::string path = child_path(key);
+    for (const auto& entry : source_->overrides)
+        if (path == entry.first || path.rfind(entry.first + ".", 0) == 0) return true;
+    return false;
+}
+
 bool ConfigNode::has(const std::string& key) const {
     return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
 }

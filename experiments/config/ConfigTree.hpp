@@ -67,6 +67,10 @@ public:
 
     // An error located at `key` (or at this mapping if the key is absent).
     ConfigError error(const std::string& key, const std::string& message) const;
+    // Whether `key`'s value was written by an override (--set, a scenario's or
+    // policy's `set`, a policy file), not in this file: an error that involves
+    // two keys is located at the one the user changed last.
+    bool overridden(const std::string& key) const;
     ConfigError error(const std::string& message) const { return error("", message); }
 
     const std::string& path() const { return path_; }

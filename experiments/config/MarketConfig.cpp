@@ -4,8 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 
@@ -212,8 +212,9 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.recovery.quick = recovery.probability("quick", f.recovery.quick);
     f.recovery.slow = recovery.probability("slow", f.recovery.slow);
     if (f.recovery.quick + f.recovery.slow > 1.0 + 1e-12)
-        throw recovery.error("slow", "quick + slow must be at most 1 (the rest stay unresolved), found " +
-                                         format_number(f.recovery.quick + f.recovery.slow));
+        throw recovery.error(recovery.overridden("quick") && !recovery.overridden("slow") ? "quick" : "slow",
+                             "quick + slow must be at most 1 (the rest stay unresolved), found " +
+                                 format_number(f.recovery.quick + f.recovery.slow));
     f.recovery.cost_quick = recovery.number("cost_quick", f.recovery.cost_quick, 0.0);
     f.recovery.cost_slow = recovery.number("cost_slow", f.recovery.cost_slow, 0.0);
     f.recovery.channel_ease = recovery.number("channel_ease", f.recovery.channel_ease, 0.0, 1000.0);
@@ -330,6 +331,7 @@ models::RelationshipLadder read_ladder(ConfigNode node) {
         if (sum > 1.0 + 1e-12) {
             const std::string message = "promote." + name + " + demote." + name +
                                         " must be at most 1 (one draw decides both), found " + format_number(sum);
+            if (promote.overridden(name) && !demote.overridden(name)) throw promote.error(name, message);
             if (demote.has(name)) throw demote.error(name, message);
             throw promote.error(
                 name, message + " (demote." + name + " is " + format_number(l.demote[stage - 2]) + " by default)");
@@ -478,17 +480,23 @@ std::vector<models::FirmParams> read_firms(ConfigNode& root) {
     if (items.size() < 2 || items.size() > 254)
         throw root.error("firms", "a market needs 2 to 254 firms, found " + std::to_string(items.size()));
     std::vector<models::FirmParams> firms;
-    std::set<std::string> names;
+    std::map<std::string, std::size_t> named;  // name -> the first firm called so
     double share = 0.0;
     for (std::size_t i = 0; i < items.size(); ++i) {
         firms.push_back(read_firm(items[i], i, items.size()));
-        if (!names.insert(firms.back().name).second)
-            throw items[i].error("name", "two firms are called \"" + firms.back().name + "\"");
+        if (const auto [first, fresh] = named.emplace(firms.back().name, i); !fresh) {
+            // Located at whichever of the two the user renamed on top of the file.
+            ConfigNode& at = items[first->second].overridden("name") ? items[first->second] : items[i];
+            throw at.error("name", "two firms are called \"" + firms.back().name + "\"");
+        }
         share += firms.back().initial_share;
     }
-    if (std::fabs(share - 1.0) > 1e-9)
-        throw root.error("firms",
-                         "the firms' initial_share values must add up to 1, they add up to " + format_number(share));
+    const std::string shares = "the firms' initial_share values must add up to 1, they add up to ";
+    if (std::fabs(share - 1.0) > 1e-9) {
+        for (ConfigNode& firm : items)  // located at a share the user changed on top of the file
+            if (firm.overridden("initial_share")) throw firm.error("initial_share", shares + format_number(share));
+        throw root.error("firms", shares + format_number(share));
+    }
     return firms;
 }
 

@@ -638,6 +638,20 @@ TEST(ConfigSetErrors, ListIndexPastTheEnd) {
                              "index 99999999999999999999999 is past the end of a list of 2"));
 }
 
+// An error that involves two keys is located at the one the user changed on
+// top of the file, not at the file's own line for the other.
+TEST(ConfigSetErrors, ACrossKeyErrorIsLocatedAtTheOverride) {
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.0.initial_share=0.9"}, "firms.0.initial_share=0.9",
+                             "firms.0.initial_share", "initial_share values must add up to 1"));
+    EXPECT_TRUE(
+        set_fails_at(kOnlyFirms, {"firms.0.name=b"}, "firms.0.name=b", "firms.0.name", "two firms are called \"b\""));
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.0.recovery.quick=0.9"}, "firms.0.recovery.quick=0.9",
+                             "firms.0.recovery.quick", "quick + slow must be at most 1"));
+    const std::string ladder = kOnlyFirms + "mechanisms:\n  ladder: {enabled: true, demote: {client: 0.5}}\n";
+    EXPECT_TRUE(set_fails_at(ladder, {"mechanisms.ladder.promote.client=0.7"}, "mechanisms.ladder.promote.client=0.7",
+                             "mechanisms.ladder.promote.client", "promote.client + demote.client must be at most 1"));
+}
+
 TEST(ConfigSetErrors, KeyInsideASingleValue) {
     EXPECT_TRUE(set_fails_at("population: {size: 10}\n" + kOnlyFirms, {"population.size.x=3"}, "population.size.x=3",
                              "population.size.x", "cannot set a key inside a single value"));

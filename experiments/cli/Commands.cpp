@@ -50,14 +50,15 @@ po::options_description set_options() {
     o.add_options()("set", po::value<std::vector<std::string>>()->composing(),
                     "KEY=VALUE: override one config value by its dotted path, e.g. "
                     "--set population.size=1000000 --set firms.0.failure_rate=0.05 (repeatable)")(
-        "seed", po::value<std::uint64_t>(), "experiment seed (same as --set experiment.seed=S)");
+        // As text, checked with the config: an unsigned option would take -1 as 2^64 - 1.
+        "seed", po::value<std::string>(), "experiment seed (same as --set experiment.seed=S)");
     return o;
 }
 
 std::vector<std::string> overrides_of(const po::variables_map& v) {
     std::vector<std::string> sets;
     if (v.count("set")) sets = v["set"].as<std::vector<std::string>>();
-    if (v.count("seed")) sets.push_back("experiment.seed=" + std::to_string(v["seed"].as<std::uint64_t>()));
+    if (v.count("seed")) sets.push_back("experiment.seed=" + v["seed"].as<std::string>());
     return sets;
 }
 

@@ -111,6 +111,14 @@ TEST_F(Cli, NegativeJobsIsBadInput) {
     expect_no_output_written();
 }
 
+TEST_F(Cli, NegativeSeedIsBadInputNotWrappedAround) {
+    const Result r = run_tiny(path("out.h5"), {"--seed", "-1"});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "experiment.seed=-1")) << r;  // not 18446744073709551615
+    EXPECT_TRUE(contains(r.err, "must be in [0, ")) << r;
+    expect_no_output_written();
+}
+
 TEST_F(Cli, ResumeWithNothingToResumeIsBadInput) {
     const Result r = run_tiny(path("out.h5"), {"--resume"});
     EXPECT_EQ(r.status, 2) << r;

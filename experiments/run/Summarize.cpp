@@ -120,19 +120,25 @@ void summarize_file(const std::string& path, std::ostream& out, bool with_proven
     try {
         file = std::make_unique<sim::h5::File>(path, sim::h5::Mode::ReadOnly);
     } catch (const sim::h5::Error&) {
-        throw UsageError(path + ": not an HDF5 file");
+        // HDF5 cannot tell a file that never was HDF5 from one cut short.
+        throw UsageError(path + ": not an HDF5 file, or a damaged one (cut short?)");
     }
     const sim::h5::Group root = file->root();
     if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
         throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
-    if (with_provenance) print_provenance(root, out);
-    if (!root.has("summary")) {
-        out << "\n(no summary: the experiment did not finish)\n";
-        return;
+    // A file damaged inside is bad input, as one damaged at its start is.
+    try {
+        if (with_provenance) print_provenance(root, out);
+        if (!root.has("summary")) {
+            out << "\n(no summary: the experiment did not finish)\n";
+            return;
+        }
+        print_failed_runs(root, out);
+        print_firm_outcomes(root, out);
+        print_comparisons(root, out);
+    } catch (const sim::h5::Error& e) {
+        throw UsageError(path + ": a crmsim results file, but damaged: " + e.what());
     }
-    print_failed_runs(root, out);
-    print_firm_outcomes(root, out);
-    print_comparisons(root, out);
 }
 
 }  // namespace experiments

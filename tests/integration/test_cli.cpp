@@ -411,4 +411,26 @@ TEST_F(CliPython, ConfigAttributeIsAStringWithTheResolvedConfig) {
     EXPECT_TRUE(contains(r.out, "size: 2000")) << r;
 }
 
+// A results file damaged inside (a compressed chunk overwritten; h5py finds
+// where it lies) is bad input, exit 2, like one that is not HDF5 at all.
+TEST_F(CliPython, SummarizeOfADamagedResultsFileIsBadInput) {
+    const std::string out = path("damaged.h5");
+    ASSERT_EQ(run_tiny(out, {"-q"}).status, 0);
+    const Result damage = python(
+        "import h5py\n"
+        "with h5py.File(" +
+        quote(out) +
+        ") as f:\n"
+        "    where = f['summary/revenue'].id.get_chunk_info(0)\n"
+        "with open(" +
+        quote(out) +
+        ", 'r+b') as raw:\n"
+        "    raw.seek(where.byte_offset)\n"
+        "    raw.write(b'\\xff' * where.size)\n");
+    ASSERT_EQ(damage.status, 0) << damage;
+    const Result r = crmsim({"summarize", out});
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, out + ": a crmsim results file, but damaged")) << r;
+}
+
 }  // namespace

@@ -239,21 +239,36 @@ def series_band(series, metric):
     return stats
 
 
+# mechanisms.tarp.horizon in a run's resolved config, which crmsim writes in yaml-cpp's
+# block layout (every value, defaults included), so no YAML parser is needed.
+TARP_HORIZON = re.compile(r"^  tarp:\n    horizon: (\d+)$", re.MULTILINE)
+
+
+def tarp_horizon(f, run_id):
+    """The run's TARP horizon in ticks, or -1 if its config does not say."""
+    found = TARP_HORIZON.search(text(f[f"runs/{run_id}"].attrs.get("config", "")))
+    return int(found.group(1)) if found else -1
+
+
 def pooled_tarp(f, experiment):
-    """Runs' TARP tables summed per (scenario, policy, firm, severity, outcome), or None."""
+    """Runs' TARP tables summed per (scenario, policy, horizon, firm, severity, outcome), or
+    None. TARP 1986's shares are set beside them only at horizon 1, where the table counts
+    the repurchase decision a failure triggers, as TARP asked about intention to buy again;
+    a longer horizon measures retention in the simulated market (research guide, 8.1)."""
     frames = []
     for run_id in experiment.runs["run_id"]:
         if f"runs/{run_id}/tarp" in f:
-            frames.append(read_table(f, f"runs/{run_id}/tarp").assign(run_id=run_id))
+            frames.append(read_table(f, f"runs/{run_id}/tarp").assign(run_id=run_id, horizon=tarp_horizon(f, run_id)))
     if not frames:
         return None
     coordinates = experiment.runs[["run_id", "scenario", "policy"]]
     rows = pd.concat(frames, ignore_index=True).merge(coordinates, on="run_id")
-    keys = ["scenario", "policy", "firm", "severity", "outcome"]
+    keys = ["scenario", "policy", "horizon", "firm", "severity", "outcome"]
     pooled = rows.groupby(keys, sort=False).agg(
         runs=("run_id", "nunique"), customers=("customers", "sum"), retained=("retained", "sum")).reset_index()
     pooled["share"], pooled["ci_low"], pooled["ci_high"] = wilson_interval(pooled["retained"], pooled["customers"])
-    pooled["published"] = [PUBLISHED_TARP.get(k, math.nan) for k in zip(pooled["severity"], pooled["outcome"])]
+    pooled["published"] = [PUBLISHED_TARP.get(k, math.nan) if horizon == 1 else math.nan
+                           for k, horizon in zip(zip(pooled["severity"], pooled["outcome"]), pooled["horizon"])]
     return pooled.sort_values(keys, key=lambda column: design_rank(experiment, column))
 
 
@@ -356,8 +371,10 @@ def plot_tarp(experiment, rows, title, path):
     firms = sorted(rows["firm"].unique())
     width = 0.8 / (len(firms) + 1)
     x = np.arange(len(groups))
+    horizon = int(rows["horizon"].iloc[0])
     fig, ax = plt.subplots(figsize=(11, 4.5))
-    ax.bar(x - 0.4 + width / 2, [PUBLISHED_TARP[g] for g in groups], width, color="0.6", label="TARP 1986")
+    if horizon == 1:
+        ax.bar(x - 0.4 + width / 2, [PUBLISHED_TARP[g] for g in groups], width, color="0.6", label="TARP 1986")
     for j, firm in enumerate(firms):
         of_firm = rows[rows["firm"] == firm].set_index(["severity", "outcome"]).reindex(groups)
         share = of_firm["share"].to_numpy()
@@ -368,8 +385,8 @@ def plot_tarp(experiment, rows, title, path):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share still with the firm")
     ax.legend(fontsize="small", ncol=2)
-    ax.set_title(f"Retention after a failure, simulated (Wilson 95 % CI) vs TARP 1986, {title}",
-                 fontsize="medium")
+    beside = "vs TARP 1986" if horizon == 1 else f"after {horizon} ticks (TARP 1986 only at horizon 1)"
+    ax.set_title(f"Retention after a failure, simulated (Wilson 95 % CI) {beside}, {title}", fontsize="medium")
     save(fig, path)
 
 
@@ -492,7 +509,8 @@ def tarp_section(experiment, tarp):
     head = "\n## TARP table\n\n"
     if tarp is None:
         return head + "No run has a TARP table (/runs/<id>/tarp): nothing to compare with TARP 1986.\n"
-    table = [[r.scenario, r.policy, experiment.firm_label(r.firm), r.severity, r.outcome, r.runs, r.customers,
+    table = [[r.scenario, r.policy, r.horizon, experiment.firm_label(r.firm), r.severity, r.outcome, r.runs,
+              r.customers,
               r.retained, f"{r.share:.3f}" if np.isfinite(r.share) else "n/a",
               interval(r.ci_low, r.ci_high, lambda v: f"{v:.3f}"),
               f"{r.published:.2f}" if np.isfinite(r.published) else "n/a",
@@ -500,8 +518,11 @@ def tarp_section(experiment, tarp):
              for r in tarp.itertuples()]
     return (head + "Customers who met a failure and whose observation horizon completed, pooled over the "
             "complete runs (replications and sweep points) of each scenario and policy; share = retained / "
-            "customers with its Wilson 95 % interval, beside TARP 1986's share who would buy again.\n\n"
-            + md_table(["scenario", "policy", "firm", "severity", "outcome", "runs", "customers", "retained",
+            "customers with its Wilson 95 % interval, still with the firm `horizon` ticks after the failure. "
+            "TARP 1986's share who would buy again is set beside it only at horizon 1, where the table counts "
+            "the repurchase decision the failure triggers; a longer horizon measures retention in the simulated "
+            "market, which TARP did not (n/a).\n\n"
+            + md_table(["scenario", "policy", "horizon", "firm", "severity", "outcome", "runs", "customers", "retained",
                         "share", "95 % CI", "TARP 1986", "difference"], table))
 
 
@@ -552,8 +573,10 @@ def tarp_figures(experiment, tarp, outdir):
         return []
     scenario_stems, policy_stems = stems(experiment.scenarios), stems(experiment.policies)
     written = []
-    for (scenario, policy), rows in tarp.groupby(["scenario", "policy"], sort=False):
-        path = outdir / f"tarp_{scenario_stems[scenario]}_{policy_stems[policy]}.png"
+    for (scenario, policy, horizon), rows in tarp.groupby(["scenario", "policy", "horizon"], sort=False):
+        several = tarp.query("scenario == @scenario and policy == @policy")["horizon"].nunique() > 1
+        suffix = f"_h{horizon}" if several else ""
+        path = outdir / f"tarp_{scenario_stems[scenario]}_{policy_stems[policy]}{suffix}.png"
         plot_tarp(experiment, rows, f"scenario {scenario}, policy {policy}", path)
         written.append(path)
     return written

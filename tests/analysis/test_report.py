@@ -252,7 +252,7 @@ def write_table(group, columns):
         group[name] = np.array(values, dtype=h5py.string_dtype() if name in STRING_COLUMNS else None)
 
 
-def write_synthetic(path):
+def write_synthetic(path, horizon=1):
     with h5py.File(path, "w") as f:
         f.attrs.update({"format": "crmsim-results", "experiment_name": "synthetic", "seed": 5, "ticks": 3,
                         "tick_days": 7.0, "replications": 3, "config": "experiment: {name: synthetic}\n"})
@@ -270,6 +270,8 @@ def write_synthetic(path):
             write_table(f.create_group(f"runs/{run}/timeseries"), {
                 "tick": [0, 0, 1, 1, 2, 2], "firm": [0, 1] * 3, "customers": [50, 50, 51, 49, 50 + run, 50 - run],
                 "profit": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+            # The run's resolved config as crmsim writes it (yaml-cpp block layout).
+            f[f"runs/{run}"].attrs["config"] = f"mechanisms:\n  tarp:\n    horizon: {horizon}\noutput:\n  x: 1\n"
             rows = [(firm, sev, out, counts) for (r, firm, sev, out), counts in TARP_COUNTS.items() if r == run]
             write_table(f.create_group(f"runs/{run}/tarp"), {
                 "firm": [r[0] for r in rows], "severity": [r[1] for r in rows], "outcome": [r[2] for r in rows],
@@ -293,7 +295,7 @@ class ReportOnTarpTables(ReportTestCase):
         cls.outdir = tmp / "report"
         cls.result = run_report(tmp / "synthetic.h5", "-o", cls.outdir)
         cls.report = (cls.outdir / "report.md").read_text() if cls.result.returncode == 0 else ""
-        cls.rows = {tuple(r[2:5]): r for r in table_rows(cls.report, "## TARP table")[1:]}
+        cls.rows = {tuple(r[3:6]): r for r in table_rows(cls.report, "## TARP table")[1:]}
 
     @classmethod
     def tearDownClass(cls):
@@ -317,13 +319,14 @@ class ReportOnTarpTables(ReportTestCase):
     def assert_pooled(self, firm, severity, outcome, customers, retained, published):
         row = self.rows[(f"firm {firm}", severity, outcome)]
         share, low, high = wilson(retained, customers)
-        self.assertEqual(row[5:8], ["2", str(customers), str(retained)])
-        self.assert_printed(row[8], share)
-        printed_low, printed_high = row[9].strip("[]").split(", ")
+        self.assertEqual(row[2], "1")  # the horizon
+        self.assertEqual(row[6:9], ["2", str(customers), str(retained)])
+        self.assert_printed(row[9], share)
+        printed_low, printed_high = row[10].strip("[]").split(", ")
         self.assert_printed(printed_low, low)
         self.assert_printed(printed_high, high)
-        self.assertEqual(row[10], f"{published:.2f}")
-        self.assert_printed(row[11], share - published)
+        self.assertEqual(row[11], f"{published:.2f}")
+        self.assert_printed(row[12], share - published)
 
     def test_pooled_share_and_wilson_interval(self):
         # 37 + 56 of 40 + 60 quickly resolved minor failures stayed: 0.930, Wilson [0.863, 0.966].
@@ -338,7 +341,24 @@ class ReportOnTarpTables(ReportTestCase):
 
     def test_group_without_customers_has_no_share(self):
         row = self.rows[("firm 0", "major", "unresolved")]
-        self.assertEqual(row[6:10], ["0", "0", "n/a", "n/a"])
+        self.assertEqual(row[7:11], ["0", "0", "n/a", "n/a"])
+
+
+class ReportOnALongerTarpHorizon(ReportTestCase):
+    """At horizon 4 the table measures retention in the simulated market, not TARP's
+    intention to buy again: TARP 1986 is not set beside it (research guide, 8.1)."""
+
+    def test_published_shares_only_at_horizon_one(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            write_synthetic(Path(tmp) / "h4.h5", horizon=4)
+            result = run_report(Path(tmp) / "h4.h5", "-o", Path(tmp) / "report")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            rows = table_rows((Path(tmp) / "report" / "report.md").read_text(), "## TARP table")[1:]
+            quick = next(r for r in rows if r[3:6] == ["firm 0", "minor", "resolved_quickly"])
+            self.assertEqual(quick[2], "4")
+            self.assertEqual(quick[9], "0.930")  # the simulated share is still reported
+            self.assertEqual(quick[11:13], ["n/a", "n/a"])
+            self.assert_png(Path(tmp) / "report" / "tarp_base_baseline.png")
 
 
 if __name__ == "__main__":

@@ -136,40 +136,74 @@ TEST_F(LifecycleOutputs, SnapshotAgreesWithTheTimeSeries) {
 
 namespace {
 
-// /summary folds each run's time series: sums of per-tick counts, last values
-// of stocks (customers, customer equity).
+// /summary folds each run's time series (RunRecord.cpp, accumulate_outcome):
+// every flow column is the sum over ticks of its time-series column (acquired:
+// of acquired_marketing plus acquired_word_of_mouth), every stock column the
+// value after the last tick. The code adds the time series' doubles one tick
+// at a time from 0.0, in tick order, as this test does, so even the currency
+// sums must be equal exactly, not merely close.
 TEST_F(LifecycleOutputs, SummaryFoldsTheTimeSeries) {
-    const sim::h5::File file = run("summary.h5", {});
+    // Firm 0 also ends its draining customers' relationships and wins back
+    // lapsed ones, so that terminated and won_back are not 0.
+    const sim::h5::File file =
+        run("summary.h5",
+            {"firms.0.termination.enabled=true", "firms.0.termination.unprofitable=false",
+             "firms.0.termination.draining=true", "firms.0.win_back.enabled=true", "firms.0.win_back.success=0.5"});
     const sim::h5::Group root = file.root();
-    const sim::h5::Group ts = root.open_group("runs/0/timeseries");
-    const auto tick = ts.read_ints("tick"), firm = ts.read_ints("firm");
     const sim::h5::Group summary = root.open_group("summary");
-    const auto summary_firm = summary.read_ints("firm");
-    for (const char* name : {"negative_stories", "positive_stories"}) {
-        const auto per_tick = ts.read_ints(name);
-        const auto total = summary.read_ints(name);
-        for (std::size_t row = 0; row < summary_firm.size(); ++row) {
-            std::int64_t sum = 0;
-            for (std::size_t r = 0; r < tick.size(); ++r) sum += firm[r] == summary_firm[row] ? per_tick[r] : 0;
-            EXPECT_EQ(total[row], sum) << name << ", firm " << summary_firm[row];
-        }
-    }
-    const auto acquired = summary.read_ints("acquired");
-    const auto marketing = ts.read_ints("acquired_marketing"), word = ts.read_ints("acquired_word_of_mouth");
-    const auto equity = ts.read_doubles("customer_equity");
-    const auto final_equity = summary.read_doubles("final_customer_equity");
-    for (std::size_t row = 0; row < summary_firm.size(); ++row) {
-        std::int64_t sum = 0;
-        double last = 0.0;
+    const auto summary_run = summary.read_ints("run_id"), summary_firm = summary.read_ints("firm");
+    ASSERT_FALSE(summary_run.empty());
+    // /summary column -> the time-series columns whose per-tick sum it is.
+    const std::vector<std::pair<std::string, std::vector<std::string>>> int_flows = {
+        {"switched_out", {"switched_out"}},
+        {"failures", {"failures"}},
+        {"complaints", {"complaints"}},
+        {"negative_stories", {"negative_stories"}},
+        {"positive_stories", {"positive_stories"}},
+        {"acquired", {"acquired_marketing", "acquired_word_of_mouth"}},
+        {"terminated", {"terminated"}},
+        {"won_back", {"won_back"}},
+    };
+    const std::vector<std::string> double_flows = {"revenue", "recovery_cost", "profit"};
+    std::map<std::string, std::int64_t> int_total;  // over every run and firm: the columns are not all 0
+    std::map<std::string, double> double_total;
+    for (std::size_t row = 0; row < summary_run.size(); ++row) {
+        const std::int64_t f = summary_firm[row];
+        const std::string at = "run " + std::to_string(summary_run[row]) + ", firm " + std::to_string(f);
+        const sim::h5::Group ts = root.open_group("runs/" + std::to_string(summary_run[row]) + "/timeseries");
+        const auto tick = ts.read_ints("tick"), firm = ts.read_ints("firm");
+        std::vector<std::size_t> rows;  // this firm's rows, in tick order
         for (std::size_t r = 0; r < tick.size(); ++r)
-            if (firm[r] == summary_firm[row]) {
-                sum += marketing[r] + word[r];
-                last = equity[r];
+            if (firm[r] == f) {
+                if (!rows.empty()) EXPECT_GT(tick[r], tick[rows.back()]) << at;
+                rows.push_back(r);
             }
-        EXPECT_EQ(acquired[row], sum);
-        EXPECT_EQ(final_equity[row], last);
+        ASSERT_EQ(rows.size(), static_cast<std::size_t>(kTicks)) << at;
+        for (const auto& [name, parts] : int_flows) {
+            std::int64_t sum = 0;
+            for (const std::string& part : parts) {
+                const auto per_tick = ts.read_ints(part);
+                for (const std::size_t r : rows) sum += per_tick[r];
+            }
+            EXPECT_EQ(summary.read_ints(name)[row], sum) << name << ", " << at;
+            int_total[name] += sum;
+        }
+        for (const std::string& name : double_flows) {
+            const auto per_tick = ts.read_doubles(name);
+            double sum = 0.0;
+            for (const std::size_t r : rows) sum += per_tick[r];
+            EXPECT_EQ(summary.read_doubles(name)[row], sum) << name << ", " << at;
+            double_total[name] += std::abs(sum);
+        }
+        const std::size_t last = rows.back();
+        EXPECT_EQ(summary.read_ints("final_customers")[row], ts.read_ints("customers")[last]) << at;
+        EXPECT_EQ(summary.read_doubles("final_mean_satisfaction")[row], ts.read_doubles("mean_satisfaction")[last])
+            << at;
+        EXPECT_EQ(summary.read_doubles("final_customer_equity")[row], ts.read_doubles("customer_equity")[last]) << at;
     }
-    EXPECT_GT(acquired[0], 0);
+    // The lifecycle example exercises every flow, so no column passes by being 0 throughout.
+    for (const auto& [name, total] : int_total) EXPECT_GT(total, 0) << name;
+    for (const auto& [name, total] : double_total) EXPECT_GT(total, 0.0) << name;
 }
 
 }  // namespace

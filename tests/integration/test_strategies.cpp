@@ -292,11 +292,11 @@ TEST_F(Strategies, TopValueTargetingEnrolsTheMostValuableTopShare) {
 }
 
 // At the first review (tick 0) nobody has bought yet: every value is 0, all
-// tie at the cutoff, and everyone is enrolled, five times the top 20 % the
-// programme is configured for, for the first review_every ticks. The same
-// happens whenever values tie (e.g. constant spend). A top-share programme
-// should enrol at most ceil(top_share * customers).
-TEST_F(Strategies, TopValueTargetingEnrolsNoMoreThanTheTopShareAtTheFirstReview) {
+// tie at the cutoff, and customers tied at the cutoff are left out
+// (LoyaltyProgramme.hpp, README), so the programme is empty, and stays empty
+// until the next review. Enrolling the ties would put everyone in, five times
+// the top 20 % the programme is configured for.
+TEST_F(Strategies, TopValueTargetingIsEmptyUntilTheSecondReview) {
     models::MarketParams with = market();
     auto& loyalty = with.firms[0].strategies.loyalty;
     loyalty.enabled = true;
@@ -305,9 +305,11 @@ TEST_F(Strategies, TopValueTargetingEnrolsNoMoreThanTheTopShareAtTheFirstReview)
     MarketRun a(with);
     const std::vector<std::uint8_t> start = a.firms();
     const auto customers = std::count(start.begin(), start.end(), 0);
-    const auto& t = a.step(0);
-    EXPECT_LE(t[0].members, static_cast<std::int64_t>(std::ceil(0.2 * static_cast<double>(customers))))
-        << "members at tick 0 of " << customers << " customers";
+    ASSERT_GT(customers, 0);
+    for (std::uint32_t tick = 0; tick < loyalty.review_every; ++tick) {
+        const auto& t = a.step(tick);
+        EXPECT_EQ(t[0].members, 0) << "members at tick " << tick << " of " << customers << " customers";
+    }
 }
 
 // ---------------------------------------------------------------------------

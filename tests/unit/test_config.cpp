@@ -9,10 +9,12 @@
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -517,6 +519,31 @@ TEST(ConfigErrors, OnlyARegularFileIsAConfig) {
     fs::create_symlink(loop, loop);
     EXPECT_TRUE(fails_at(loop.string(), {}, loop.string(), 0, "", "cannot read the config file"));
     fs::remove(loop);
+}
+
+// UTF-16 with a byte-order mark, either byte order, `ascii` re-encoded.
+std::string utf16(const std::string& ascii, bool big_endian) {
+    std::string out = big_endian ? "\xFE\xFF" : "\xFF\xFE";
+    for (const char c : ascii) {
+        out += big_endian ? '\0' : c;
+        out += big_endian ? c : '\0';
+    }
+    return out;
+}
+
+TEST(ConfigEncodings, Utf16WithAByteOrderMarkReadsAsTheUtf8File) {
+    // The README: UTF-16 files are read too, as YAML 1.2 allows (its ASCII
+    // characters hold zero bytes, which a UTF-8 file may not).
+    std::ifstream in(kRm1, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    ASSERT_TRUE(std::all_of(text.begin(), text.end(), [](char c) { return c > 0 && c < 0x7F; }));
+    const ExperimentConfig utf8 = load_text(text);
+    for (const bool big_endian : {false, true}) {
+        const ExperimentConfig read = load_text(utf16(text, big_endian));
+        EXPECT_EQ(read.resolved_yaml, utf8.resolved_yaml) << (big_endian ? "UTF-16BE" : "UTF-16LE");
+        EXPECT_EQ(read.market.population.size, utf8.market.population.size);
+        EXPECT_EQ(read.market.firms[0].service.failure_rate, utf8.market.firms[0].service.failure_rate);
+    }
 }
 
 // The experiment design: scenarios, policies (one baseline) and a sweep.

@@ -499,8 +499,10 @@ def comparisons_section(experiment, metrics):
     table = [[*place_cells(experiment, r.scenario, r.sweep_point), r.policy, r.baseline,
               experiment.firm_label(r.firm), r.metric, r.n, fmt(r.baseline_mean), fmt(r.policy_mean),
               fmt(r.mean_difference), interval(r.ci_low, r.ci_high)] for r in rows.itertuples()]
+    unpaired = ("Rows with n = 0 had no replication where both the policy and the baseline completed: "
+                "they have no difference and no figure.\n\n" if (rows["n"] == 0).any() else "")
     return (head + "Policy minus baseline, paired by replication (from /comparisons; 95 % CI of the mean "
-            "difference, Student t).\n\n"
+            "difference, Student t).\n\n" + unpaired
             + md_table([*place_header(experiment), "policy", "baseline", "firm", "metric", "n", "baseline mean",
                         "policy mean", "difference", "95 % CI"], table))
 
@@ -562,6 +564,8 @@ def comparison_figures(experiment, metrics, outdir):
     scenario_stems = stems(experiment.scenarios)
     written = []
     for (scenario, point, metric), of_place in rows.groupby(["scenario", "sweep_point", "metric"], sort=False):
+        if (of_place["n"] == 0).all():
+            continue  # no replication where both policies completed: an empty plot would read as "no effect"
         path = outdir / f"comparison_{place_stem(experiment, scenario_stems, scenario, point)}_{metric}.png"
         plot_comparison(experiment, of_place, metric, place_title(experiment, scenario, point), path)
         written.append(path)

@@ -344,6 +344,29 @@ class ReportOnTarpTables(ReportTestCase):
         self.assertEqual(row[7:11], ["0", "0", "n/a", "n/a"])
 
 
+class ReportOnUnpairedComparisons(ReportTestCase):
+    """A comparison with n = 0 (no replication where policy and baseline both completed)
+    gets no figure: an empty plot around zero would read as "no effect"."""
+
+    def test_no_figure_for_n_zero(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "unpaired.h5"
+            write_synthetic(path)
+            with h5py.File(path, "a") as f:
+                del f["comparisons"]
+                write_table(f.create_group("comparisons"), {
+                    "scenario": ["base", "base"], "sweep_point": [0, 0], "policy": ["fast", "fast"],
+                    "baseline": ["baseline", "baseline"], "firm": [0, 0], "firm_name": ["a", "a"],
+                    "metric": ["profit", "final_customers"], "n": [2, 0], "baseline_mean": [10.0, np.nan],
+                    "policy_mean": [12.0, np.nan], "mean_difference": [2.0, np.nan], "sd_difference": [1.0, np.nan],
+                    "ci_low": [-7.0, np.nan], "ci_high": [11.0, np.nan]})
+            result = run_report(path, "-o", Path(tmp) / "report", "--metrics", "profit,final_customers")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            figures = sorted(p.name for p in (Path(tmp) / "report").glob("comparison_*.png"))
+            self.assertEqual(figures, ["comparison_base_profit.png"])
+            self.assertIn("Rows with n = 0", (Path(tmp) / "report" / "report.md").read_text())
+
+
 class ReportOnALongerTarpHorizon(ReportTestCase):
     """At horizon 4 the table measures retention in the simulated market, not TARP's
     intention to buy again: TARP 1986 is not set beside it (research guide, 8.1)."""

@@ -551,6 +551,9 @@ def series_figures(f, experiment, metrics, units, outdir):
     scenario_stems = stems(experiment.scenarios)
     written = []
     for metric in metrics:
+        if series[metric].isna().all():  # e.g. top20_value_share with output.metrics.concentration_every: 0
+            print(f"crmsim_report: {metric} is NaN on every tick of every run: no figure", file=sys.stderr)
+            continue
         band = series_band(series, metric)
         for (scenario, point), rows in band.groupby(["scenario", "sweep_point"], sort=False):
             path = outdir / f"timeseries_{place_stem(experiment, scenario_stems, scenario, point)}_{metric}.png"

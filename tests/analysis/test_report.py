@@ -367,6 +367,24 @@ class ReportOnUnpairedComparisons(ReportTestCase):
             self.assertIn("Rows with n = 0", (Path(tmp) / "report" / "report.md").read_text())
 
 
+class ReportOnANeverComputedSeries(ReportTestCase):
+    """A time-series column that is NaN throughout (the top-20 % share when
+    output.metrics.concentration_every is 0) gets no empty figure, and a note."""
+
+    def test_no_figure_and_a_note(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "nan.h5"
+            write_synthetic(path)
+            with h5py.File(path, "a") as f:
+                for run in (0, 1, 2):
+                    f[f"runs/{run}/timeseries/top20_value_share"] = np.full(6, np.nan)
+            result = run_report(path, "-o", Path(tmp) / "report", "--metrics", "top20_value_share,customers")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("top20_value_share is NaN on every tick", result.stderr)
+            figures = sorted(p.name for p in (Path(tmp) / "report").glob("timeseries_*.png"))
+            self.assertEqual(figures, ["timeseries_base_customers.png"])
+
+
 class ReportOnALongerTarpHorizon(ReportTestCase):
     """At horizon 4 the table measures retention in the simulated market, not TARP's
     intention to buy again: TARP 1986 is not set beside it (research guide, 8.1)."""

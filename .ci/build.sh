@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 bash .ci/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)"
+bash .ci/python-path.sh

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import stats
 
 matplotlib.use("Agg")
-SOURCE_DIR = Path(os.environ.get("CRMSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+SOURCE_DIR = Path(os.environ.get("CRMSIM_SOURCE_DIR", Path(__file__).resolve().parents[2])).resolve()
 sys.path.insert(0, str(SOURCE_DIR / "experiments" / "python"))
 import crmsim  # noqa: E402
 from crmsim import plot  # noqa: E402

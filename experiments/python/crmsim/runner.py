@@ -83,6 +83,7 @@ def run(config, output=None, set=None, seed=None, jobs=None, threads=None, overw
     if output.resolve() == config.resolve():
         raise CrmsimError(f"{config}: give an output other than the input (output=...)")
     args = command(config, output, set, seed, jobs, threads, overwrite, resume, progress)
+    output.parent.mkdir(parents=True, exist_ok=True)
     before = output.stat().st_mtime_ns if output.exists() else None
     status, out, err = execute(args, progress)
     written = output.exists() and output.stat().st_mtime_ns != before

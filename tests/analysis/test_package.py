@@ -407,6 +407,26 @@ class LayoutVariants(PackageTestCase):
             self.assertIn(says, str(raised.exception))
 
 
+class ReadmeExample(unittest.TestCase):
+    """The README's first study in Python, run as written (smaller: 2,000 customers) in a
+    scratch folder that has the repository's configs/."""
+
+    def test_runs_as_written(self):
+        readme = (SOURCE_DIR / "README.md").read_text()
+        section = readme.split("## A first study in Python", 1)[1].split("\n## ", 1)[0]
+        script = section.split("```python\n", 1)[1].split("```", 1)[0]
+        self.assertIn('"population.size": 20000', script)
+        script = script.replace('"population.size": 20000', '"population.size": 2000')
+        with tempfile.TemporaryDirectory() as folder:
+            (Path(folder) / "configs").symlink_to(SOURCE_DIR / "configs")
+            env = {**os.environ, "PYTHONPATH": str(SOURCE_DIR / "experiments" / "python"), "MPLBACKEND": "Agg"}
+            done = subprocess.run([sys.executable, "-c", script], cwd=folder, env=env, capture_output=True,
+                                  text=True, timeout=240)
+            self.assertEqual(done.returncode, 0, done.stderr[-3000:])
+            self.assertTrue((Path(folder) / "results" / "forest.png").is_file())
+            self.assertTrue((Path(folder) / "results" / "recovery.h5").is_file())
+
+
 def errorbar_data(ax):
     """(x, y, low, high) of each errorbar drawn on `ax`, from the artists."""
     out = []

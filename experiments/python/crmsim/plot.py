@@ -4,6 +4,7 @@ the table says). Every function returns a matplotlib Figure; save it with fig.sa
 Panels that compare share their axes, axes carry the metric's units, and legends sit
 outside the plotting area so that they cover no data."""
 import math
+import textwrap
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -12,6 +13,15 @@ import pandas as pd
 
 from . import statistics
 from .tarp import OUTCOMES, SEVERITIES, TARP_1986
+
+
+def _suptitle(fig, title):
+    """The figure's title, its lines wrapped to the figure's width (a one-panel figure is
+    narrower than a long title)."""
+    characters = max(30, int(fig.get_figwidth() * 10))
+    lines = [textwrap.fill(line, characters, break_long_words=False, break_on_hyphens=False)
+             for line in title.split("\n")]
+    fig.suptitle("\n".join(lines))
 
 
 def metric_label(frame, metric, relative=False):
@@ -78,7 +88,7 @@ def forest(effects, relative=True, level=None):
     baseline = effects["baseline"].iloc[0] if "baseline" in effects else "baseline"
     measure = effects["measure"].iloc[0] if "measure" in effects else ""
     swept = f"\nswept: {', '.join(parameters)}" if parameters and effects["sweep_point"].nunique() > 1 else ""
-    fig.suptitle(f"{metric}, {measure}: policy − {baseline}, paired by replication, {share:.0%} CI{swept}")
+    _suptitle(fig, f"{metric}, {measure}: policy − {baseline}, paired by replication, {share:.0%} CI{swept}")
     return fig
 
 
@@ -145,7 +155,7 @@ def effect_by_parameter(effects, parameter=None, relative=False):
     axes[0][0].set_ylabel(metric_label(effects, metric, relative) + (" (policy − baseline)" if not relative else ""))
     axes[0][-1].legend(title=title, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small")
     share = effects.attrs.get("level", 0.95)
-    fig.suptitle(f"{metric}, {effects['measure'].iloc[0]}: effect against {parameter} ({share:.0%} CI)")
+    _suptitle(fig, f"{metric}, {effects['measure'].iloc[0]}: effect against {parameter} ({share:.0%} CI)")
     return fig
 
 
@@ -184,7 +194,7 @@ def differences_over_time(over_time, tick_days=None):
     share = over_time.attrs.get("level", 0.95)
     baseline = over_time["baseline"].iloc[0]
     keys = f"\nswept: {', '.join(parameters)}" if swept else ""
-    fig.suptitle(f"{metric}: paired difference policy − {baseline} per tick, {share:.0%} CI{keys}")
+    _suptitle(fig, f"{metric}: paired difference policy − {baseline} per tick, {share:.0%} CI{keys}")
     return fig
 
 
@@ -230,7 +240,7 @@ def tarp(pooled, firm=None):
         ax.set_ylabel("share still buying [fraction]")
     axes[0][-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small")
     who = "all firms" if firm is None else f"firm {firm}"
-    fig.suptitle(f"Repurchase after a failure, simulated ({who}, Wilson 95 % CI) beside TARP 1986")
+    _suptitle(fig, f"Repurchase after a failure, simulated ({who}, Wilson 95 % CI) beside TARP 1986")
     return fig
 
 

@@ -381,16 +381,25 @@ class LayoutVariants(PackageTestCase):
         variant = self.dir / "variant.h5"
         shutil.copy(self.res.path, variant)
         with h5py.File(variant, "r+") as f:
-            for r in self.plan["run_id"]:
+            for r in self.plan["run_id"]:  # each layout of `columns` becomes the other
                 group = f[f"runs/{r}/timeseries"]
                 names = group.attrs["columns"]
-                names = names.decode() if isinstance(names, bytes) else str(names)
-                group.attrs["columns"] = np.array(names.split(","), dtype=h5py.string_dtype())
+                if isinstance(names, (bytes, str)):
+                    names = names.decode() if isinstance(names, bytes) else names
+                    group.attrs["columns"] = np.array(names.split(","), dtype=h5py.string_dtype())
+                else:
+                    group.attrs["columns"] = ",".join(n.decode() if isinstance(n, bytes) else n for n in names)
             keys = f["plan/stream_key"][()].astype(np.uint64)
             del f["plan/stream_key"]
             f["plan/stream_key"] = keys
         res = crmsim.open(variant)
-        self.assertEqual(list(res.timeseries(runs=[0]).columns), list(self.res.timeseries(runs=[0]).columns))
+        with h5py.File(variant, "r") as f:
+            self.assertNotEqual(type(f["runs/0/timeseries"].attrs["columns"]),
+                                type(h5py.File(self.res.path, "r")["runs/0/timeseries"].attrs["columns"]))
+        columns = list(res.timeseries(runs=[0]).columns)
+        self.assertEqual(columns, list(self.res.timeseries(runs=[0]).columns))
+        self.assertEqual(columns[columns.index("tick"):columns.index("tick") + 5],
+                         ["tick", "firm", "firm_name", "customers", "switched_out"])  # the file's order
         np.testing.assert_array_equal(res.plan["stream_key"].astype(np.uint64),
                                       self.res.plan["stream_key"].astype(np.uint64))
         self.assertFalse(res.streams_shared("fragile", "calm"))

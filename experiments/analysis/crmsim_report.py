@@ -194,7 +194,7 @@ def plot_series(experiment, band, metric, units, title, path):
     firms = sorted(band["firm"].unique())
     rows, columns = firm_grid(len(firms))
     fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.6 * rows), squeeze=False, sharex=True,
-                             sharey=True, layout="constrained")
+                             sharey=True)
     colours = policy_colours(experiment)
     for ax, firm in zip(axes.flat, firms):
         for policy in experiment.policies:
@@ -214,6 +214,7 @@ def plot_series(experiment, band, metric, units, title, path):
     axes.flat[len(firms) - 1].legend(title="policy", fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))
     banded = np.isfinite(band["high"]).any()
     fig.suptitle(f"{metric}: mean over replications{' with 95 % band' if banded else ''}, {title}")
+    fig.tight_layout()  # cheaper than a constrained layout, and it keeps the legend in the figure
     save(fig, path)
 
 

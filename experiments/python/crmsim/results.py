@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import statistics
 from .errors import CrmsimError
-from .tables import column_attributes, read_table, text
+from .tables import column_attributes, column_order, read_table, text
 from .tarp import TARP_1986, TARP_GROUPS
 
 FORMAT = "crmsim-results"
@@ -30,6 +30,7 @@ class Results:
 
     def __init__(self, path):
         self.path = Path(path)
+        self._series_cache = {}
         if not self.path.is_file():
             raise CrmsimError(f"{self.path}: no such file")
         try:
@@ -153,12 +154,9 @@ class Results:
         frames = []
         with h5py.File(self.path, "r") as f:
             for run in runs:
-                group = f.get(f"runs/{run}/timeseries")
-                if group is None:
-                    continue
-                frame = read_table(group, None if columns is None else ["tick", "firm", *columns])
-                frame.insert(0, "run", run)
-                frames.append(frame)
+                frame = self._run_series(f, run, columns)
+                if frame is not None:
+                    frames.append(frame)
         if not frames:
             return self._label(pd.DataFrame(columns=[*self.coordinates, "tick", "firm", "firm_name"]))
         series = pd.concat(frames, ignore_index=True)
@@ -166,6 +164,22 @@ class Results:
         series = series.merge(self.summary[["run", "firm", "firm_name"]], on=["run", "firm"], how="left")
         measured = [c for c in series.columns if c not in (*self.coordinates, "tick", "firm", "firm_name")]
         return self._label(series[[*self.coordinates, "tick", "firm", "firm_name", *measured]])
+
+    def _run_series(self, f, run, columns):
+        """One run's time series (`columns`, or all), its columns kept once read: a study
+        asks for the same few columns again and again, and a run's series is small
+        (ticks x firms rows)."""
+        group = f.get(f"runs/{run}/timeseries")
+        if group is None:
+            return None
+        names = column_order(group) if columns is None else ["tick", "firm", *columns]
+        missing = [c for c in names if (run, c) not in self._series_cache]
+        if missing:
+            read = read_table(group, missing)
+            self._series_cache.update({(run, c): read[c].to_numpy() for c in missing})
+        frame = pd.DataFrame({c: self._series_cache[(run, c)] for c in names})
+        frame.insert(0, "run", run)
+        return frame
 
     def tarp(self, pooled=False, by=("scenario", "policy")):
         """The TARP tables: one row per run, firm, severity and outcome (`customers`

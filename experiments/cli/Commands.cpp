@@ -4,6 +4,7 @@
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
+#include "experiments/run/MetricsTable.hpp"
 #include "experiments/run/MpiRuns.hpp"
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/PartialResults.hpp"
@@ -286,6 +287,22 @@ int summarize_command(const std::vector<std::string>& args) {
                                                       "a crmsim results file (HDF5)");
     return command(args, options, "file", [&](const po::variables_map& v) {
         summarize_file(v["file"].as<std::string>(), std::cout);
+        return kExitOk;
+    });
+}
+
+int metrics_command(const std::vector<std::string>& args) {
+    po::options_description options(
+        "crmsim metrics\n\nPrints the columns of the time series (/runs/<id>/timeseries) as a Markdown table, "
+        "from the metric registry: the table of docs/metrics.md");
+    options.add_options()("help,h", "show this help");
+    for (const std::string& a : args)
+        if (a != "--help" && a != "-h") {
+            std::cerr << "crmsim metrics: unexpected argument '" << a << "' (it takes none; see --help)\n";
+            return kExitBadInput;
+        }
+    return command(args, options, "", [&](const po::variables_map&) {
+        write_metrics_table(std::cout);
         return kExitOk;
     });
 }

@@ -69,7 +69,7 @@
            "cost of complaint recovery: resolutions, case handling and compensation")                                \
     DERIVED(Float64, profit, "currency units",                                                                       \
             "margin * revenue - recovery_cost - service_cost - programme_cost - offer_cost - acquisition_cost - "    \
-            "termination_cost (= revenue - cost_of_sales - those costs)",                           \
+            "termination_cost - guarantee_cost (= revenue - cost_of_sales - those costs)",                           \
             r.accounts.profit)                                                                                       \
     /* The customer lifecycle; appended after RM-1's columns, which keep their positions. */                        \
     DERIVED(Int64, prospects, "people", "market-wide: people who have never bought (same on every firm's row)",      \
@@ -143,6 +143,9 @@
             r.accounts.clv)                                                                                          \
     DERIVED(Float64, customer_equity, "currency units", "clv * customers", r.accounts.equity)                        \
     COUNT(cross_sold, cross_sold, "customers", "customers who took another product (spend level raised)")            \
+    COST(guarantee_cost, guarantee_cost, "currency units", "refunds paid under the firm's service guarantee")      \
+    COUNT(guaranteed_failures, guaranteed_failures, "customers",                                                     \
+          "failures the firm's service guarantee refunded (guarantee_cost / firms.N.service_guarantee.refund)")      \
     HIDDEN(TarpCounts, tarp) /* TARP observations completed in the tick: /runs/<id>/tarp */
 // clang-format on
 

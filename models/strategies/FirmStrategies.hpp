@@ -10,6 +10,7 @@
 #include "models/strategies/AcquisitionSpend.hpp"
 #include "models/strategies/LoyaltyProgramme.hpp"
 #include "models/strategies/RelationshipTactics.hpp"
+#include "models/strategies/ServiceGuarantee.hpp"
 #include "models/strategies/SwitchingPrevention.hpp"
 #include "models/strategies/Termination.hpp"
 #include "models/strategies/WinBack.hpp"
@@ -26,9 +27,12 @@ struct FirmStrategies {
     Termination termination;
     WinBack win_back;
     AcquisitionSpend acquisition;
+    ServiceGuarantee service_guarantee;
 
     // Every strategy, each once.
-    auto registered() const { return std::tie(loyalty, tactics, prevention, termination, win_back, acquisition); }
+    auto registered() const {
+        return std::tie(loyalty, tactics, prevention, termination, win_back, acquisition, service_guarantee);
+    }
 };
 
 static_assert(sim::aggregate_fields<FirmStrategies>() ==
@@ -39,6 +43,17 @@ static_assert(sim::aggregate_fields<FirmStrategies>() ==
 template <class Fn>
 void for_each_strategy(const FirmStrategies& s, Fn&& fn) {
     std::apply([&](const auto&... strategy) { (fn(strategy), ...); }, s.registered());
+}
+
+// The repurchase intention after a failure of the firm's service, as every
+// strategy with an after_failure step changes it (each charging `tally`).
+template <class Tally>
+double after_failure(const FirmStrategies& s, double repurchase, Tally& tally) {
+    for_each_strategy(s, [&](const auto& strategy) {
+        if constexpr (requires { strategy.after_failure(repurchase, tally); })
+            repurchase = strategy.after_failure(repurchase, tally);
+    });
+    return repurchase;
 }
 
 // Whether some active strategy acts on the firm's customers while they decide.

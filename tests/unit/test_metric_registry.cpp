@@ -56,7 +56,7 @@ TEST(MetricRegistry, ProfitNamesEveryCost) {
                         CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE,
                         CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE)
 #undef CRMSIM_TEST_COST
-    ASSERT_GE(costs.size(), 6u);
+    ASSERT_GE(costs.size(), 7u);
     EXPECT_EQ(costs.front(), "recovery_cost");  // first: RM-1's profit is margin * revenue - recovery_cost
     std::string profit;
     for (const sim::ColumnSpec& c : models::firm_tick_columns())
@@ -97,6 +97,7 @@ TEST(MetricRegistry, RowsHaveACellPerColumnFromTheirEntry) {
     t.churn[models::churn_index(models::ChurnReason::Drift)] = 5;
     t.satisfaction_sum = 30.0;
     t.promoters = 10;
+    t.guarantee_cost = 62.5;
     const models::MarketTally market{11, 13};
     std::vector<sim::Cell> row;
     models::emit_firm_tick_row(9, 1, t, {0.3, 0.002, market, 0.5},
@@ -110,7 +111,8 @@ TEST(MetricRegistry, RowsHaveACellPerColumnFromTheirEntry) {
     EXPECT_EQ(row[at("churn_drift")].i, 5);
     EXPECT_EQ(row[at("mean_satisfaction")].f, 0.75);
     EXPECT_EQ(row[at("promoter_share")].f, 0.25);
-    EXPECT_EQ(row[at("profit")].f, 0.0);  // no revenue, no cost
+    EXPECT_EQ(row[at("guarantee_cost")].f, 62.5);
+    EXPECT_EQ(row[at("profit")].f, -62.5);  // no revenue, the refunds as its only cost
     EXPECT_EQ(row[at("prospects")].i, 11);
     EXPECT_EQ(row[at("lapsed")].i, 13);
     EXPECT_EQ(row[at("top20_value_share")].f, 0.5);

@@ -146,6 +146,9 @@
     COST(guarantee_cost, guarantee_cost, "currency units", "refunds paid under the firm's service guarantee")      \
     COUNT(guaranteed_failures, guaranteed_failures, "customers",                                                     \
           "failures the firm's service guarantee refunded (guarantee_cost / firms.N.service_guarantee.refund)")      \
+    CUSTOMER_MEAN(expectation_sum, mean_expectation, "1",                                                            \
+                  "mean expectation [0, 1] of the firm's customers after the tick (NaN if it has none)",             \
+                  c.expectation[i])                                                                                  \
     HIDDEN(TarpCounts, tarp) /* TARP observations completed in the tick: /runs/<id>/tarp */
 // clang-format on
 

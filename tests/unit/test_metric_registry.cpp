@@ -96,6 +96,7 @@ TEST(MetricRegistry, RowsHaveACellPerColumnFromTheirEntry) {
     t.outcomes[models::index(models::Outcome::Resolved)] = 3;
     t.churn[models::churn_index(models::ChurnReason::Drift)] = 5;
     t.satisfaction_sum = 30.0;
+    t.expectation_sum = 20.0;
     t.promoters = 10;
     t.guarantee_cost = 62.5;
     const models::MarketTally market{11, 13};
@@ -110,6 +111,7 @@ TEST(MetricRegistry, RowsHaveACellPerColumnFromTheirEntry) {
     EXPECT_EQ(row[at("resolved")].i, 3);
     EXPECT_EQ(row[at("churn_drift")].i, 5);
     EXPECT_EQ(row[at("mean_satisfaction")].f, 0.75);
+    EXPECT_EQ(row[at("mean_expectation")].f, 0.5);
     EXPECT_EQ(row[at("promoter_share")].f, 0.25);
     EXPECT_EQ(row[at("guarantee_cost")].f, 62.5);
     EXPECT_EQ(row[at("profit")].f, -62.5);  // no revenue, the refunds as its only cost

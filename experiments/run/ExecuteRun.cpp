@@ -54,7 +54,10 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     record.network_seconds = fixed_network ? 0.0 : seconds_since(network_start);
     record.network_edges = network.undirected_edges();
 
-    models::Market market(config.market, network, record.spec.stream_key);
+    // The TARP table counts only observations that can complete within the run.
+    models::MarketParams params = config.market;
+    params.mechanisms.tarp.run_ticks = config.experiment.ticks;
+    models::Market market(std::move(params), network, record.spec.stream_key);
     for (std::uint32_t i = 0; i < market.customers().size(); ++i)
         if (const std::uint8_t f = market.customers().firm[i]; f != models::kNoFirm)
             ++record.firms[f].initial_customers;

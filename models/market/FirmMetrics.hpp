@@ -141,7 +141,10 @@
             "customer lifetime value m r / (1 + i - r): m profit per starting customer, r retention, "               \
             "i output.metrics.discount_rate",                                                                        \
             r.accounts.clv)                                                                                          \
-    DERIVED(Float64, customer_equity, "currency units", "clv * customers", r.accounts.equity)                        \
+    DERIVED(Float64, customer_equity, "currency units",                                                              \
+            "expected discounted profit of the customers after the tick, each paying m next tick and retained at r: " \
+            "customers * m / (1 + i - r)",                                                                           \
+            r.accounts.equity)                                                                                       \
     COUNT(cross_sold, cross_sold, "customers", "customers who took another product (spend level raised)")            \
     COST(guarantee_cost, guarantee_cost, "currency units", "refunds paid under the firm's service guarantee")      \
     COUNT(guaranteed_failures, guaranteed_failures, "customers",                                                     \

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -144,6 +145,55 @@ TEST(MetricRegistry, DocsTableIsTheRegistrys) {
         ASSERT_EQ(h, w) << "docs/metrics.md, table line " << n << " differs from the registry";
     }
     EXPECT_FALSE(std::getline(have, h)) << "docs/metrics.md has a row the registry has not: " << h;
+}
+
+// docs/results-file.md lists the time-series columns by name in its layout
+// of the file (/runs/<run_id>/timeseries/ up to the next group): the names
+// there, asides in parentheses left out, are the registry's, in its order.
+TEST(MetricRegistry, ResultsFileDocsListEveryColumnInOrder) {
+    std::ifstream in(CRMSIM_SOURCE_DIR "/docs/results-file.md");
+    ASSERT_TRUE(in) << "docs/results-file.md is missing";
+    std::string line, text;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("/runs/<run_id>/timeseries/", 0) == 0) {
+            inside = true;
+            line = line.substr(line.find(':') + 1);  // after "one row per (tick, firm), ...:"
+        } else if (inside && line.rfind("/", 0) == 0) {
+            break;
+        }
+        if (inside) text += line + " ";
+    }
+    ASSERT_FALSE(text.empty()) << "no /runs/<run_id>/timeseries/ entry in docs/results-file.md";
+    std::string plain;  // without the asides in parentheses
+    int depth = 0;
+    for (const char c : text) {
+        depth += c == '(';
+        if (depth == 0) plain += c;
+        depth -= c == ')' && depth > 0;
+    }
+    std::set<std::string> names;
+    std::vector<std::string> registry;
+    for (const sim::ColumnSpec& c : models::firm_tick_columns()) {
+        names.insert(c.name);
+        registry.push_back(c.name);
+    }
+    // Words in the prose that name a column ("the firm's strategies") are
+    // followed by an apostrophe; the list's names by a comma or the end.
+    std::vector<std::string> listed;
+    const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (std::size_t k = 0; k < plain.size();) {
+        if (!word(plain[k])) {
+            ++k;
+            continue;
+        }
+        std::size_t e = k;
+        while (e < plain.size() && word(plain[e])) ++e;
+        const std::string token = plain.substr(k, e - k);
+        if (names.count(token) && (e == plain.size() || plain[e] != '\'')) listed.push_back(token);
+        k = e;
+    }
+    EXPECT_EQ(listed, registry) << "docs/results-file.md's list of time-series columns differs from the registry";
 }
 
 }  // namespace

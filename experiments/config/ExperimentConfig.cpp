@@ -58,6 +58,22 @@ void check_config_file(const std::string& path) {
         throw ConfigError({path, 0, 0, ""}, "is not a regular file (a device, pipe or socket); give a YAML file");
 }
 
+// No config line is anywhere near this long; a file with one is not a config
+// (or is damaged), and yaml-cpp would take minutes over a 100 MB line.
+constexpr std::size_t kLongestLine = 1 << 20;
+
+void check_line_lengths(const std::string& path, const std::string& text) {
+    std::size_t start = 0;
+    for (int line = 1; start < text.size(); ++line) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        if (end - start > kLongestLine)
+            throw ConfigError({path, line, 1, ""}, "a line of " + std::to_string(end - start) +
+                                                       " bytes; no config line may be longer than " +
+                                                       std::to_string(kLongestLine) + " bytes (is this a config?)");
+        start = end + 1;
+    }
+}
+
 std::string read_text(const std::string& path) {
     check_config_file(path);
     std::ifstream in(path, std::ios::binary);
@@ -65,6 +81,7 @@ std::string read_text(const std::string& path) {
     std::stringstream text;
     text << in.rdbuf();
     check_utf8(path, text.str());
+    check_line_lengths(path, text.str());
     return text.str();
 }
 
@@ -307,10 +324,12 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
     YAML::Node resolved(YAML::NodeType::Map);
     ConfigNode root(source, tree, "", resolved);
     config.experiment = read_experiment(root.mapping("experiment"));
-    config.market.population = read_population(root.mapping("population"));
+    ConfigNode population = root.mapping("population");
+    const ConfigLocation population_at = population.error("size", "").where();
+    config.market.population = read_population(population);
     const std::string parent = std::filesystem::path(path).parent_path().string();
     const std::string dir = parent.empty() ? "." : parent;
-    config.network = read_network(root.mapping("network"), dir, config.market.population.size);
+    config.network = read_network(root.mapping("network"), dir, config.market.population.size, population_at);
     config.market.firms = read_firms(root);
     config.market.mechanisms = read_mechanisms(root.mapping("mechanisms"));
     if (config.market.mechanisms.word_of_mouth.enabled && config.network.kind == NetworkKind::None)
@@ -411,7 +430,9 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
                     variant.push_back(Override{params[k].key, sweep_value(params[k], first[k]), sweep_key_origins[k]});
                 variant.insert(variant.end(), policy.overrides.begin(), policy.overrides.end());
                 if (!variant.empty())
-                    check_same_firms(base, read(variant), variant, "scenario " + scenario.name + " x policy " + policy.name);
+                    check_same_firms(base, read(variant), variant,
+                                     "scenario " + scenario.name + " x policy " + policy.name +
+                                         (params.empty() ? "" : " at sweep point 0"));
             }
 
     for (std::size_t k = 0; k < params.size(); ++k)

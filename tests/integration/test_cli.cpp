@@ -161,17 +161,23 @@ struct FirmRow {
     long final_customers = 0;
 };
 
+// Run 0's block of the summary: a line "  metric  firm0  firm1", then one
+// line per metric with a value per firm.
 std::vector<FirmRow> firm_rows(const std::string& summary) {
     std::vector<FirmRow> rows;
     std::istringstream lines(summary);
-    // Lines look like "   0  base/baseline/0   firm0   964   1028 ...": run, where, firm, customers, ->.
     for (std::string line; std::getline(lines, line);) {
         std::istringstream words(line);
-        FirmRow row;
-        long run = 0;
-        std::string where;
-        if (words >> run >> where >> row.name >> row.initial >> row.final_customers && row.name.rfind("firm", 0) == 0)
-            rows.push_back(row);
+        std::string first;
+        words >> first;
+        if (first == "metric") {
+            if (!rows.empty()) break;  // the next run's block
+            for (std::string name; words >> name;) rows.push_back(FirmRow{name});
+        }
+        for (FirmRow& row : rows) {
+            if (first == "initial_customers") words >> row.initial;
+            if (first == "final_customers") words >> row.final_customers;
+        }
     }
     return rows;
 }
@@ -183,7 +189,7 @@ TEST_F(Cli, RunWritesTheResultsAndPrintsAPerFirmSummary) {
     EXPECT_TRUE(fs::is_regular_file(out));
     EXPECT_FALSE(fs::exists(out + ".partial"));
     EXPECT_TRUE(contains(r.out, "tiny: 1 run(s) x 5 ticks x 2000 customers")) << r;
-    EXPECT_TRUE(contains(r.out, "base/baseline/0")) << r;
+    EXPECT_TRUE(contains(r.out, "\nrun 0  base / point 0 / rep 0 / baseline\n")) << r;
     EXPECT_TRUE(contains(r.out, "M agent-ticks/s per run), network builds")) << r;
 
     // Both firms, and customers move between them but never leave the market.

@@ -1,5 +1,6 @@
 #include "experiments/run/Summarize.hpp"
 
+#include "experiments/run/SensitivitySummary.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
@@ -136,6 +137,7 @@ void summarize_file(const std::string& path, std::ostream& out, bool with_proven
         print_failed_runs(root, out);
         print_firm_outcomes(root, out);
         print_comparisons(root, out);
+        print_sensitivity(root, out);
     } catch (const sim::h5::Error& e) {
         throw UsageError(path + ": a crmsim results file, but damaged: " + e.what());
     }

@@ -1,6 +1,7 @@
 #include "experiments/run/SensitivityTable.hpp"
 
 #include "experiments/plan/SensitivityDesign.hpp"
+#include "experiments/run/OutputValues.hpp"
 #include "experiments/stats/MorrisEffects.hpp"
 #include "experiments/stats/ReplicationNoise.hpp"
 #include "experiments/stats/SobolIndices.hpp"
@@ -16,41 +17,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using Strings = std::vector<std::string>;
 using Doubles = std::vector<double>;
 using Ints = std::vector<std::int64_t>;
-using RunValues = std::vector<Doubles>;   // [run][firm]; NaN where a run failed or has no value
 using PointReps = std::vector<Doubles>;   // [design point][replication]
-
-// A /summary column per run and firm (a failed run's -1 or NaN becomes NaN).
-RunValues summary_values(const sim::h5::Group& root, const std::vector<RunRecord>& records, const std::string& metric,
-                         std::size_t firms) {
-    const Doubles column = root.open_group("summary").read_doubles(metric);
-    RunValues out(records.size(), Doubles(firms, kNaN));
-    for (std::size_t r = 0; r < records.size(); ++r)
-        if (records[r].status == "complete")
-            for (std::size_t f = 0; f < firms; ++f) out[r][f] = column[r * firms + f];
-    return out;
-}
-
-// A time-series column at a tick, or its mean over a window, per run and firm.
-RunValues series_values(const sim::h5::Group& root, const std::vector<RunRecord>& records,
-                        const SensitivityOutput& o, std::size_t firms) {
-    RunValues out(records.size(), Doubles(firms, kNaN));
-    for (std::size_t r = 0; r < records.size(); ++r) {
-        if (records[r].status != "complete") continue;
-        const sim::h5::Group ts = root.open_group("runs/" + std::to_string(records[r].spec.run_id) + "/timeseries");
-        const auto tick = ts.read_ints("tick");
-        const auto firm = ts.read_ints("firm");
-        const Doubles value = ts.read_doubles(o.column);
-        Doubles sum(firms, 0.0), count(firms, 0.0);
-        for (std::size_t row = 0; row < tick.size(); ++row) {
-            if (tick[row] < o.from_tick || tick[row] > o.to_tick) continue;
-            const auto f = static_cast<std::size_t>(firm[row]);
-            sum[f] += value[row];
-            count[f] += 1;
-        }
-        for (std::size_t f = 0; f < firms; ++f) out[r][f] = count[f] > 0 ? sum[f] / count[f] : kNaN;
-    }
-    return out;
-}
 
 double mean_of_finite(const Doubles& v) {
     double sum = 0, n = 0;
@@ -249,8 +216,7 @@ void write_sensitivity(const sim::h5::Group& root, const ExperimentConfig& base,
     const std::size_t policies = d.policies.size();
     Table table;
     for (const SensitivityOutput& o : settings.outputs) {
-        const RunValues values =
-            o.metric.empty() ? series_values(root, records, o, firms) : summary_values(root, records, o.metric, firms);
+        const RunValues values = output_values(root, records, o, firms);
         for (std::size_t s = 0; s < d.scenarios.size(); ++s)
             for (std::size_t q = 0; q < policies; ++q)
                 for (std::size_t f = 0; f < firms; ++f) {

@@ -62,4 +62,29 @@ void print_sensitivity(const sim::h5::Group& root, std::ostream& out) {
     if (index.size() > listed) out << "... " << index.size() - listed << " more rows: /sensitivity in the file\n";
 }
 
+void print_calibration(const sim::h5::Group& root, std::ostream& out) {
+    if (!root.has("calibration")) return;
+    const sim::h5::Group g = root.open_group("calibration");
+    const sim::h5::Group fit = g.open_group("fit");
+    const auto parameter = fit.read_strings("parameter");
+    const auto estimate = fit.read_doubles("estimate"), low = fit.read_doubles("ci_low"), high = fit.read_doubles("ci_high");
+    out << "\ncalibration: " << g.int_attribute("trials") << " trials, objective " << g.double_attribute("objective")
+        << " (converged: " << g.string_attribute("converged") << ")\n";
+    const int width = width_of(parameter, 12);
+    out << std::left << std::setw(width) << "parameter" << std::right << std::setw(14) << "estimate" << "  95 % interval\n";
+    for (std::size_t k = 0; k < parameter.size(); ++k)
+        out << std::left << std::setw(width) << parameter[k] << std::right << std::defaultfloat << std::setprecision(5)
+            << std::setw(14) << estimate[k] << "  [" << low[k] << ", " << high[k] << "]\n";
+    const sim::h5::Group t = g.open_group("targets");
+    const auto output = t.read_strings("output");
+    const auto firm = t.read_ints("firm");
+    const auto value = t.read_doubles("value"), fitted = t.read_doubles("fitted"), z = t.read_doubles("z");
+    out << "\n" << std::left << std::setw(width_of(output, 12)) << "target" << std::right << std::setw(6) << "firm"
+        << std::setw(14) << "value" << std::setw(14) << "fitted" << std::setw(10) << "z\n";
+    for (std::size_t k = 0; k < output.size(); ++k)
+        out << std::left << std::setw(width_of(output, 12)) << output[k] << std::right << std::setw(6) << firm[k]
+            << std::setw(14) << value[k] << std::setw(14) << fitted[k] << std::setw(10) << std::setprecision(3) << z[k]
+            << "\n";
+}
+
 }  // namespace experiments

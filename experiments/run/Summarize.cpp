@@ -130,6 +130,7 @@ void summarize_file(const std::string& path, std::ostream& out, bool with_proven
     // A file damaged inside is bad input, as one damaged at its start is.
     try {
         if (with_provenance) print_provenance(root, out);
+        if (root.has("calibration")) return print_calibration(root, out);
         if (!root.has("summary")) {
             out << "\n(no summary: the experiment did not finish)\n";
             return;

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <functional>
+#include <iostream>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -262,6 +263,8 @@ TEST(SobolIndices, IshigamiIntervalsCoverAtTheirNominalRate) {
     }
     const double expected = kNominal * kDesigns, tolerance = 3.5 * std::sqrt(kDesigns * kNominal * (1 - kNominal));
     for (std::size_t i = 0; i < 3; ++i) {
+        std::cout << "coverage of " << kDesigns << " designs: S1_" << i << " " << first[i] << ", ST_" << i << " "
+                  << total[i] << "\n";
         EXPECT_NEAR(first[i], expected, tolerance) << "S1_" << i << " covered " << first[i] << " of " << kDesigns;
         EXPECT_NEAR(total[i], expected, tolerance) << "ST_" << i << " covered " << total[i] << " of " << kDesigns;
     }

@@ -381,6 +381,9 @@ models::Acquisition read_acquisition(ConfigNode node) {
                                                                                        : models::Influence::Network;
     a.story_weight = node.number("story_weight", a.story_weight, 0.0);
     a.lapsed_return = node.flag("lapsed_return", a.lapsed_return);
+    a.probability = node.choice("probability", "hazard", {"hazard", "linear"}) == "linear"
+                        ? models::AdoptionProbability::Linear
+                        : models::AdoptionProbability::Hazard;
     node.finish();
     return a;
 }

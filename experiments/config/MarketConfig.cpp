@@ -196,6 +196,15 @@ models::AcquisitionSpend read_acquisition_spend(ConfigNode node) {
     return a;
 }
 
+models::ServiceGuarantee read_service_guarantee(ConfigNode node) {
+    models::ServiceGuarantee g;
+    g.enabled = node.flag("enabled", g.enabled);
+    g.refund = node.number("refund", g.refund, 0.0);
+    g.repurchase_lift = node.probability("repurchase_lift", g.repurchase_lift);
+    node.finish();
+    return g;
+}
+
 models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t count) {
     models::FirmParams f;
     f.name = node.text("name", "firm" + std::to_string(index));
@@ -230,6 +239,7 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.strategies.termination = read_termination(node.mapping("termination"));
     f.strategies.win_back = read_win_back(node.mapping("win_back"));
     f.strategies.acquisition = read_acquisition_spend(node.mapping("acquisition"));
+    f.strategies.service_guarantee = read_service_guarantee(node.mapping("service_guarantee"));
     node.finish();
     return f;
 }

@@ -2,6 +2,7 @@
 
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/run/ResultsTables.hpp"
+#include "experiments/run/SensitivitySummary.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
@@ -209,6 +210,7 @@ void summarize_here(const std::string& path, std::ostream& out, const SummarizeO
         if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
             throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
         if (options.with_provenance) print_provenance(root, out);
+        if (root.has("calibration")) return print_calibration(root, out);
         if (!root.has("summary")) {
             out << "\n(no summary: the experiment did not finish)\n";
             return;
@@ -217,6 +219,7 @@ void summarize_here(const std::string& path, std::ostream& out, const SummarizeO
         print_failed_runs(plan, out);
         print_firm_outcomes(root, plan, options, out);
         print_comparisons(root, options, out);
+        print_sensitivity(root, out);
     } catch (const UsageError&) {
         throw;
     } catch (const std::exception& e) {

@@ -68,6 +68,7 @@ TEST_F(Cli, HelpListsTheCommands) {
     EXPECT_TRUE(contains(r.out, "crmsim run CONFIG -o OUT.h5")) << r;
     EXPECT_TRUE(contains(r.out, "crmsim plan CONFIG")) << r;
     EXPECT_TRUE(contains(r.out, "crmsim summarize OUT.h5")) << r;
+    EXPECT_TRUE(contains(r.out, "crmsim metrics")) << r;
     EXPECT_EQ(r.err, "");
 }
 
@@ -76,6 +77,23 @@ TEST_F(Cli, RunHelpListsTheOptions) {
     ASSERT_EQ(r.status, 0) << r;
     for (const char* option : {"--set", "--threads", "--seed", "--overwrite", "--output"})
         EXPECT_TRUE(contains(r.out, option)) << option << "\n" << r;
+}
+
+// crmsim metrics prints the time-series columns as a Markdown table (the
+// one in docs/metrics.md, checked there by MetricRegistry.DocsTableIsTheRegistrys):
+// a header and one row per column, the new ones included; it takes no argument.
+TEST_F(Cli, MetricsPrintsTheColumnTable) {
+    const Result r = crmsim({"metrics"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out.rfind("| column | type | unit | description |\n|---|---|---|---|\n", 0), 0u) << r;
+    for (const char* row : {"| `tick` | int64 | tick |", "| `profit` | float64 | currency units |",
+                            "| `guarantee_cost` | float64 | currency units |", "| `mean_expectation` | float64 | 1 |"})
+        EXPECT_TRUE(contains(r.out, row)) << row << "\n" << r;
+    EXPECT_EQ(r.err, "");
+    const Result extra = crmsim({"metrics", "timeseries"});
+    EXPECT_EQ(extra.status, 2) << extra;
+    EXPECT_TRUE(contains(extra.err, "unexpected argument 'timeseries'")) << extra;
+    EXPECT_EQ(extra.out, "");
 }
 
 TEST_F(Cli, NoArgumentsIsBadInput) {

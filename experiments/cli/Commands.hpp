@@ -19,5 +19,6 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
                 const MpiSession& mpi);
 int plan_command(const std::vector<std::string>& args);
 int summarize_command(const std::vector<std::string>& args);
+int config_command(const std::vector<std::string>& args);
 
 }  // namespace experiments::cli

@@ -15,8 +15,10 @@ constexpr const char* kUsage = R"(crmsim: agent-based simulation of customer rel
 
 Usage:
   crmsim run CONFIG -o OUT.h5 [options]   run an experiment, write results to OUT.h5
+  crmsim run RESULTS.h5 -o OUT.h5         run a results file's experiment again
   crmsim plan CONFIG [--set K=V ...]      list the runs an experiment would make
   crmsim summarize OUT.h5                 print what a results file holds
+  crmsim config RESULTS.h5                print the resolved config a results file ran
   crmsim --version                        print the version and git commit
   crmsim COMMAND --help                   options of one command
 
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(rest, all, mpi);
     if (command == "plan") return plan_command(rest);
     if (command == "summarize") return summarize_command(rest);
+    if (command == "config") return config_command(rest);
     std::cerr << "crmsim: unknown command '" << command << "'\n\n" << kUsage;
     return kExitBadInput;
 }

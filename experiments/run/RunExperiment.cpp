@@ -6,6 +6,7 @@
 #include "experiments/run/BuildNetwork.hpp"
 #include "experiments/run/ExecuteRun.hpp"
 #include "experiments/run/FolderLock.hpp"
+#include "experiments/run/KeptRunCheck.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/Provenance.hpp"
 #include "experiments/run/Summarize.hpp"
@@ -27,6 +28,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -44,7 +46,7 @@ std::vector<ExperimentConfig> run_configs(const ExperimentConfig& base, const Ex
     std::vector<ExperimentConfig> configs;
     configs.reserve(plan.runs.size());
     for (const RunSpec& run : plan.runs)
-        configs.push_back(load_experiment_config(base.file, base.overrides, run_overrides(plan, run)));
+        configs.push_back(load_run_config(base, run_overrides(plan, run)));
     return configs;
 }
 
@@ -58,8 +60,11 @@ FileNetworks read_file_networks(const std::vector<ExperimentConfig>& configs) {
         const std::string key = c.network.edge_list_path + "#" + std::to_string(c.market.population.size);
         if (networks.count(key)) continue;
         try {
+            // Through the experiment's input files: read once, kept with its
+            // digest (and, in a rerun, the copy stored in the results file).
+            const auto text = c.inputs->get(c.network.edge_list_path, InputRole::EdgeList, sim::read_edge_list_text);
             networks[key] = std::make_unique<sim::Network>(
-                build_network(c.network, c.market.population.size, sim::CounterStream({0})));
+                sim::parse_edge_list(*text, c.network.edge_list_path, c.market.population.size));
         } catch (const sim::EdgeListError& e) {
             throw ConfigError({c.file, c.network.line, 0, "network.path"}, std::string("edge list ") + e.what());
         }
@@ -113,13 +118,9 @@ int threads_per_run(const RunOptions& o) {
 
 // Every file the experiment reads: the config, the policy files its variants
 // use, the edge lists. --overwrite must never replace one of them with results.
-std::vector<std::string> input_files(const ExperimentConfig& base, const std::vector<ExperimentConfig>& configs) {
+std::vector<std::string> input_files(const ExperimentConfig& base) {
     std::vector<std::string> files{base.file};
-    for (const auto* variants : {&base.design.scenarios, &base.design.policies})
-        for (const Variant& v : *variants)
-            for (const Override& o : v.overrides) files.push_back(o.origin.file);
-    for (const auto& c : configs)
-        if (c.network.kind == NetworkKind::EdgeList) files.push_back(c.network.edge_list_path);
+    for (const InputFile& f : base.inputs->files()) files.push_back(f.path);
     return files;
 }
 
@@ -134,6 +135,14 @@ void check_output_is_not_an_input(const std::string& output, const std::vector<s
 
 std::string runs_done_label(std::size_t done, std::size_t total) {
     return std::to_string(done) + "/" + std::to_string(total) + " runs done  ";
+}
+
+// The last frame of the progress display says every run is done ("N/N runs
+// done 100%"), not the count before the last run finished.
+void show_all_done(sim::Progress& progress, std::size_t runs, std::uint64_t ticks_done) {
+    progress.set_label(runs_done_label(runs, runs));
+    progress.update(ticks_done);
+    progress.finish();
 }
 
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
@@ -171,7 +180,7 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
             execute_run(config, todo[k], file_network(networks, config), partial,
                         [&] { progress.update(++ticks_done); });
         }
-        progress.finish();
+        show_all_done(progress, todo.size(), ticks_done);
         return;
     }
     std::vector<std::thread> workers;
@@ -182,9 +191,8 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     for (auto& w : workers) w.join();
-    progress.update(ticks_done);
-    progress.finish();
     if (error) std::rethrow_exception(error);
+    show_all_done(progress, todo.size(), ticks_done);
 }
 
 }  // namespace
@@ -269,9 +277,11 @@ void ExperimentRunner::lock_partial() {
 
 void ExperimentRunner::open_output() {
     Prepared& p = *prepared_;
-    check_output_is_not_an_input(options_.output_path, input_files(base_, p.configs));
+    check_output_is_not_an_input(options_.output_path, input_files(base_));
+    const std::string inputs = format_input_list(base_.inputs->files());
     if (options_.resume) {
         p.partial.reopen(base_.resolved_yaml);
+        p.partial.check_inputs(inputs);
         lock_partial();
         p.provenance.started_at = p.partial.started_at();
         set_aside_unreadable_runs();
@@ -286,6 +296,7 @@ void ExperimentRunner::open_output() {
             p.partial_lock.release();
         }
         p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+        p.partial.record_inputs(inputs);
     } catch (const UsageError&) {
         throw;
     } catch (const std::exception& e) {
@@ -297,19 +308,29 @@ void ExperimentRunner::open_output() {
 // A finished run's file is renamed into place only once complete, but a file
 // damaged afterwards (a disk error, a copy cut short) would stop every
 // --resume at the assembly. It is renamed *.damaged, said so, and run again.
+// A readable file that is not the run the plan puts there (copied over
+// another, or from an experiment with another seed or config) is renamed
+// *.mismatched, said so, and run again too.
 void ExperimentRunner::set_aside_unreadable_runs() const {
     const PartialResults& partial = prepared_->partial;
+    const auto set_aside = [&](const RunSpec& run, const char* suffix, const std::string& why) {
+        const std::string aside = partial.run_file(run.run_id) + suffix;
+        fs::rename(partial.run_file(run.run_id), aside);
+        std::cerr << "crmsim: run " << run.run_id << "'s finished file " << why << "; it is set aside as " << aside
+                  << " and run again\n";
+    };
     for (const RunSpec& run : prepared_->plan.runs) {
         if (!partial.has_run(run.run_id)) continue;
+        std::optional<std::string> mismatch;
         try {
             const sim::h5::File file(partial.run_file(run.run_id), sim::h5::Mode::ReadOnly);
             read_run_record(file.root(), base_.market.firms.size());
+            mismatch = kept_run_mismatch(file.root(), run, prepared_->configs[run.run_id].resolved_yaml);
         } catch (const std::exception& e) {
-            const std::string damaged = partial.run_file(run.run_id) + ".damaged";
-            fs::rename(partial.run_file(run.run_id), damaged);
-            std::cerr << "crmsim: run " << run.run_id << "'s finished file cannot be read (" << e.what()
-                      << "); it is set aside as " << damaged << " and run again\n";
+            set_aside(run, ".damaged", std::string("cannot be read (") + e.what() + ")");
+            continue;
         }
+        if (mismatch) set_aside(run, ".mismatched", "is not this run's: " + *mismatch);
     }
 }
 

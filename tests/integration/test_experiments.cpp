@@ -108,7 +108,8 @@ std::vector<PlanRow> read_plan(const std::string& path) {
     const sim::h5::File f(path, sim::h5::Mode::ReadOnly);
     const sim::h5::Group g = f.root().open_group("plan");
     const auto id = g.read_ints("run_id"), point = g.read_ints("sweep_point"), rep = g.read_ints("replication");
-    const auto stream = g.read_ints("stream_key"), network = g.read_ints("network_key");
+    // Unsigned in the file, as `crmsim plan` prints them.
+    const auto stream = g.read_unsigned("stream_key"), network = g.read_unsigned("network_key");
     const auto scenario = g.read_strings("scenario"), policy = g.read_strings("policy");
     const auto status = g.read_strings("status"), error = g.read_strings("error");
     std::vector<PlanRow> rows(id.size());
@@ -120,8 +121,8 @@ std::vector<PlanRow> read_plan(const std::string& path) {
                           id[k],
                           point[k],
                           rep[k],
-                          static_cast<std::uint64_t>(stream[k]),
-                          static_cast<std::uint64_t>(network[k])};
+                          stream[k],
+                          network[k]};
     return rows;
 }
 

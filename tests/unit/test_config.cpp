@@ -657,12 +657,30 @@ TEST(ConfigSetErrors, MalformedAssignments) {
 TEST(ConfigSetErrors, ListIndexPastTheEnd) {
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.2.failure_rate=0.1"}, "firms.2.failure_rate=0.1", "firms.2",
                              "index 2 is past the end of a list of 2"));
+    // A name that is no firm's (firms can be named, firms.a.failure_rate): bad input, with the names.
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.first.name=c"}, "firms.first.name=c", "firms.first",
-                             "'first' is not a list index"));
+                             "no firm is called \"first\"; give an index or one of: a, b"));
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"population.size.x=1"}, "population.size.x=1", "population.size",
+                             "cannot set a key inside a single value"));
     // Too many digits for a 64-bit index: still "past the end", not an uncaught std::out_of_range.
     const std::string huge = "firms.99999999999999999999999.failure_rate=0.1";
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {huge}, huge, "firms.99999999999999999999999",
                              "index 99999999999999999999999 is past the end of a list of 2"));
+}
+
+// A firm named in a dotted path is the firm of that name, wherever it is in
+// the list; the same as its index.
+TEST(ConfigSet, AFirmCanBeNamedInsteadOfIndexed) {
+    const TempConfig c(kOnlyFirms);
+    const ExperimentConfig by_name = load_experiment_config(c.path(), {"firms.b.failure_rate=0.25"});
+    const ExperimentConfig by_index = load_experiment_config(c.path(), {"firms.1.failure_rate=0.25"});
+    EXPECT_EQ(by_name.market.firms[1].service.failure_rate, 0.25);
+    EXPECT_NE(by_name.market.firms[0].service.failure_rate, 0.25);
+    EXPECT_EQ(by_name.market.firms[1].service.failure_rate, by_index.market.firms[1].service.failure_rate);
+    // A firm renamed by an earlier override is found by its new name.
+    const ExperimentConfig renamed = load_experiment_config(c.path(), {"firms.0.name=Acme", "firms.Acme.price=3"});
+    EXPECT_EQ(renamed.market.firms[0].name, "Acme");
+    EXPECT_EQ(renamed.market.firms[0].price, 3.0);
 }
 
 // An error that involves two keys is located at the one the user changed on

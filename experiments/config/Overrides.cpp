@@ -76,15 +76,16 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
 
     // Walk to the parent of the last part, creating mappings as needed.
     YAML::Node node = root;
-    std::string walked;
+    std::string walked, by_index;  // by_index: the path with firms' names as indices, as keys are read
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const std::string& part = parts[k];
         const bool last = k + 1 == parts.size();
+        const std::string list_path = walked;
         walked += (walked.empty() ? "" : ".") + part;
         if (node.IsSequence()) {
             std::size_t i = 0;
             if (!is_index(part)) {
-                i = item_named(node, part, walked.substr(0, walked.size() - part.size() - (k ? 1 : 0)), fail);
+                i = item_named(node, part, list_path, fail);
             } else {
                 // An index too long for size_t is past the end too: from_chars says so
                 // instead of throwing as stoul would (a fuzzer found it).
@@ -93,12 +94,14 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
                     throw fail(walked,
                                "index " + part + " is past the end of a list of " + std::to_string(node.size()));
             }
+            by_index += (by_index.empty() ? "" : ".") + std::to_string(i);
             if (last)
                 node[i] = YAML::Clone(o.value);
             else
                 node.reset(node[i]);
             continue;
         }
+        by_index += (by_index.empty() ? "" : ".") + part;
         if (!node.IsMap() && !node.IsNull() && node.IsDefined())
             throw fail(walked, "cannot set a key inside a single value");
         if (last) {
@@ -112,7 +115,9 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
             node.reset(child);
         }
     }
+    // Errors about the value are located by the path the config is read by.
     source.overrides[o.path] = o.origin;
+    if (by_index != o.path) source.overrides[by_index] = o.origin;
 }
 
 }  // namespace experiments

@@ -350,7 +350,8 @@ TEST(ConfigErrors, TextWhereANumberIsExpected) {
     EXPECT_TRUE(text_fails_at(R"(experiment:
   common_random_numbers: maybe
 )" + kOnlyFirms,
-                              2, "experiment.common_random_numbers", "expected true or false, found \"maybe\""));
+                              2, "experiment.common_random_numbers",
+                              "expected true, false or across_scenarios, found \"maybe\""));
 }
 
 TEST(ConfigErrors, ListOrMappingWhereSomethingElseIsExpected) {
@@ -660,8 +661,9 @@ TEST(ConfigSetErrors, ListIndexPastTheEnd) {
     // A name that is no firm's (firms can be named, firms.a.failure_rate): bad input, with the names.
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.first.name=c"}, "firms.first.name=c", "firms.first",
                              "no firm is called \"first\"; give an index or one of: a, b"));
-    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"population.size.x=1"}, "population.size.x=1", "population.size",
-                             "cannot set a key inside a single value"));
+    // A bad value given to a named firm is located at the --set that gave it.
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.b.failure_rate=2"}, "firms.b.failure_rate=2", "firms.1.failure_rate",
+                             "must be in [0, 1]"));
     // Too many digits for a 64-bit index: still "past the end", not an uncaught std::out_of_range.
     const std::string huge = "firms.99999999999999999999999.failure_rate=0.1";
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {huge}, huge, "firms.99999999999999999999999",
@@ -1370,8 +1372,9 @@ TEST(ConfigPolicyFiles, ResolvedConfigRecordsThePolicyFilesValues) {
     const ExperimentConfig first = load_experiment_config(folder.path(), {});
     const YAML::Node r = YAML::Load(first.resolved_yaml);
     const YAML::Node loyal = r["policies"][1];
-    EXPECT_EQ(loyal["firm"].as<std::string>(), "b");
-    EXPECT_EQ(loyal["use"].as<std::string>(), "policies/loyal.yaml");
+    // Inlined: the file's values are in set, so the resolved config reruns without the file.
+    EXPECT_FALSE(loyal["firm"].IsDefined());
+    EXPECT_FALSE(loyal["use"].IsDefined());
     EXPECT_EQ(loyal["set"]["firms.1.loyalty.enabled"].as<std::string>(), "true");
     EXPECT_EQ(loyal["set"]["firms.1.recovery.quick"].as<std::string>(), "0.7");
     EXPECT_EQ(loyal["set"]["firms.1.loyalty.top_share"].as<std::string>(), "0.1");  // the value used

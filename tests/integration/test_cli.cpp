@@ -377,13 +377,13 @@ TEST_F(CliPython, ReadmePandasSnippetReadsTheTimeSeries) {
     EXPECT_TRUE(contains(r.out, "'firm'")) << r;
 }
 
-// The README's Python examples ("Reading results in Python"), run as written
+// The h5py examples of docs/results-file.md ("Reading results in Python"), run as written
 // on a real results file: the docs cannot drift from the file layout.
 TEST_F(CliPython, ReadmePythonExamplesRunOnARealFile) {
     const std::string out = path("out.h5");
     ASSERT_EQ(run_tiny(out).status, 0);
-    const std::string readme = read_file(CRMSIM_SOURCE_DIR "/README.md");
-    const std::size_t from = readme.find("### Reading results in Python");
+    const std::string readme = read_file(CRMSIM_SOURCE_DIR "/docs/results-file.md");
+    const std::size_t from = readme.find("## Reading results in Python");
     const std::string section = readme.substr(from, readme.find("\n## ", from) - from);
     std::string script;
     for (std::size_t at = section.find("```python\n"); at != std::string::npos;

@@ -293,7 +293,7 @@ TEST_F(Strategies, TopValueTargetingEnrolsTheMostValuableTopShare) {
 
 // At the first review (tick 0) nobody has bought yet: every value is 0, all
 // tie at the cutoff, and customers tied at the cutoff are left out
-// (LoyaltyProgramme.hpp, README), so the programme is empty, and stays empty
+// (LoyaltyProgramme.hpp, docs/config.md), so the programme is empty, and stays empty
 // until the next review. Enrolling the ties would put everyone in, five times
 // the top 20 % the programme is configured for.
 TEST_F(Strategies, TopValueTargetingIsEmptyUntilTheSecondReview) {

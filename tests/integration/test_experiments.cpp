@@ -600,20 +600,31 @@ std::string run_file(const std::string& out, int id) {
     return out + ".partial" + name;
 }
 
+// The ids of the finished run files in OUT.partial/ (runs finish in any order with 2 jobs).
+std::vector<int> finished_ids(const std::string& out) {
+    std::vector<int> ids;
+    for (int id = 0; id < static_cast<int>(kSmallRuns); ++id)
+        if (fs::exists(run_file(out, id))) ids.push_back(id);
+    return ids;
+}
+
 // A run file copied over another (ids 0 1 2 2 4 ...) is set aside and rerun:
 // the resumed file equals an uninterrupted run.
 TEST_F(Experiments, ResumeSetsAsideARunFileCopiedOverAnother) {
     const std::string out = path("out.h5");
     const Killed killed = run_and_kill(dir_, kSmall, out, 4, kSlower);
     ASSERT_TRUE(killed.killed_mid_experiment) << killed.why;
-    ASSERT_TRUE(fs::exists(run_file(out, 2)) && fs::exists(run_file(out, 3)));
-    fs::copy_file(run_file(out, 2), run_file(out, 3), fs::copy_options::overwrite_existing);
+    const std::vector<int> ids = finished_ids(out);
+    ASSERT_GE(ids.size(), 2u);
+    const int from = ids[0], over = ids[1];
+    fs::copy_file(run_file(out, from), run_file(out, over), fs::copy_options::overwrite_existing);
 
     const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
     ASSERT_EQ(resumed.status, 0) << resumed;
-    EXPECT_TRUE(contains(resumed.err, "run 3's finished file is not this run's: its run_id is 2, the plan's is 3"))
+    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(over) + "'s finished file is not this run's: its run_id is " +
+                                          std::to_string(from) + ", the plan's is " + std::to_string(over)))
         << resumed;
-    EXPECT_TRUE(contains(resumed.err, "set aside as " + run_file(out, 3) + ".mismatched")) << resumed;
+    EXPECT_TRUE(contains(resumed.err, "set aside as " + run_file(out, over) + ".mismatched")) << resumed;
     const auto plan = read_plan(out);
     ASSERT_EQ(plan.size(), kSmallRuns);
     for (std::size_t k = 0; k < plan.size(); ++k) EXPECT_EQ(plan[k].run_id, static_cast<std::int64_t>(k));
@@ -629,12 +640,17 @@ TEST_F(Experiments, ResumeSetsAsideARunFileFromAnotherSeed) {
     ASSERT_TRUE(killed.killed_mid_experiment) << killed.why;
     const Killed killed_other = run_and_kill(dir_, kSmall, other, 2, with(kSlower, {"--seed", "12"}));
     ASSERT_TRUE(killed_other.killed_mid_experiment) << killed_other.why;
-    ASSERT_TRUE(fs::exists(run_file(out, 1)) && fs::exists(run_file(other, 1)));
-    fs::copy_file(run_file(other, 1), run_file(out, 1), fs::copy_options::overwrite_existing);
+    int both = -1;  // a run finished in both
+    for (const int id : finished_ids(out))
+        if (fs::exists(run_file(other, id))) both = id;
+    ASSERT_GE(both, 0);
+    fs::copy_file(run_file(other, both), run_file(out, both), fs::copy_options::overwrite_existing);
 
     const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
     ASSERT_EQ(resumed.status, 0) << resumed;
-    EXPECT_TRUE(contains(resumed.err, "run 1's finished file is not this run's: its stream_key is")) << resumed;
+    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(both) +
+                                          "'s finished file is not this run's: its stream_key is"))
+        << resumed;
     EXPECT_TRUE(contains(resumed.err, "(another seed or design)")) << resumed;
     ASSERT_EQ(run(kSmall, path("reference.h5"), kSlower).status, 0);
     expect_same_results(out, path("reference.h5"));

@@ -87,14 +87,25 @@ struct ExperimentConfig {
 // Reads and validates a config file with `--set` overrides applied (in order),
 // then `variant` overrides (a run's scenario, sweep values and policy).
 // Throws ConfigError naming file, line and key on any problem.
+// `resolve`: also write the resolved YAML (resolved_yaml), which checking
+// alone does not need.
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
-                                        const std::vector<Override>& variant = {});
+                                        const std::vector<Override>& variant = {}, bool resolve = true);
 // The same from a config's text (a config stored in a results file).
 // `inputs`: files already known (stored edge lists); null: none.
 ExperimentConfig load_experiment_config(const ConfigText& source, const std::vector<std::string>& overrides,
                                         std::shared_ptr<InputFiles> inputs);
 // One run's config: `base`'s text and --set values, then `variant`; reads
 // no file again (the same bytes, the same InputFiles).
-ExperimentConfig load_run_config(const ExperimentConfig& base, const std::vector<Override>& variant);
+ExperimentConfig load_run_config(const ExperimentConfig& base, const std::vector<Override>& variant,
+                                 bool resolve = true);
+
+// A scenario, sweep value or policy may change firms' parameters but not
+// the firms: their number, order and names are the base config's in every
+// run (records, /summary and /comparisons are indexed by firm). Throws
+// ConfigError located at the override that changes them; `what` names the
+// variant ("scenario s x policy p").
+void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run, const std::vector<Override>& variant,
+                      const std::string& what);
 
 }  // namespace experiments

@@ -255,6 +255,36 @@ TEST_F(LifecycleClosedForms, DiscountedValueMatchesTheRetentionFormula) {
     EXPECT_NEAR(expected, 11.4286, 1e-4);
 }
 
+// The TARP tree's branch of group g for firm f: P(g | a failure at f) and
+// R_g, the share who buy again (seed 000; DESIGN, "The TARP tree").
+struct TarpBranch {
+    double probability;
+    double repurchase;
+};
+TarpBranch tarp_branch(const models::MarketParams& p, std::size_t f, std::size_t g) {
+    const auto& m = p.mechanisms;
+    const auto& firm = p.firms[f];
+    const Severity sev = models::tarp_severity(g);
+    const Outcome out = models::tarp_outcome(g);
+    const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
+    const double p_complain = sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
+    const double p_out = out == Outcome::Silent            ? 1.0 - p_complain
+                         : out == Outcome::ResolvedQuickly ? p_complain * firm.recovery.quick
+                         : out == Outcome::Resolved        ? p_complain * firm.recovery.slow
+                                                           : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
+    return {p_sev * p_out, m.repurchase.after(out, sev)};
+}
+
+// X_f = sum_g P(g | f) (1 - R_g): the share of a failure's customers who do not buy again.
+double no_repurchase_share(const models::MarketParams& p, std::size_t f) {
+    double x = 0.0;
+    for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
+        const TarpBranch b = tarp_branch(p, f, g);
+        x += b.probability * (1.0 - b.repurchase);
+    }
+    return x;
+}
+
 // 5. The TARP tree: with only failures, complaints and recovery on, the
 // share of customers who met a failure and do not buy again equals the
 // weighted sum over the groups, sum_g P(g) (1 - R_g); each group's share
@@ -276,25 +306,12 @@ TEST_F(LifecycleClosedForms, TarpTreeGivesTheNoRepurchaseShare) {
             left[f] += market.tally()[f].churn[static_cast<std::size_t>(models::ChurnReason::AfterFailure)];
         }
     }
-    const auto& m = p.mechanisms;
     for (std::size_t f = 0; f < 2; ++f) {
-        const auto& firm = p.firms[f];
         const models::TarpCounts& tarp = market.tarp()[f];
-        double tree = 0.0;  // sum_g P(g) (1 - R_g), from the parameters
+        const double tree = no_repurchase_share(p, f);  // sum_g P(g) (1 - R_g), from the parameters
         std::int64_t observed = 0, lost = 0;
         for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
-            const Severity sev = models::tarp_severity(g);
-            const Outcome out = models::tarp_outcome(g);
-            const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
-            const double p_complain =
-                sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
-            const double p_out = out == Outcome::Silent            ? 1.0 - p_complain
-                                 : out == Outcome::ResolvedQuickly ? p_complain * firm.recovery.quick
-                                 : out == Outcome::Resolved
-                                     ? p_complain * firm.recovery.slow
-                                     : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
-            const double repurchase = m.repurchase.after(out, sev);
-            tree += p_sev * p_out * (1.0 - repurchase);
+            const double repurchase = tarp_branch(p, f, g).repurchase;
 
             // Each group's share still with the firm is binomial around R_g.
             const double n = static_cast<double>(tarp.customers[g]);
@@ -313,6 +330,41 @@ TEST_F(LifecycleClosedForms, TarpTreeGivesTheNoRepurchaseShare) {
         // ... and it matches the tree within binomial error.
         const double n = static_cast<double>(failures[f]);
         EXPECT_NEAR(lost / n, tree, kSigmas * std::sqrt(tree * (1 - tree) / n));
+    }
+}
+
+// 6. The TARP table at longer horizons. With no drift a customer observed
+// after a failure in group g is still with the firm H ticks later if they
+// bought again after that failure (R_g) and did not leave after any failure
+// in the H - 1 ticks that follow (each tick: a failure with probability p_f,
+// then leaving with probability X_f): R_g (1 - p_f X_f)^(H - 1). The run
+// counts only observations that can complete within its T ticks (opened at
+// or before T - H; TarpTracking::counted): counting the leavers of the last
+// H - 1 ticks and not their stayers put every cell 7 to 23 % below this.
+// Tolerance: 5 binomial standard errors of each cell's share.
+TEST_F(LifecycleClosedForms, TarpTableAtLongerHorizonsFollowsTheClosedForm) {
+    constexpr std::uint32_t kPeople = 100000, kTicks = 52;
+    for (const std::uint32_t horizon : {4u, 13u, 40u}) {
+        models::MarketParams p = quiet_market(kPeople);
+        p.mechanisms.service_failures.enabled = true;
+        p.firms[1].recovery.quick = 0.20;
+        p.mechanisms.tarp.horizon = horizon;
+        p.mechanisms.tarp.run_ticks = kTicks;
+
+        sim::Network none;
+        models::Market market(p, none, key(16));
+        for (std::uint32_t tick = 0; tick < kTicks; ++tick) market.step(tick);
+        for (std::size_t f = 0; f < 2; ++f) {
+            const double stays_a_tick = 1.0 - p.firms[f].service.failure_rate * no_repurchase_share(p, f);
+            const models::TarpCounts& tarp = market.tarp()[f];
+            for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
+                const double expected = tarp_branch(p, f, g).repurchase * std::pow(stays_a_tick, horizon - 1.0);
+                const double n = static_cast<double>(tarp.customers[g]);
+                ASSERT_GT(n, 100.0) << "horizon " << horizon << " firm " << f << " group " << g;
+                EXPECT_NEAR(tarp.retained[g] / n, expected, kSigmas * std::sqrt(expected * (1 - expected) / n))
+                    << "horizon " << horizon << " firm " << f << " group " << g;
+            }
+        }
     }
 }
 

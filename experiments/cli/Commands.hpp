@@ -20,5 +20,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
 int plan_command(const std::vector<std::string>& args);
 int summarize_command(const std::vector<std::string>& args);
 int config_command(const std::vector<std::string>& args);
+int metrics_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line);
 
 }  // namespace experiments::cli

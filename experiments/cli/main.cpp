@@ -19,6 +19,8 @@ Usage:
   crmsim plan CONFIG [--set K=V ...]      list the runs an experiment would make
   crmsim summarize OUT.h5                 print what a results file holds
   crmsim config RESULTS.h5                print the resolved config a results file ran
+  crmsim metrics                          print the time-series columns (docs/metrics.md)
+  crmsim calibrate CONFIG --targets T.yaml -o FIT.h5   fit parameters to targets
   crmsim --version                        print the version and git commit
   crmsim COMMAND --help                   options of one command
 
@@ -51,6 +53,8 @@ int main(int argc, char** argv) {
     if (command == "plan") return plan_command(rest);
     if (command == "summarize") return summarize_command(rest);
     if (command == "config") return config_command(rest);
+    if (command == "metrics") return metrics_command(rest);
+    if (command == "calibrate") return calibrate_command(rest, all);
     std::cerr << "crmsim: unknown command '" << command << "'\n\n" << kUsage;
     return kExitBadInput;
 }

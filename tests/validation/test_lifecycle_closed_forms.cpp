@@ -104,11 +104,14 @@ TEST_F(LifecycleClosedForms, LadderStageSharesFollowTheMarkovChain) {
 
 // 2. Acquisition in a fully mixed population with no churn is the Bass model.
 // Two-day ticks (dt = 1/182.5 year) of p = 0.05, q = 0.5 per year over eight
-// years. The simulation follows the discrete recursion
-// F' = F + (1 - F)(1 - exp(-(p + q F) dt)), which stays within 7.6e-4 of the
-// closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}): well inside
-// the tolerance (about 0.01 at the curve's middle).
-TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
+// years, with h = (p + q F) dt read either way (Acquisition::probability):
+//   hazard: F' = F + (1 - F)(1 - exp(-h)), within 7.6e-4 of the closed form
+//           F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t});
+//   linear: F' = F + (1 - F) h, the textbook discrete Bass recursion, within
+//           1.6e-3 of it at this tick length;
+// both well inside the tolerance (about 0.01 at the curve's middle). Each
+// reading is checked against its own recursion.
+void expect_bass_curve(models::AdoptionProbability reading, double worst_allowed) {
     constexpr std::uint32_t kPeople = 20000;
     constexpr double kP = 0.05, kQ = 0.5, kDt = 1.0 / 182.5;
     constexpr std::uint32_t kTicks = 1460;
@@ -119,13 +122,15 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
     a.influence = models::Influence::Mixed;
     a.external = kP * kDt;
     a.internal = kQ * kDt;
+    a.probability = reading;
+    const bool linear = reading == models::AdoptionProbability::Linear;
 
     sim::Network none;
     models::Market market(p, none, key(12));
     double discrete = 0.0;
     // Linear-noise approximation of the sampling variance of the adopted
     // share: each tick adds binomial noise and propagates the old through
-    // the recursion's slope.
+    // the recursion's slope dF'/dF.
     double variance = 0.0;
     double worst_discretisation = 0.0;
     std::int64_t marketing = 0;
@@ -133,10 +138,11 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
     for (std::uint32_t tick = 0; tick < kTicks; ++tick) {
         market.step(tick);
         const double h = a.external + a.internal * discrete;
-        const double adopt = -std::expm1(-h);
+        const double adopt = linear ? h : -std::expm1(-h);
+        const double slope = linear ? 1.0 - h + a.internal * (1.0 - discrete)
+                                    : std::exp(-h) * (1.0 + a.internal * (1.0 - discrete));
         expected_marketing += kPeople * (1.0 - discrete) * adopt * (a.external / h);
-        variance = variance * std::pow(std::exp(-h) * (1.0 + a.internal * (1.0 - discrete)), 2) +
-                   (1.0 - discrete) * adopt * (1.0 - adopt) / kPeople;
+        variance = variance * slope * slope + (1.0 - discrete) * adopt * (1.0 - adopt) / kPeople;
         discrete += (1.0 - discrete) * adopt;
 
         const double t = (tick + 1) * kDt;
@@ -154,10 +160,55 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
         ASSERT_NEAR(simulated, discrete, tolerance) << "tick " << tick << ": the discrete recursion";
         ASSERT_NEAR(simulated, bass, tolerance) << "tick " << tick << ": the Bass closed form";
     }
-    EXPECT_LT(worst_discretisation, 7.6e-4);
+    EXPECT_LT(worst_discretisation, worst_allowed);
     EXPECT_GT(discrete, 0.85);  // the curve ran well past its inflection point
     // Attribution: adoptions through marketing are a thinned binomial.
     EXPECT_NEAR(static_cast<double>(marketing), expected_marketing, kSigmas * std::sqrt(expected_marketing));
+}
+
+TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
+    expect_bass_curve(models::AdoptionProbability::Hazard, 7.6e-4);
+}
+
+TEST_F(LifecycleClosedForms, LinearAcquisitionFollowsTheDiscreteBassRecursion) {
+    expect_bass_curve(models::AdoptionProbability::Linear, 1.6e-3);
+}
+
+// The two readings differ where h is large: with yearly ticks (p = 0.05,
+// q = 0.5 per tick) the linear recursion is the textbook table, and the
+// hazard reading adopts 1 - exp(-h) < h. Each follows its own recursion
+// within 5 sd of its binomial noise, and they part by far more.
+TEST_F(LifecycleClosedForms, YearlyTicksSeparateTheTwoReadingsOfBass) {
+    constexpr std::uint32_t kPeople = 200000;
+    std::array<double, 2> after_four{};
+    for (const auto reading : {models::AdoptionProbability::Hazard, models::AdoptionProbability::Linear}) {
+        models::MarketParams p = quiet_market(kPeople);
+        p.population.initial_prospects = 1.0;
+        auto& a = p.mechanisms.acquisition;
+        a.enabled = true;
+        a.influence = models::Influence::Mixed;
+        a.external = 0.05;
+        a.internal = 0.5;
+        a.probability = reading;
+        const bool linear = reading == models::AdoptionProbability::Linear;
+        sim::Network none;
+        models::Market market(p, none, key(13));
+        double previous = 0.0;
+        for (std::uint32_t tick = 0; tick < 4; ++tick) {
+            market.step(tick);
+            const double h = a.external + a.internal * previous;
+            const double adopt = linear ? h : -std::expm1(-h);
+            const double expected = previous + (1.0 - previous) * adopt;  // given the realised previous share
+            std::int64_t adopters = 0;
+            for (const auto& firm : market.tally()) adopters += firm.customers;
+            const double share = static_cast<double>(adopters) / kPeople;
+            EXPECT_NEAR(share, expected, kSigmas * std::sqrt((1.0 - previous) * adopt * (1.0 - adopt) / kPeople))
+                << (linear ? "linear" : "hazard") << ", tick " << tick;
+            previous = share;
+        }
+        after_four[linear] = previous;
+    }
+    EXPECT_GT(after_four[1] - after_four[0], 0.02);
 }
 
 // E[X(t)] of the BG/NBD model (Fader, Hardie & Lee 2005, eq. 9).

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake make g++ pkg-config git
   libboost-dev libboost-random-dev libboost-graph-dev libboost-program-options-dev
-  libhdf5-dev libeigen3-dev libyaml-cpp-dev librandom123-dev
+  libhdf5-dev libeigen3-dev libyaml-cpp-dev librandom123-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev libomp-14-dev

@@ -10,6 +10,7 @@
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/RunExperiment.hpp"
+#include "experiments/run/StoredExperiment.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/network/EdgeListFile.hpp"
@@ -181,7 +182,9 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
         << plan.sweep_points.size() << " sweep point(s) x " << c.experiment.replications << " replication(s) x "
         << d.policies.size() << " polic" << (d.policies.size() == 1 ? "y" : "ies") << "; " << c.experiment.ticks
         << " ticks, " << c.market.population.size << " customers, seed " << c.experiment.seed
-        << (c.experiment.common_random_numbers ? ", common random numbers" : ", independent draws per policy")
+        << (c.experiment.common_across_scenarios ? ", common random numbers across scenarios and sweep points"
+            : c.experiment.common_random_numbers ? ", common random numbers"
+                                                 : ", independent draws per policy")
         << "\n\n";
     std::ostringstream overrides;
     print_variant_overrides("scenario", d.scenarios, overrides);
@@ -215,6 +218,12 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
     }
 }
 
+// A config file, or a results file whose stored experiment is run again.
+ExperimentConfig load_config_or_results(const std::string& path, const std::vector<std::string>& overrides) {
+    if (is_hdf5_file(path)) return load_stored_experiment(path, overrides);
+    return load_experiment_config(path, overrides);
+}
+
 // What the largest run needs, and whether the runs fit (as `run` checks).
 void print_memory(const ExperimentRunner& runner, std::ostream& out) {
     const RunMemory& m = runner.run_memory_need();
@@ -236,9 +245,10 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
                 const MpiSession& mpi) {
     po::options_description options(
         "crmsim run CONFIG -o OUT.h5 [options]\n\nRuns every run of the experiment in "
-        "CONFIG (YAML) and writes the results to OUT.h5 (HDF5)");
+        "CONFIG (YAML) and writes the results to OUT.h5 (HDF5).\nCONFIG may be a results file: its experiment "
+        "is run again from what the file keeps");
     options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
-                                                      "the experiment config (YAML)")(
+                                                      "the experiment config (YAML), or a results file to rerun")(
         "output,o", po::value<std::string>()->required(), "the results file to write (HDF5)")(
         "threads", po::value<int>()->default_value(0),
         "threads inside a run (0: the cores shared among the jobs); results do not depend on it")(
@@ -270,7 +280,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
             run.command_line = full_command_line;
 
             // All input is checked before the output is touched.
-            const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+            const ExperimentConfig config = load_config_or_results(v["config"].as<std::string>(), overrides_of(v));
             if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
             check_output_path(run);
             const ExperimentResult result = run_or_explain(config, run);
@@ -288,13 +298,32 @@ int plan_command(const std::vector<std::string>& args) {
                                                       "the experiment config (YAML)");
     options.add(set_options());
     return command(args, options, "config", [&](const po::variables_map& v) {
-        const ExperimentConfig c = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+        const ExperimentConfig c = load_config_or_results(v["config"].as<std::string>(), overrides_of(v));
         // Everything `run` checks before writing, network files included.
         RunOptions checking;
         checking.show_progress = sim::Progress::stderr_is_terminal();
         const ExperimentRunner validated(c, checking);
         print_plan(c, validated.plan(), std::cout);
         print_memory(validated, std::cout);
+        return kExitOk;
+    });
+}
+
+int config_command(const std::vector<std::string>& args) {
+    po::options_description options(
+        "crmsim config RESULTS.h5 | CONFIG [--set K=V ...]\n\nPrints the fully resolved config: every value used, "
+        "defaults included, policy files inlined. Of a results file, the config its experiment ran (edit it and "
+        "run it, or rerun the file with crmsim run RESULTS.h5 -o NEW.h5)");
+    options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
+                                                      "a crmsim results file (HDF5) or a config (YAML)");
+    options.add(set_options());
+    return command(args, options, "file", [&](const po::variables_map& v) {
+        const std::string path = v["file"].as<std::string>();
+        const std::vector<std::string> sets = overrides_of(v);
+        if (is_hdf5_file(path) && sets.empty())
+            std::cout << stored_config_yaml(path);
+        else
+            std::cout << load_config_or_results(path, sets).resolved_yaml;
         return kExitOk;
     });
 }

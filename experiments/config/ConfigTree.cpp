@@ -221,7 +221,13 @@ std::vector<Override> ConfigNode::overrides(const std::string& key, std::vector<
     read_.insert(key);
     std::vector<Override> out = std::move(first);
     YAML::Node record(YAML::NodeType::Map);
-    for (const Override& o : out) record[o.path] = YAML::Clone(o.value);
+    // A path written twice is recorded once, at its last place: applying the
+    // record in order then gives what applying every override in order gave.
+    const auto note = [&record](const std::string& path, const YAML::Node& value) {
+        record.remove(path);
+        record[path] = YAML::Clone(value);
+    };
+    for (const Override& o : out) note(o.path, o.value);
     if (!has(key)) {
         if (!out.empty()) resolved_[key] = record;
         return out;
@@ -232,7 +238,7 @@ std::vector<Override> ConfigNode::overrides(const std::string& key, std::vector<
         const std::string path = entry.first.Scalar();
         out.push_back(Override{path, entry.second, locate(child_path(key) + "." + path, entry.second)});
         out.back().origin.key = path;
-        record[path] = YAML::Clone(entry.second);
+        note(path, entry.second);
     }
     resolved_[key] = record;
     return out;

@@ -61,6 +61,9 @@ public:
 
     // Marks a key as read without reading it (sections handled elsewhere).
     void skip(const std::string& key) { read_.insert(key); }
+    // Leaves a key read out of the resolved config, whose content is
+    // recorded elsewhere (a policy file's `use:`: its values are in `set`).
+    void forget(const std::string& key) { resolved_.remove(key); }
 
     // Throws for any key present in the file but never read.
     void finish() const;

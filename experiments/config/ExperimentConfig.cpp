@@ -89,6 +89,11 @@ std::string read_text(const std::string& path) {
     return text.str();
 }
 
+// A config or policy file's text, read once per experiment and kept with its digest.
+std::string read_input(const std::string& path, InputRole role, InputFiles& inputs) {
+    return *inputs.get(path, role, read_text);
+}
+
 YAML::Node parse_text(const std::string& path, const std::string& text) {
     try {
         YAML::Node root = load_one_document(path, text);
@@ -106,6 +111,24 @@ YAML::Node parse_text(const std::string& path, const std::string& text) {
     }
 }
 
+// `common_random_numbers`: true (the policies of a replication share their
+// draws), false (no run shares), or across_scenarios (every run of a
+// replication shares, whatever its scenario and sweep point). Recorded as
+// written, so configs without the new value resolve as before.
+void read_common_random_numbers(ConfigNode& node, ExperimentSettings& e) {
+    if (node.has("common_random_numbers") && node.text("common_random_numbers", "") == "across_scenarios") {
+        e.common_random_numbers = true;
+        e.common_across_scenarios = true;
+        return;
+    }
+    try {
+        e.common_random_numbers = node.flag("common_random_numbers", e.common_random_numbers);
+    } catch (const ConfigError&) {
+        throw node.error("common_random_numbers", "expected true, false or across_scenarios, found \"" +
+                                                      node.text("common_random_numbers", "") + "\"");
+    }
+}
+
 ExperimentSettings read_experiment(ConfigNode node) {
     ExperimentSettings e;
     e.name = node.text("name", e.name);
@@ -114,7 +137,7 @@ ExperimentSettings read_experiment(ConfigNode node) {
     e.ticks = static_cast<std::uint32_t>(node.integer("ticks", e.ticks, 1, 100'000'000));
     e.tick_days = node.number("tick_days", e.tick_days, 1e-6, 36525.0);
     e.replications = static_cast<std::uint32_t>(node.integer("replications", e.replications, 1, 1'000'000));
-    e.common_random_numbers = node.flag("common_random_numbers", e.common_random_numbers);
+    read_common_random_numbers(node, e);
     node.finish();
     return e;
 }
@@ -155,7 +178,7 @@ void flatten_policy(const std::string& file, const YAML::Node& map, const std::s
 // become overrides firms.<i>.<key> (before the variant's `set:`). The file is
 // resolved against the config's folder.
 std::vector<Override> read_policy_use(ConfigNode& node, const std::string& config_dir,
-                                      const std::vector<models::FirmParams>& firms) {
+                                      const std::vector<models::FirmParams>& firms, InputFiles& inputs) {
     if (!node.has("use")) {
         if (node.has("firm")) throw node.error("firm", "applies only with use: (the firm that follows a policy file)");
         node.skip("use");
@@ -164,6 +187,10 @@ std::vector<Override> read_policy_use(ConfigNode& node, const std::string& confi
     }
     const std::string given = node.text("use", "");
     const std::string who = node.required_text("firm");
+    // The file's values are recorded in the variant's `set`, so the resolved
+    // config reruns without the file (and anywhere).
+    node.forget("use");
+    node.forget("firm");
     std::size_t firm = firms.size();
     if (!who.empty() && who.find_first_not_of("0123456789") == std::string::npos) {
         if (who.size() > 3 || std::stoul(who) >= firms.size())
@@ -190,7 +217,7 @@ std::vector<Override> read_policy_use(ConfigNode& node, const std::string& confi
     if (!std::filesystem::is_regular_file(file))
         throw node.error("use",
                          (std::filesystem::exists(file) ? "not a policy file: " : "no such policy file: ") + file);
-    const YAML::Node root = parse_text(file, read_text(file));
+    const YAML::Node root = parse_text(file, read_input(file, InputRole::Policy, inputs));
     std::vector<Override> out;
     if (root.IsNull() || (root.IsMap() && root.size() == 0)) return out;
     if (!root.IsMap()) {
@@ -209,7 +236,7 @@ const std::string kFixedByThePlan =
 
 std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, const std::string& implicit,
                                    std::vector<ConfigNode>& nodes, const std::string& config_dir,
-                                   const std::vector<models::FirmParams>& firms) {
+                                   const std::vector<models::FirmParams>& firms, InputFiles& inputs) {
     nodes = root.mappings(key, false);
     std::vector<Variant> variants;
     for (auto& node : nodes) {
@@ -217,7 +244,7 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
         v.name = node.required_text("name");
         for (const auto& other : variants)
             if (other.name == v.name) throw node.error("name", "two " + key + " are called \"" + v.name + "\"");
-        v.overrides = node.overrides("set", read_policy_use(node, config_dir, firms));
+        v.overrides = node.overrides("set", read_policy_use(node, config_dir, firms, inputs));
         for (const Override& o : v.overrides)
             if (fixed_by_the_plan(o.path))
                 throw ConfigError(o.origin, o.path + " cannot be set by a " + key.substr(0, key.size() - 1) + ": " +
@@ -376,12 +403,13 @@ CalibrationSettings read_calibration(ConfigNode node, std::vector<ConfigLocation
 
 ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
                              const std::vector<models::FirmParams>& firms,
-                             std::vector<ConfigLocation>& sweep_key_origins, const ExperimentSettings& experiment) {
+                             std::vector<ConfigLocation>& sweep_key_origins, const ExperimentSettings& experiment,
+                             InputFiles& inputs) {
     ExperimentDesign d;
     std::vector<ConfigNode> scenario_nodes, policy_nodes;
-    d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes, config_dir, firms);
+    d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes, config_dir, firms, inputs);
     for (auto& n : scenario_nodes) n.finish();
-    d.policies = read_variants(root, "policies", "baseline", policy_nodes, config_dir, firms);
+    d.policies = read_variants(root, "policies", "baseline", policy_nodes, config_dir, firms, inputs);
     d.baseline = read_baseline(policy_nodes, root);
     d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins, experiment);
     return d;
@@ -389,9 +417,11 @@ ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
 
 // Reads a parsed config, applying `overrides` and then `variant` to `tree` in
 // place. `resolve`: also write out the resolved YAML (not needed for checks).
-ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std::vector<std::string>& overrides,
+ExperimentConfig read_config(const ConfigText& text, YAML::Node tree, const std::vector<std::string>& overrides,
                              const std::vector<Override>& variant, std::vector<ConfigLocation>& sweep_key_origins,
-                             bool resolve, std::vector<ConfigLocation>* calibration_origins = nullptr) {
+                             bool resolve, const std::shared_ptr<InputFiles>& inputs,
+                             std::vector<ConfigLocation>* calibration_origins = nullptr) {
+    const std::string& path = text.file;
     std::vector<ConfigLocation> unused_origins;
     std::vector<ConfigLocation>& calibration_key_origins = calibration_origins ? *calibration_origins : unused_origins;
     auto source = std::make_shared<ConfigSource>();
@@ -412,8 +442,9 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
     ConfigNode population = root.mapping("population");
     const ConfigLocation population_at = population.error("size", "").where();
     config.market.population = read_population(population);
-    const std::string parent = std::filesystem::path(path).parent_path().string();
-    const std::string dir = parent.empty() ? "." : parent;
+    const std::string& dir = text.dir;
+    config.source = text;
+    config.inputs = inputs;
     config.network = read_network(root.mapping("network"), dir, config.market.population.size, population_at);
     config.market.firms = read_firms(root);
     config.market.mechanisms = read_mechanisms(root.mapping("mechanisms"));
@@ -427,7 +458,7 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
         throw root.error("network",
                          "acquisition by network influence is on but network.kind is none; "
                          "set mechanisms.acquisition.influence: mixed or choose a network");
-    config.design = read_design(root, dir, config.market.firms, sweep_key_origins, config.experiment);
+    config.design = read_design(root, dir, config.market.firms, sweep_key_origins, config.experiment, *inputs);
     config.calibration = read_calibration(root.mapping("calibration"), calibration_key_origins);
     config.output = read_output(root.mapping("output"), config.market.metrics);
     root.finish();
@@ -512,14 +543,14 @@ void check_range_ends(const std::vector<SweepParameter>& params, const std::vect
 //   Only errors located at the swept value count; one located elsewhere (e.g.
 //   initial shares that no longer add up) depends on values a run's scenario
 //   or policy may change, and is left to the runs.
-void check_runs(const std::string& path, const std::string& text, const std::vector<std::string>& overrides,
-                const ExperimentConfig& base, const std::vector<ConfigLocation>& sweep_key_origins) {
+void check_runs(const ConfigText& text, const std::vector<std::string>& overrides, const ExperimentConfig& base,
+                const std::vector<ConfigLocation>& sweep_key_origins) {
     const ExperimentDesign& d = base.design;
     const std::vector<SweepParameter>& params = d.sweep.parameters;
     std::vector<ConfigLocation> unused;
     const auto read = [&](const std::vector<Override>& variant) {
         // Parsed again, not YAML::Clone'd: a clone loses the lines errors are located by.
-        return read_config(path, parse_text(path, text), overrides, variant, unused, false);
+        return read_config(text, parse_text(text.file, text.text), overrides, variant, unused, false, base.inputs);
     };
 
     const std::vector<double> first = first_sweep_point(base);
@@ -548,11 +579,11 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
 }
 
 // A calibration's parameters at both ends of their ranges, like a sweep's.
-void check_calibration(const std::string& path, const std::string& text, const std::vector<std::string>& overrides,
+void check_calibration(const ConfigText& text, const std::vector<std::string>& overrides,
                        const ExperimentConfig& base, const std::vector<ConfigLocation>& origins) {
     std::vector<ConfigLocation> unused;
     const auto read = [&](const std::vector<Override>& variant) {
-        read_config(path, parse_text(path, text), overrides, variant, unused, false);
+        read_config(text, parse_text(text.file, text.text), overrides, variant, unused, false, base.inputs);
     };
     std::vector<SweepParameter> ranges;
     for (const auto& p : base.calibration.parameters) ranges.push_back(p.range);
@@ -615,18 +646,35 @@ void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run,
                           "firms, or run another experiment for another market");
 }
 
+ExperimentConfig load_experiment_config(const ConfigText& source, const std::vector<std::string>& overrides,
+                                        std::shared_ptr<InputFiles> inputs) {
+    if (!inputs) inputs = std::make_shared<InputFiles>();
+    std::vector<ConfigLocation> sweep_key_origins, calibration_key_origins;
+    ExperimentConfig config = read_config(source, parse_text(source.file, source.text), overrides, {},
+                                          sweep_key_origins, true, inputs, &calibration_key_origins);
+    check_runs(source, overrides, config, sweep_key_origins);
+    check_calibration(source, overrides, config, calibration_key_origins);
+    return config;
+}
+
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
                                         const std::vector<Override>& variant, bool resolve) {
-    const std::string text = read_text(path);
-    std::vector<ConfigLocation> sweep_key_origins, calibration_key_origins;
-    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, resolve,
-                                          &calibration_key_origins);
-    // A run's own config (with its variant) is the one being checked already.
-    if (variant.empty()) {
-        check_runs(path, text, overrides, config, sweep_key_origins);
-        check_calibration(path, text, overrides, config, calibration_key_origins);
+    auto inputs = std::make_shared<InputFiles>();
+    const std::string parent = std::filesystem::path(path).parent_path().string();
+    const ConfigText source{path, read_input(path, InputRole::Config, *inputs), parent.empty() ? "." : parent};
+    if (!variant.empty()) {
+        // A run's own config (with its variant) is the one being checked already.
+        std::vector<ConfigLocation> unused;
+        return read_config(source, parse_text(path, source.text), overrides, variant, unused, resolve, inputs);
     }
-    return config;
+    return load_experiment_config(source, overrides, inputs);
+}
+
+ExperimentConfig load_run_config(const ExperimentConfig& base, const std::vector<Override>& variant, bool resolve) {
+    std::vector<ConfigLocation> unused;
+    // Parsed again, not cloned: errors are located by the lines of the text.
+    return read_config(base.source, parse_text(base.source.file, base.source.text), base.overrides, variant, unused,
+                       resolve, base.inputs);
 }
 
 }  // namespace experiments

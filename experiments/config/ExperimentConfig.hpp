@@ -1,6 +1,7 @@
 #pragma once
 // The whole experiment as read from a YAML config (DESIGN.md 2, "Config
 // shape"): what to simulate, how long, with which seed, and what to write.
+#include "experiments/config/InputFiles.hpp"
 #include "experiments/config/CalibrationSettings.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/plan/SweepSampler.hpp"
@@ -8,6 +9,7 @@
 #include "sim/network/Generators.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,12 @@ struct ExperimentSettings {
     std::uint32_t ticks = 52;
     double tick_days = 7.0;  // length of one tick in days (documentation of the time scale)
     std::uint32_t replications = 1;
+    // Which runs share their random draws (DESIGN.md 2; docs/experiments.md,
+    // "Common random numbers"): with common_random_numbers the policies of a
+    // replication do; with common_across_scenarios (`across_scenarios`) every
+    // run of a replication does, whatever its scenario and sweep point.
     bool common_random_numbers = true;
+    bool common_across_scenarios = false;
 };
 
 enum class NetworkKind { None, WattsStrogatz, ErdosRenyi, ScaleFree, EdgeList };
@@ -57,6 +64,14 @@ struct ExperimentDesign {
     SweepSettings sweep;
 };
 
+// A config's YAML text and where it came from: `file` names it in errors,
+// and relative paths in it (policy files, edge lists) are read from `dir`.
+struct ConfigText {
+    std::string file;
+    std::string text;
+    std::string dir;
+};
+
 struct ExperimentConfig {
     std::string file;  // the config's path
     ExperimentSettings experiment;
@@ -66,7 +81,9 @@ struct ExperimentConfig {
     ExperimentDesign design;
     CalibrationSettings calibration;
     std::vector<std::string> overrides;  // the --set assignments applied
-    std::string resolved_yaml;           // every value used, defaults included
+    std::string resolved_yaml;           // every value used, defaults included, policy files inlined
+    ConfigText source;                   // what it was read from, for every run's config
+    std::shared_ptr<InputFiles> inputs;  // every file read, with digests (shared by every run's config)
 };
 
 // Reads and validates a config file with `--set` overrides applied (in order),
@@ -76,6 +93,14 @@ struct ExperimentConfig {
 // alone does not need.
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
                                         const std::vector<Override>& variant = {}, bool resolve = true);
+// The same from a config's text (a config stored in a results file).
+// `inputs`: files already known (stored edge lists); null: none.
+ExperimentConfig load_experiment_config(const ConfigText& source, const std::vector<std::string>& overrides,
+                                        std::shared_ptr<InputFiles> inputs);
+// One run's config: `base`'s text and --set values, then `variant`; reads
+// no file again (the same bytes, the same InputFiles).
+ExperimentConfig load_run_config(const ExperimentConfig& base, const std::vector<Override>& variant,
+                                 bool resolve = true);
 
 // A scenario, sweep value or policy may change firms' parameters but not
 // the firms: their number, order and names are the base config's in every

@@ -399,17 +399,26 @@ models::Acquisition read_acquisition(ConfigNode node) {
 }
 
 // A parameter of another network kind is a likely mistake (e.g. k with
-// erdos_renyi), so it gets a clearer message than "unknown key".
-void reject_parameters_of_other_kinds(const ConfigNode& node, const std::string& kind) {
+// erdos_renyi), so it gets a clearer message than "unknown key". But a
+// variant that changes network.kind (a scenario's set) replaces the network:
+// the file's parameters of its own kind are then left aside, not an error.
+// (A resolved config records every parameter of its kind, defaults
+// included, and must read back with the same variants.)
+void reject_parameters_of_other_kinds(ConfigNode& node, const std::string& kind) {
     static const std::vector<std::pair<std::string, std::string>> parameter_kind = {
         {"k", "watts_strogatz"},
         {"beta", "watts_strogatz"},
         {"mean_degree", "erdos_renyi or scale_free"},
         {"alpha", "scale_free"},
         {"path", "edge_list"}};
-    for (const auto& [key, owner] : parameter_kind)
-        if (node.has(key) && owner.find(kind) == std::string::npos)
-            throw node.error(key, "does not apply to network kind " + kind + " (it is a parameter of " + owner + ")");
+    for (const auto& [key, owner] : parameter_kind) {
+        if (!node.has(key) || owner.find(kind) != std::string::npos) continue;
+        if (node.overridden("kind") && !node.overridden(key)) {
+            node.skip(key);
+            continue;
+        }
+        throw node.error(key, "does not apply to network kind " + kind + " (it is a parameter of " + owner + ")");
+    }
 }
 
 }  // namespace

@@ -23,6 +23,28 @@ bool is_index(const std::string& s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
+// The index of the item of `list` whose `name` is `name` (firms.Acme.failure_rate):
+// a list item by its name, as well as by its index. `list_path`: for errors.
+template <class Fail>
+std::size_t item_named(const YAML::Node& list, const std::string& name, const std::string& list_path, Fail&& fail) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node item = list[i];
+        if (!item.IsMap() || !item["name"].IsDefined() || !item["name"].IsScalar()) continue;
+        if (item["name"].Scalar() == name) return i;
+        names.push_back(item["name"].Scalar());
+    }
+    const std::string path = list_path + "." + name;
+    if (names.empty()) throw fail(path, "'" + name + "' is not a list index (0 to " + std::to_string(list.size()) + ")");
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    const std::string near = closest_name(name, names);
+    const std::string what = list_path == "firms" ? "no firm" : "no item of " + list_path;
+    throw fail(path, what + " is called \"" + name + "\"" +
+                         (near.empty() ? "" : " (did you mean \"" + near + "\"?)") + "; give an index or one of: " +
+                         known);
+}
+
 }  // namespace
 
 std::string canonical_path(const std::string& path) {
@@ -75,25 +97,32 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
 
     // Walk to the parent of the last part, creating mappings as needed.
     YAML::Node node = root;
-    std::string walked;
+    std::string walked, by_index;  // by_index: the path with firms' names as indices, as keys are read
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const std::string& part = parts[k];
         const bool last = k + 1 == parts.size();
+        const std::string list_path = walked;
         walked += (walked.empty() ? "" : ".") + part;
         if (node.IsSequence()) {
-            if (!is_index(part)) throw fail(walked, "'" + part + "' is not a list index");
-            // An index too long for size_t is past the end too: from_chars says so
-            // instead of throwing as stoul would (a fuzzer found it).
             std::size_t i = 0;
-            const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), i);
-            if (error != std::errc() || i >= node.size())
-                throw fail(walked, "index " + part + " is past the end of a list of " + std::to_string(node.size()));
+            if (!is_index(part)) {
+                i = item_named(node, part, list_path, fail);
+            } else {
+                // An index too long for size_t is past the end too: from_chars says so
+                // instead of throwing as stoul would (a fuzzer found it).
+                const auto [end, error] = std::from_chars(part.data(), part.data() + part.size(), i);
+                if (error != std::errc() || i >= node.size())
+                    throw fail(walked,
+                               "index " + part + " is past the end of a list of " + std::to_string(node.size()));
+            }
+            by_index += (by_index.empty() ? "" : ".") + std::to_string(i);
             if (last)
                 node[i] = YAML::Clone(o.value);
             else
                 node.reset(node[i]);
             continue;
         }
+        by_index += (by_index.empty() ? "" : ".") + part;
         if (!node.IsMap() && !node.IsNull() && node.IsDefined())
             throw fail(walked, "cannot set a key inside a single value");
         if (last) {
@@ -107,7 +136,9 @@ void apply_override(YAML::Node& root, const Override& o, ConfigSource& source) {
             node.reset(child);
         }
     }
+    // Errors about the value are located by the path the config is read by.
     source.overrides[o.path] = o.origin;
+    if (by_index != o.path) source.overrides[by_index] = o.origin;
 }
 
 }  // namespace experiments

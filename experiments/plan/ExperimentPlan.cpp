@@ -23,12 +23,19 @@ YAML::Node sweep_value(const SweepParameter& p, double value) {
 
 }  // namespace
 
-sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool common_random_numbers, bool network) {
+sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool common_random_numbers, bool network,
+                              bool across_scenarios) {
     // Word 3 of the coordinates: which stream, and the policy when policies
     // must not share draws (policy + 1, so 0 always means "shared").
-    const std::uint32_t policy_slot = common_random_numbers ? 0 : run.policy + 1;
+    const std::uint32_t policy_slot = common_random_numbers || across_scenarios ? 0 : run.policy + 1;
     const std::uint32_t stream = (policy_slot << 8) | (network ? kNetworkStream : kModelStream);
+    if (across_scenarios) return sim::derive_stream_key(seed, {0, 0, run.replication, stream});
     return sim::derive_stream_key(seed, {run.scenario, run.sweep_point, run.replication, stream});
+}
+
+std::string random_number_sharing(const ExperimentPlan& plan) {
+    if (plan.common_across_scenarios) return "across_scenarios";
+    return plan.common_random_numbers ? "across_policies" : "none";
 }
 
 ExperimentPlan make_plan(const ExperimentConfig& base) {
@@ -36,6 +43,7 @@ ExperimentPlan make_plan(const ExperimentConfig& base) {
     plan.design = base.design;
     plan.seed = base.experiment.seed;
     plan.common_random_numbers = base.experiment.common_random_numbers;
+    plan.common_across_scenarios = base.experiment.common_across_scenarios;
     plan.sweep_points = sweep_points_of(base);
     const auto& d = plan.design;
     for (std::uint32_t s = 0; s < d.scenarios.size(); ++s)
@@ -46,8 +54,10 @@ ExperimentPlan make_plan(const ExperimentConfig& base) {
                     // With common random numbers across the sweep, every point draws as point 0 does.
                     RunSpec keyed = run;
                     if (d.sweep.common_random_numbers) keyed.sweep_point = 0;
-                    run.stream_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, false);
-                    run.network_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, true);
+                    run.stream_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, false,
+                                                    plan.common_across_scenarios);
+                    run.network_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, true,
+                                                     plan.common_across_scenarios);
                     plan.runs.push_back(run);
                 }
     return plan;

@@ -26,6 +26,7 @@ struct ExperimentPlan {
     ExperimentDesign design;
     std::uint64_t seed = 0;
     bool common_random_numbers = true;
+    bool common_across_scenarios = false;  // experiment.common_random_numbers: across_scenarios
     std::vector<std::vector<double>> sweep_points;  // [point][parameter]
     std::vector<RunSpec> runs;
 };
@@ -39,6 +40,13 @@ std::vector<Override> run_overrides(const ExperimentPlan& plan, const RunSpec& r
 // Seeding policy for runs (see sim/random/SeedDerivation.hpp): a run's key
 // depends on (scenario, sweep point, replication) and, only when common
 // random numbers are off, on its policy; the network has a stream of its own.
-sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool common_random_numbers, bool network);
+// `across_scenarios` keys by replication alone: the key of scenario 0, sweep
+// point 0, so that every scenario and sweep point shares that replication's draws.
+sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool common_random_numbers, bool network,
+                              bool across_scenarios = false);
+
+// How a plan's runs share draws, as the results file records it (root
+// attribute common_random_numbers): "across_scenarios", "across_policies" or "none".
+std::string random_number_sharing(const ExperimentPlan& plan);
 
 }  // namespace experiments

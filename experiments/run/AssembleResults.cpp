@@ -1,5 +1,6 @@
 #include "experiments/run/AssembleResults.hpp"
 
+#include "experiments/run/StoredExperiment.hpp"
 #include "experiments/run/SensitivityTable.hpp"
 #include "experiments/run/SummaryMetrics.hpp"
 
@@ -20,7 +21,8 @@ using Strings = std::vector<std::string>;
 void write_plan(const sim::h5::Group& root, const ExperimentPlan& plan, const std::vector<RunRecord>& records) {
     const sim::h5::Group g = root.create_group("plan");
     const auto& d = plan.design;
-    Ints id, scenario_index, point, replication, policy_index, stream, network_key, edges;
+    Ints id, scenario_index, point, replication, policy_index, edges;
+    std::vector<std::uint64_t> stream, network_key;
     Strings scenario, policy, status, error;
     Doubles network_s, simulation_s;
     for (const auto& r : records) {
@@ -30,8 +32,8 @@ void write_plan(const sim::h5::Group& root, const ExperimentPlan& plan, const st
         point.push_back(s.sweep_point);
         replication.push_back(s.replication);
         policy.push_back(d.policies[s.policy].name);
-        stream.push_back(static_cast<std::int64_t>(s.stream_key.value));
-        network_key.push_back(static_cast<std::int64_t>(s.network_key.value));
+        stream.push_back(s.stream_key.value);
+        network_key.push_back(s.network_key.value);
         status.push_back(r.status);
         error.push_back(r.error);
         edges.push_back(static_cast<std::int64_t>(r.network_edges));
@@ -208,6 +210,9 @@ std::vector<RunRecord> assemble_results(const std::string& path, const Experimen
     sim::h5::File file(path, sim::h5::Mode::CreateTruncate);
     const sim::h5::Group root = file.root();
     write_provenance(root, provenance, base);
+    // Which runs share draws, for readers that pair runs across scenarios.
+    root.set_attribute("common_random_numbers", random_number_sharing(plan));
+    write_inputs(root, *base.inputs);
     const sim::h5::Group runs = root.create_group("runs");
     std::vector<RunRecord> records;
     for (const RunSpec& spec : plan.runs) {

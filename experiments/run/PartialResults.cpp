@@ -1,5 +1,7 @@
 #include "experiments/run/PartialResults.hpp"
 
+#include "experiments/config/ConfigDifference.hpp"
+#include "experiments/config/InputFiles.hpp"
 #include "experiments/run/SafePaths.hpp"
 #include "experiments/run/UsageError.hpp"
 
@@ -64,9 +66,40 @@ void PartialResults::create(const std::string& identity, const std::string& star
 void PartialResults::reopen(const std::string& identity) const {
     if (entry_kind(folder_) != EntryKind::Folder || entry_kind(identity_file()) != EntryKind::Regular)
         throw UsageError(output_ + ": nothing to resume (no " + folder_ + " from an interrupted run)");
-    if (read_text(identity_file()) != identity)
-        throw UsageError(output_ + ": the config differs from the one the interrupted experiment was started with (" +
-                         identity_file() + "); run it with the same config and --set values, or use --overwrite");
+    const std::string started_with = read_text(identity_file());
+    if (started_with == identity) return;
+    std::string which;
+    if (const auto d = first_difference(started_with, identity))
+        which = ": " + (d->key.empty() ? std::string("the whole config") : d->key) + " is " + d->new_value +
+                ", it was " + d->old_value;
+    throw UsageError(output_ + ": the config differs from the one the interrupted experiment was started with" + which +
+                     " (" + identity_file() + "); run it with the same config and --set values, or use --overwrite");
+}
+
+void PartialResults::record_inputs(const std::string& list) const {
+    write_text(folder_ + "/inputs.tsv", list);
+}
+
+void PartialResults::check_inputs(const std::string& list) const {
+    const std::string file = folder_ + "/inputs.tsv";
+    if (!fs::exists(file))
+        throw UsageError(output_ + ": " + folder_ + " records no input digests (an older crmsim started it); " +
+                         "use --overwrite to start over");
+    const std::vector<InputFile> then = parse_input_list(read_text(file)), now = parse_input_list(list);
+    for (const InputFile& f : now) {
+        const InputFile* before = nullptr;
+        for (const InputFile& t : then)
+            if (t.path == f.path) before = &t;
+        if (!before)
+            throw UsageError(output_ + ": " + f.path + " (" + role_name(f.role) +
+                             ") is read now but was not when the interrupted experiment started; use --overwrite");
+        if (before->sha256 != f.sha256)
+            throw UsageError(output_ + ": " + f.path + " (" + role_name(f.role) +
+                             ") has changed since the interrupted experiment started (sha256 " +
+                             before->sha256.substr(0, 12) + "... then, " + f.sha256.substr(0, 12) +
+                             "... now); the finished runs used the old file. Restore it, or use --overwrite to " +
+                             "start over with the new one");
+    }
 }
 
 std::string PartialResults::started_at() const {

@@ -21,8 +21,13 @@ public:
     // (`identity`: the resolved config, which --resume must match).
     void create(const std::string& identity, const std::string& started_at) const;
     // An interrupted experiment: throws UsageError if there is none, or if
-    // `identity` differs from the one it was started with.
+    // `identity` differs from the one it was started with (naming the first
+    // key that differs, with its old and new value).
     void reopen(const std::string& identity) const;
+    // The input files' digests (format_input_list), recorded at create() and
+    // checked at reopen(): an input replaced in between is refused, naming it.
+    void record_inputs(const std::string& list) const;
+    void check_inputs(const std::string& list) const;
     std::string started_at() const;
 
     std::string run_file(std::uint32_t run_id) const;       // where a finished run lives

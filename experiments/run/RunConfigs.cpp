@@ -16,7 +16,7 @@ RunConfigs::RunConfigs(const ExperimentConfig& base, const ExperimentPlan& plan,
     const auto& d = plan.design;
     const auto config_of = [&](const RunSpec& run) {
         const std::vector<Override> variant = run_overrides(plan, run);
-        ExperimentConfig config = load_experiment_config(base.file, base.overrides, variant, /*resolve=*/false);
+        ExperimentConfig config = load_run_config(base, variant, /*resolve=*/false);
         check_same_firms(base, config, variant,
                          "scenario " + d.scenarios[run.scenario].name + " x sweep point " +
                              std::to_string(run.sweep_point) + " x policy " + d.policies[run.policy].name);
@@ -60,7 +60,7 @@ std::shared_ptr<const ExperimentConfig> RunConfigs::of(const RunSpec& run) const
         if (const auto found = cache_.find(variant); found != cache_.end()) return found->second;
     }
     auto config = std::make_shared<const ExperimentConfig>(
-        load_experiment_config(base_.file, base_.overrides, run_overrides(plan_, run)));
+        load_run_config(base_, run_overrides(plan_, run)));
     const std::lock_guard lock(cache_mutex_);
     if (cache_.emplace(variant, config).second) cache_order_.push_back(variant);
     if (cache_order_.size() > kCached) {

@@ -6,6 +6,7 @@
 #include "experiments/run/BuildNetwork.hpp"
 #include "experiments/run/ExecuteRun.hpp"
 #include "experiments/run/FolderLock.hpp"
+#include "experiments/run/KeptRunCheck.hpp"
 #include "experiments/run/MemoryBudget.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/Provenance.hpp"
@@ -31,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -45,12 +47,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 // Edge-list networks are input: read each file once, up front, so a bad file
 // is a clean input error and runs share the network.
 using FileNetworks = std::map<std::string, std::unique_ptr<sim::Network>>;
-FileNetworks read_file_networks(const std::vector<NetworkFile>& files, const std::string& config_file) {
+FileNetworks read_file_networks(const std::vector<NetworkFile>& files, const std::string& config_file,
+                                InputFiles& inputs) {
     FileNetworks networks;
     for (const NetworkFile& f : files) {
         try {
-            networks[f.key()] = std::make_unique<sim::Network>(
-                build_network(f.settings, f.customers, sim::CounterStream({0})));
+            // Through the experiment's input files: read once, kept with its
+            // digest (and, in a rerun, the copy stored in the results file).
+            const std::string& path = f.settings.edge_list_path;
+            const auto text = inputs.get(path, InputRole::EdgeList, sim::read_edge_list_text);
+            networks[f.key()] = std::make_unique<sim::Network>(sim::parse_edge_list(*text, path, f.customers));
         } catch (const sim::EdgeListError& e) {
             throw ConfigError({config_file, f.settings.line, 0, "network.path"}, std::string("edge list ") + e.what());
         }
@@ -104,12 +110,9 @@ int threads_per_run(const RunOptions& o) {
 
 // Every file the experiment reads: the config, the policy files its variants
 // use, the edge lists. --overwrite must never replace one of them with results.
-std::vector<std::string> input_files(const ExperimentConfig& base, const RunConfigs& configs) {
+std::vector<std::string> input_files(const ExperimentConfig& base) {
     std::vector<std::string> files{base.file};
-    for (const auto* variants : {&base.design.scenarios, &base.design.policies})
-        for (const Variant& v : *variants)
-            for (const Override& o : v.overrides) files.push_back(o.origin.file);
-    for (const NetworkFile& f : configs.network_files()) files.push_back(f.settings.edge_list_path);
+    for (const InputFile& f : base.inputs->files()) files.push_back(f.path);
     return files;
 }
 
@@ -124,6 +127,14 @@ void check_output_is_not_an_input(const std::string& output, const std::vector<s
 
 std::string runs_done_label(std::size_t done, std::size_t total) {
     return std::to_string(done) + "/" + std::to_string(total) + " runs done  ";
+}
+
+// The last frame of the progress display says every run is done ("N/N runs
+// done 100%"), not the count before the last run finished.
+void show_all_done(sim::Progress& progress, std::size_t runs, std::uint64_t ticks_done) {
+    progress.set_label(runs_done_label(runs, runs));
+    progress.update(ticks_done);
+    progress.finish();
 }
 
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
@@ -161,7 +172,7 @@ void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs,
             execute_run(*config, todo[k], file_network(networks, *config), partial,
                         [&] { progress.update(++ticks_done); });
         }
-        progress.finish();
+        show_all_done(progress, todo.size(), ticks_done);
         return;
     }
     std::vector<std::thread> workers;
@@ -172,9 +183,8 @@ void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs,
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     for (auto& w : workers) w.join();
-    progress.update(ticks_done);
-    progress.finish();
     if (error) std::rethrow_exception(error);
+    show_all_done(progress, todo.size(), ticks_done);
 }
 
 }  // namespace
@@ -288,7 +298,7 @@ ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOption
     p.memory_limit = memory_limit();
     options_ = fit_jobs_to_memory(resolve_parallelism(options, base, p.plan.runs.size()), options.jobs == 0, p.memory,
                                   p.memory_limit);
-    p.networks = read_file_networks(p.configs->network_files(), base.file);
+    p.networks = read_file_networks(p.configs->network_files(), base.file, *base.inputs);
     p.provenance = collect_provenance(options.command_line, experiments::threads_per_run(options_));
 }
 
@@ -335,9 +345,11 @@ void ExperimentRunner::check_memory() const {
 void ExperimentRunner::open_output() {
     Prepared& p = *prepared_;
     check_memory();  // before anything is written
-    check_output_is_not_an_input(options_.output_path, input_files(base_, *p.configs));
+    check_output_is_not_an_input(options_.output_path, input_files(base_));
+    const std::string inputs = format_input_list(base_.inputs->files());
     if (options_.resume) {
         p.partial.reopen(base_.resolved_yaml);
+        p.partial.check_inputs(inputs);
         lock_partial();
         p.provenance.started_at = p.partial.started_at();
         set_aside_unreadable_runs();
@@ -352,6 +364,7 @@ void ExperimentRunner::open_output() {
             p.partial_lock.release();
         }
         p.partial.create(base_.resolved_yaml, p.provenance.started_at);
+        p.partial.record_inputs(inputs);
     } catch (const UsageError&) {
         throw;
     } catch (const std::exception& e) {
@@ -363,21 +376,31 @@ void ExperimentRunner::open_output() {
 // A finished run's file is renamed into place only once complete, but a file
 // damaged afterwards (a disk error, a copy cut short) would stop every
 // --resume at the assembly. It is renamed *.damaged, said so, and run again.
+// A readable file that is not the run the plan puts there (copied over
+// another, or from an experiment with another seed or config) is renamed
+// *.mismatched, said so, and run again too.
 void ExperimentRunner::set_aside_unreadable_runs() const {
     const PartialResults& partial = prepared_->partial;
+    const auto set_aside = [&](const RunSpec& run, const char* suffix, const std::string& why) {
+        const std::string aside = partial.run_file(run.run_id) + suffix;
+        fs::rename(partial.run_file(run.run_id), aside);
+        std::cerr << "crmsim: run " << run.run_id << "'s finished file " << why << "; it is set aside as " << aside
+                  << " and run again\n";
+    };
     for (const RunSpec& run : prepared_->plan.runs) {
         if (!partial.has_run(run.run_id)) continue;
+        std::optional<std::string> mismatch;
         try {
             if (const EntryKind kind = entry_kind(partial.run_file(run.run_id)); kind != EntryKind::Regular)
                 throw std::runtime_error("it is " + describe_entry(kind));
             const sim::h5::File file(partial.run_file(run.run_id), sim::h5::Mode::ReadOnly);
             read_run_record(file.root(), base_.market.firms.size());
+            mismatch = kept_run_mismatch(file.root(), run, prepared_->configs->of(run)->resolved_yaml);
         } catch (const std::exception& e) {
-            const std::string damaged = partial.run_file(run.run_id) + ".damaged";
-            fs::rename(partial.run_file(run.run_id), damaged);
-            std::cerr << "crmsim: run " << run.run_id << "'s finished file cannot be read (" << e.what()
-                      << "); it is set aside as " << damaged << " and run again\n";
+            set_aside(run, ".damaged", std::string("cannot be read (") + e.what() + ")");
+            continue;
         }
+        if (mismatch) set_aside(run, ".mismatched", "is not this run's: " + *mismatch);
     }
 }
 

@@ -59,8 +59,9 @@ void write_run_attributes(const sim::h5::Group& g, const RunRecord& r) {
     g.set_attribute("sweep_point", std::int64_t{r.spec.sweep_point});
     g.set_attribute("replication", std::int64_t{r.spec.replication});
     g.set_attribute("policy", std::int64_t{r.spec.policy});
-    g.set_attribute("stream_key", static_cast<std::int64_t>(r.spec.stream_key.value));
-    g.set_attribute("network_key", static_cast<std::int64_t>(r.spec.network_key.value));
+    // Unsigned, as `crmsim plan` prints them: a key is 64 random bits.
+    g.set_unsigned_attribute("stream_key", r.spec.stream_key.value);
+    g.set_unsigned_attribute("network_key", r.spec.network_key.value);
     g.set_attribute("status", r.status);
     g.set_attribute("error", r.error);
     g.set_attribute("network_seconds", r.network_seconds);
@@ -78,8 +79,8 @@ RunRecord read_run_record(const sim::h5::Group& g, std::size_t firms) {
     r.spec.sweep_point = static_cast<std::uint32_t>(g.int_attribute("sweep_point"));
     r.spec.replication = static_cast<std::uint32_t>(g.int_attribute("replication"));
     r.spec.policy = static_cast<std::uint32_t>(g.int_attribute("policy"));
-    r.spec.stream_key.value = static_cast<std::uint64_t>(g.int_attribute("stream_key"));
-    r.spec.network_key.value = static_cast<std::uint64_t>(g.int_attribute("network_key"));
+    r.spec.stream_key.value = g.unsigned_attribute("stream_key");
+    r.spec.network_key.value = g.unsigned_attribute("network_key");
     r.status = g.string_attribute("status");
     r.error = g.string_attribute("error");
     r.network_seconds = g.double_attribute("network_seconds");

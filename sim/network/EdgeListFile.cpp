@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -104,15 +105,26 @@ std::ifstream open_edge_list(const std::string& path) {
 
 }  // namespace
 
-Network read_edge_list(const std::string& path, NodeId nodes) {
+std::string read_edge_list_text(const std::string& path) {
     std::ifstream in = open_edge_list(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (in.bad()) throw EdgeListError(path, 0, "read error");
+    return text.str();
+}
+
+Network parse_edge_list(const std::string& text, const std::string& path, NodeId nodes) {
+    std::istringstream in(text);
     const LineParser parser(path, nodes);
     std::vector<Edge> edges;
     std::string line;
     for (std::size_t number = 1; std::getline(in, line); ++number)
         if (const auto edge = parser.parse(line, number)) edges.push_back(*edge);
-    if (in.bad()) throw EdgeListError(path, 0, "read error");
     return Network::from_edges(nodes, std::move(edges));
+}
+
+Network read_edge_list(const std::string& path, NodeId nodes) {
+    return parse_edge_list(read_edge_list_text(path), path, nodes);
 }
 
 }  // namespace sim

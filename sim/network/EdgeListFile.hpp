@@ -32,4 +32,10 @@ private:
 // `nodes` is the population size: every id must be below it.
 Network read_edge_list(const std::string& path, NodeId nodes);
 
+// The two halves of read_edge_list: the file's bytes (errors at line 0), and
+// the network in them (`path` names the file in errors). Split so that an
+// experiment reads each input file once, keeps its digest, and can store it.
+std::string read_edge_list_text(const std::string& path);
+Network parse_edge_list(const std::string& text, const std::string& path, NodeId nodes);
+
 }  // namespace sim

@@ -604,4 +604,70 @@ std::vector<std::string> Group::read_strings(const std::string& name) const {
     return read_string_values(column.type.id(), column.space.id(), column.size, read, what);
 }
 
+// ---- Group: unsigned values, string lists and bytes ---------------------------
+
+void Group::set_unsigned_attribute(const std::string& name, std::uint64_t value) const {
+    write_attribute(id(), path_, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, &value);
+}
+
+std::uint64_t Group::unsigned_attribute(const std::string& name) const {
+    return read_numeric_attribute<std::uint64_t>(id(), path_, name, H5T_NATIVE_UINT64, false);
+}
+
+void Group::set_string_list_attribute(const std::string& name, const std::vector<std::string>& values) const {
+    auto what = [&](const char* operation) { return [=, this] { return attribute_what(operation, id(), path_, name); }; };
+    if (check(H5Aexists(id(), name.c_str()), what("look up")) > 0) check(H5Adelete(id(), name.c_str()), what("replace"));
+    const hsize_t dims[1] = {values.size()};
+    Handle space(check(H5Screate_simple(1, dims, nullptr), what("create")));
+    Handle type = utf8_vlen_string_type();
+    Handle acpl = property_list(H5P_ATTRIBUTE_CREATE);
+    check(H5Pset_char_encoding(acpl.id(), H5T_CSET_UTF8), what("create"));
+    Handle attribute(check(H5Acreate2(id(), name.c_str(), type.id(), space.id(), acpl.id(), H5P_DEFAULT), what("create")));
+    std::vector<const char*> pointers;
+    for (const std::string& value : values) pointers.push_back(value.c_str());
+    if (!values.empty()) check(H5Awrite(attribute.id(), type.id(), pointers.data()), what("write"));
+}
+
+std::vector<std::string> Group::string_list_attribute(const std::string& name) const {
+    auto what = [&] { return attribute_what("read", id(), path_, name); };
+    Handle attribute = open_attribute(id(), path_, name);
+    Handle type(check(H5Aget_type(attribute.id()), what));
+    Handle space(check(H5Aget_space(attribute.id()), what));
+    if (H5Tget_class(type.id()) != H5T_STRING) throw Error(what() + ": it is not text");
+    const auto count = static_cast<hsize_t>(check(H5Sget_simple_extent_npoints(space.id()), what));
+    auto read = [&](hid_t memory_type, void* buffer) { return H5Aread(attribute.id(), memory_type, buffer); };
+    return read_string_values(type.id(), space.id(), count, read, what);
+}
+
+void Group::write_column(const std::string& name, const std::vector<std::uint64_t>& values, const std::string& units,
+                         const std::string& description) const {
+    const std::string path = child_path(name);
+    Handle dataset = create_column(id(), name, path, H5T_STD_U64LE, values.size(), true);
+    write_whole_column(dataset.id(), path, H5T_NATIVE_UINT64, values.size(), values.data());
+    write_column_attributes(dataset.id(), path, units, description);
+}
+
+std::vector<std::uint64_t> Group::read_unsigned(const std::string& name) const {
+    return read_numeric_column<std::uint64_t>(id(), name, child_path(name), H5T_NATIVE_UINT64, false);
+}
+
+void Group::write_bytes(const std::string& name, const std::string& bytes, const std::string& description) const {
+    const std::string path = child_path(name);
+    Handle dataset = create_column(id(), name, path, H5T_STD_U8LE, bytes.size(), false);
+    write_whole_column(dataset.id(), path, H5T_NATIVE_UCHAR, bytes.size(), bytes.data());
+    write_column_attributes(dataset.id(), path, "bytes", description);
+}
+
+std::string Group::read_bytes(const std::string& name) const {
+    const std::string path = child_path(name);
+    auto what = [&] { return "cannot read dataset " + h5::describe(id(), path); };
+    OpenColumn column = open_column(id(), name, path);
+    if (H5Tget_class(column.type.id()) != H5T_INTEGER || H5Tget_size(column.type.id()) != 1)
+        throw Error(what() + ": it is not a byte column");
+    std::string bytes(column.size, '\0');
+    if (!bytes.empty())
+        check(H5Dread(column.dataset.id(), H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, bytes.data()), what);
+    return bytes;
+}
+
 }  // namespace sim::h5

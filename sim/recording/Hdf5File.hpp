@@ -81,6 +81,12 @@ public:
     double double_attribute(const std::string& name) const;
     std::int64_t int_attribute(const std::string& name) const;
     bool has_attribute(const std::string& name) const;
+    // Unsigned 64-bit values (stream keys), stored as uint64 so that readers see the value `crmsim plan` prints.
+    void set_unsigned_attribute(const std::string& name, std::uint64_t value) const;
+    std::uint64_t unsigned_attribute(const std::string& name) const;
+    // A 1-D array of variable-length UTF-8 strings (h5py reads it as a list of str).
+    void set_string_list_attribute(const std::string& name, const std::vector<std::string>& values) const;
+    std::vector<std::string> string_list_attribute(const std::string& name) const;
 
     // Whole 1-D datasets (written at once: small tables such as the plan).
     void write_column(const std::string& name, const std::vector<double>& values, const std::string& units,
@@ -92,6 +98,12 @@ public:
     std::vector<double> read_doubles(const std::string& name) const;       // converts any numeric type
     std::vector<std::int64_t> read_ints(const std::string& name) const;    // converts any integer type
     std::vector<std::string> read_strings(const std::string& name) const;  // variable-length strings
+    void write_column(const std::string& name, const std::vector<std::uint64_t>& values, const std::string& units,
+                      const std::string& description) const;
+    std::vector<std::uint64_t> read_unsigned(const std::string& name) const;  // converts any integer type
+    // A file's bytes as a compressed uint8 dataset (an input kept inside the results), and back.
+    void write_bytes(const std::string& name, const std::string& bytes, const std::string& description) const;
+    std::string read_bytes(const std::string& name) const;
 
     // Attributes on a dataset in this group (e.g. "units", "description").
     std::string dataset_string_attribute(const std::string& dataset, const std::string& name) const;

@@ -21,7 +21,7 @@ hid_t memory_type(ColumnType type) {
     return type == ColumnType::Int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
 }
 
-// Column names become dataset names and are joined with commas in the "columns" attribute.
+// Column names become dataset names and the "columns" attribute (an array of strings, in column order).
 void validate(const std::string& name, const std::vector<ColumnSpec>& columns, std::size_t chunk_rows,
               int deflate_level) {
     const std::string where = "TimeSeriesWriter \"" + name + "\": ";
@@ -53,10 +53,10 @@ h5::Group create_group(const h5::Group& parent, const std::string& name, const s
     return parent.create_group(name);
 }
 
-std::string joined_names(const std::vector<ColumnSpec>& columns) {
-    std::string names;
+std::vector<std::string> names_of(const std::vector<ColumnSpec>& columns) {
+    std::vector<std::string> names;
     for (const ColumnSpec& column : columns) {
-        names += (names.empty() ? "" : ",") + column.name;
+        names.push_back(column.name);
     }
     return names;
 }
@@ -98,7 +98,7 @@ TimeSeriesWriter::TimeSeriesWriter(const h5::Group& parent, const std::string& n
         if (c.type == ColumnType::String)
             throw std::invalid_argument("time series column " + c.name +
                                         " is a string: per-tick rows hold numbers only");
-    group_.set_attribute("columns", joined_names(columns_));
+    group_.set_string_list_attribute("columns", names_of(columns_));
     datasets_.reserve(columns_.size());
     for (std::size_t c = 0; c < columns_.size(); ++c) {
         datasets_.push_back(create_dataset(group_.id(), columns_[c], dataset_path(c), chunk_rows_, deflate_level));

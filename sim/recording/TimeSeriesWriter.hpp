@@ -19,7 +19,7 @@ class TimeSeriesWriter {
 public:
     // Creates the group `name` under `parent` and one empty, extendible
     // dataset per column. The group gets attribute "columns" listing the
-    // column names in order (comma-separated), so readers can keep the order.
+    // column names in order (an array of strings), so readers can keep the order.
     TimeSeriesWriter(const h5::Group& parent, const std::string& name, std::vector<ColumnSpec> columns,
                      std::size_t chunk_rows = 4096, int deflate_level = 4);
     ~TimeSeriesWriter();  // flushes; never throws (errors are lost: call flush() first)

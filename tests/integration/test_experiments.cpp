@@ -108,7 +108,8 @@ std::vector<PlanRow> read_plan(const std::string& path) {
     const sim::h5::File f(path, sim::h5::Mode::ReadOnly);
     const sim::h5::Group g = f.root().open_group("plan");
     const auto id = g.read_ints("run_id"), point = g.read_ints("sweep_point"), rep = g.read_ints("replication");
-    const auto stream = g.read_ints("stream_key"), network = g.read_ints("network_key");
+    // Unsigned in the file, as `crmsim plan` prints them.
+    const auto stream = g.read_unsigned("stream_key"), network = g.read_unsigned("network_key");
     const auto scenario = g.read_strings("scenario"), policy = g.read_strings("policy");
     const auto status = g.read_strings("status"), error = g.read_strings("error");
     std::vector<PlanRow> rows(id.size());
@@ -120,8 +121,8 @@ std::vector<PlanRow> read_plan(const std::string& path) {
                           id[k],
                           point[k],
                           rep[k],
-                          static_cast<std::uint64_t>(stream[k]),
-                          static_cast<std::uint64_t>(network[k])};
+                          stream[k],
+                          network[k]};
     return rows;
 }
 
@@ -577,8 +578,114 @@ TEST_F(Experiments, ResumeWithAChangedConfigIsRefused) {
     const Result r = run(kSmall, out, {"--resume", "--set", "firms.1.failure_rate=0.05"});
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_TRUE(contains(r.err, "the config differs")) << r;
+    // Which key, with its new and old value (firm1's failure rate is the default, 0.1).
+    EXPECT_TRUE(contains(r.err, "firms.1.failure_rate is 0.05, it was 0.1")) << r;
     EXPECT_FALSE(fs::exists(out));
     EXPECT_EQ(folder_snapshot(out + ".partial"), before) << "the interrupted run's folder was changed";
+}
+
+// ---------------------------------------------------------------- 9. --resume verifies what it keeps
+
+// Long enough (60 ticks) that a kill lands while runs remain.
+const std::vector<std::string> kSlower = {"--set", "experiment.ticks=60"};
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+std::string run_file(const std::string& out, int id) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/run-%08d.h5", id);
+    return out + ".partial" + name;
+}
+
+// The ids of the finished run files in OUT.partial/ (runs finish in any order with 2 jobs).
+std::vector<int> finished_ids(const std::string& out) {
+    std::vector<int> ids;
+    for (int id = 0; id < static_cast<int>(kSmallRuns); ++id)
+        if (fs::exists(run_file(out, id))) ids.push_back(id);
+    return ids;
+}
+
+// A run file copied over another (ids 0 1 2 2 4 ...) is set aside and rerun:
+// the resumed file equals an uninterrupted run.
+TEST_F(Experiments, ResumeSetsAsideARunFileCopiedOverAnother) {
+    const std::string out = path("out.h5");
+    const Killed killed = run_and_kill(dir_, kSmall, out, 4, kSlower);
+    ASSERT_TRUE(killed.killed_mid_experiment) << killed.why;
+    const std::vector<int> ids = finished_ids(out);
+    ASSERT_GE(ids.size(), 2u);
+    const int from = ids[0], over = ids[1];
+    fs::copy_file(run_file(out, from), run_file(out, over), fs::copy_options::overwrite_existing);
+
+    const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
+    ASSERT_EQ(resumed.status, 0) << resumed;
+    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(over) + "'s finished file is not this run's: its run_id is " +
+                                          std::to_string(from) + ", the plan's is " + std::to_string(over)))
+        << resumed;
+    EXPECT_TRUE(contains(resumed.err, "set aside as " + run_file(out, over) + ".mismatched")) << resumed;
+    const auto plan = read_plan(out);
+    ASSERT_EQ(plan.size(), kSmallRuns);
+    for (std::size_t k = 0; k < plan.size(); ++k) EXPECT_EQ(plan[k].run_id, static_cast<std::int64_t>(k));
+    ASSERT_EQ(run(kSmall, path("reference.h5"), kSlower).status, 0);
+    expect_same_results(out, path("reference.h5"));
+}
+
+// A run file from an experiment with another seed: its stream keys are not
+// the plan's. Set aside and rerun.
+TEST_F(Experiments, ResumeSetsAsideARunFileFromAnotherSeed) {
+    const std::string out = path("out.h5"), other = path("other.h5");
+    const Killed killed = run_and_kill(dir_, kSmall, out, 2, kSlower);
+    ASSERT_TRUE(killed.killed_mid_experiment) << killed.why;
+    const Killed killed_other = run_and_kill(dir_, kSmall, other, 2, with(kSlower, {"--seed", "12"}));
+    ASSERT_TRUE(killed_other.killed_mid_experiment) << killed_other.why;
+    int both = -1;  // a run finished in both
+    for (const int id : finished_ids(out))
+        if (fs::exists(run_file(other, id))) both = id;
+    ASSERT_GE(both, 0);
+    fs::copy_file(run_file(other, both), run_file(out, both), fs::copy_options::overwrite_existing);
+
+    const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
+    ASSERT_EQ(resumed.status, 0) << resumed;
+    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(both) +
+                                          "'s finished file is not this run's: its stream_key is"))
+        << resumed;
+    EXPECT_TRUE(contains(resumed.err, "(another seed or design)")) << resumed;
+    ASSERT_EQ(run(kSmall, path("reference.h5"), kSlower).status, 0);
+    expect_same_results(out, path("reference.h5"));
+}
+
+// An edge list replaced between the kill and the resume: refused with exit 2
+// naming the file (the finished runs used the old network), the folder left
+// as it was; with the file restored the resume completes.
+TEST_F(Experiments, ResumeRefusesAReplacedEdgeList) {
+    std::string edges;
+    for (int i = 0; i < 2000; ++i)
+        edges += std::to_string(i) + " " + std::to_string((i + 1) % 2000) + "\n" + std::to_string(i) + " " +
+                 std::to_string((i + 17) % 2000) + "\n";
+    const std::string network = path("ring.edges");
+    std::ofstream(network) << edges;
+    std::ofstream(path("study.yaml")) << read_file(kSmall) << "\n# on a fixed network\n";
+    const std::vector<std::string> sets = with(kSlower, {"--set", "network={kind: edge_list, path: ring.edges}"});
+    const std::string out = path("out.h5");
+    const Killed killed = run_and_kill(dir_, path("study.yaml"), out, 2, sets);
+    ASSERT_TRUE(killed.killed_mid_experiment) << killed.why;
+    const auto before = folder_snapshot(out + ".partial");
+
+    std::ofstream(network) << edges << "0 1000\n";  // one edge more
+    const Result refused = run(path("study.yaml"), out, with({"--resume"}, sets));
+    EXPECT_EQ(refused.status, 2) << refused;
+    EXPECT_TRUE(contains(refused.err, network + " (edge_list) has changed since the interrupted experiment started"))
+        << refused;
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_EQ(folder_snapshot(out + ".partial"), before) << "the interrupted run's folder was changed";
+
+    std::ofstream(network) << edges;
+    const Result resumed = run(path("study.yaml"), out, with({"--resume"}, sets));
+    ASSERT_EQ(resumed.status, 0) << resumed;
+    ASSERT_EQ(run(path("study.yaml"), path("reference.h5"), sets).status, 0);
+    expect_same_results(out, path("reference.h5"));
 }
 
 }  // namespace

@@ -350,7 +350,8 @@ TEST(ConfigErrors, TextWhereANumberIsExpected) {
     EXPECT_TRUE(text_fails_at(R"(experiment:
   common_random_numbers: maybe
 )" + kOnlyFirms,
-                              2, "experiment.common_random_numbers", "expected true or false, found \"maybe\""));
+                              2, "experiment.common_random_numbers",
+                              "expected true, false or across_scenarios, found \"maybe\""));
 }
 
 TEST(ConfigErrors, ListOrMappingWhereSomethingElseIsExpected) {
@@ -657,12 +658,31 @@ TEST(ConfigSetErrors, MalformedAssignments) {
 TEST(ConfigSetErrors, ListIndexPastTheEnd) {
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.2.failure_rate=0.1"}, "firms.2.failure_rate=0.1", "firms.2",
                              "index 2 is past the end of a list of 2"));
+    // A name that is no firm's (firms can be named, firms.a.failure_rate): bad input, with the names.
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.first.name=c"}, "firms.first.name=c", "firms.first",
-                             "'first' is not a list index"));
+                             "no firm is called \"first\"; give an index or one of: a, b"));
+    // A bad value given to a named firm is located at the --set that gave it.
+    EXPECT_TRUE(set_fails_at(kOnlyFirms, {"firms.b.failure_rate=2"}, "firms.b.failure_rate=2", "firms.1.failure_rate",
+                             "must be in [0, 1]"));
     // Too many digits for a 64-bit index: still "past the end", not an uncaught std::out_of_range.
     const std::string huge = "firms.99999999999999999999999.failure_rate=0.1";
     EXPECT_TRUE(set_fails_at(kOnlyFirms, {huge}, huge, "firms.99999999999999999999999",
                              "index 99999999999999999999999 is past the end of a list of 2"));
+}
+
+// A firm named in a dotted path is the firm of that name, wherever it is in
+// the list; the same as its index.
+TEST(ConfigSet, AFirmCanBeNamedInsteadOfIndexed) {
+    const TempConfig c(kOnlyFirms);
+    const ExperimentConfig by_name = load_experiment_config(c.path(), {"firms.b.failure_rate=0.25"});
+    const ExperimentConfig by_index = load_experiment_config(c.path(), {"firms.1.failure_rate=0.25"});
+    EXPECT_EQ(by_name.market.firms[1].service.failure_rate, 0.25);
+    EXPECT_NE(by_name.market.firms[0].service.failure_rate, 0.25);
+    EXPECT_EQ(by_name.market.firms[1].service.failure_rate, by_index.market.firms[1].service.failure_rate);
+    // A firm renamed by an earlier override is found by its new name.
+    const ExperimentConfig renamed = load_experiment_config(c.path(), {"firms.0.name=Acme", "firms.Acme.price=3"});
+    EXPECT_EQ(renamed.market.firms[0].name, "Acme");
+    EXPECT_EQ(renamed.market.firms[0].price, 3.0);
 }
 
 // An error that involves two keys is located at the one the user changed on
@@ -1352,8 +1372,9 @@ TEST(ConfigPolicyFiles, ResolvedConfigRecordsThePolicyFilesValues) {
     const ExperimentConfig first = load_experiment_config(folder.path(), {});
     const YAML::Node r = YAML::Load(first.resolved_yaml);
     const YAML::Node loyal = r["policies"][1];
-    EXPECT_EQ(loyal["firm"].as<std::string>(), "b");
-    EXPECT_EQ(loyal["use"].as<std::string>(), "policies/loyal.yaml");
+    // Inlined: the file's values are in set, so the resolved config reruns without the file.
+    EXPECT_FALSE(loyal["firm"].IsDefined());
+    EXPECT_FALSE(loyal["use"].IsDefined());
     EXPECT_EQ(loyal["set"]["firms.1.loyalty.enabled"].as<std::string>(), "true");
     EXPECT_EQ(loyal["set"]["firms.1.recovery.quick"].as<std::string>(), "0.7");
     EXPECT_EQ(loyal["set"]["firms.1.loyalty.top_share"].as<std::string>(), "0.1");  // the value used

@@ -196,6 +196,37 @@ std::vector<sim::Cell> mixed_row(std::int64_t tick) {
     return {a, b, c, d};
 }
 
+// Stream keys above 2^63 keep their value (stored unsigned, as `crmsim plan`
+// prints them); string lists and byte columns (inputs kept in a results file)
+// round-trip exactly, NUL and high bytes included.
+TEST(Hdf5Recording, UnsignedValuesStringListsAndBytesRoundTrip) {
+    TempFile file;
+    const std::uint64_t big = 0xF123456789ABCDEFULL;
+    const std::vector<std::uint64_t> keys{0, 1, big, std::numeric_limits<std::uint64_t>::max()};
+    const std::vector<std::string> names{"tick", "", kUnicode};
+    std::string bytes = "0 1\n1 2\n";
+    bytes += std::string("\0\xff\x80", 3);
+    {
+        File out(file.str(), Mode::CreateExclusive);
+        const auto root = out.root();
+        root.set_unsigned_attribute("key", big);
+        root.set_string_list_attribute("names", names);
+        root.set_string_list_attribute("none", {});
+        root.write_column("keys", keys, "1", "keys");
+        root.write_bytes("file", bytes, "a file");
+        root.write_bytes("empty", "", "an empty file");
+    }
+    File in(file.str(), Mode::ReadOnly);
+    const auto root = in.root();
+    EXPECT_EQ(root.unsigned_attribute("key"), big);
+    EXPECT_EQ(root.string_list_attribute("names"), names);
+    EXPECT_TRUE(root.string_list_attribute("none").empty());
+    EXPECT_EQ(root.read_unsigned("keys"), keys);
+    EXPECT_EQ(root.read_bytes("file"), bytes);
+    EXPECT_EQ(root.read_bytes("empty"), "");
+    expect_error([&] { (void)root.read_bytes("keys"); }, {"not a byte column"});
+}
+
 TEST(Hdf5Recording, TimeSeriesWriterRoundTripAcrossChunks) {
     TempFile file;
     constexpr std::int64_t kRows = 100;
@@ -214,7 +245,8 @@ TEST(Hdf5Recording, TimeSeriesWriterRoundTripAcrossChunks) {
     }  // the destructor writes the last partial chunk
     File in(file.str(), Mode::ReadOnly);
     const auto ts = in.root().open_group("runs/0/timeseries");
-    EXPECT_EQ(ts.string_attribute("columns"), "tick,customers,revenue,share");
+    // An array of names, not one comma-joined string.
+    EXPECT_EQ(ts.string_list_attribute("columns"), (std::vector<std::string>{"tick", "customers", "revenue", "share"}));
     const auto ticks = ts.read_ints("tick");
     const auto customers = ts.read_ints("customers");
     const auto revenue = ts.read_doubles("revenue");

@@ -9,6 +9,7 @@
 // (multinomial logit, FirmChoice) or, with leave_market_share, leaves the
 // market, starting over at configured satisfaction and expectation.
 #include "models/mechanisms/RelationshipLadder.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <array>
 #include <cmath>
@@ -31,12 +32,28 @@ struct SwitchingHazard {
     double satisfaction_after_switch = 0.60;  // a new customer's starting satisfaction
     double expectation_after_switch = 0.70;
 
-    double drift(double satisfaction) const {
-        const double gap = 1.0 - satisfaction;
+    // Written once over a lane type V (double: one customer; sim::Pack:
+    // several at a time, sim/simd/Pack.hpp), for every path and width.
+    template <class V>
+    V drift(V satisfaction) const {
+        const V gap = V(1.0) - satisfaction;
         // pow() is slow and this runs for every customer every tick: the
         // common exponents are multiplied out.
-        const double shape = convexity == 1.0 ? gap : convexity == 2.0 ? gap * gap : std::pow(gap, convexity);
-        return drift_hazard * shape;
+        const V shape = convexity == 1.0 ? gap : convexity == 2.0 ? gap * gap : sim::lanes::pow(gap, convexity);
+        return V(drift_hazard) * shape;
+    }
+    // The drift hazard of a customer whose stage and firm scale it by
+    // `barrier` (stage factor times the firm's barrier and policy), variety
+    // seeking included.
+    template <class V>
+    V drift(V satisfaction, V barrier) const {
+        return barrier * (drift(satisfaction) + V(variety_seeking));
+    }
+    // The chance of leaving this tick without a failure: drift plus the
+    // pull of better competitors, scaled by the same barrier.
+    template <class V>
+    static V leave_chance(V drift, V barrier, V pull) {
+        return drift + barrier * pull;
     }
     static double after_failure(double repurchase) { return 1.0 - repurchase; }
 

@@ -7,6 +7,7 @@
 // open a second observation (the groups stay independent samples).
 // Observations still open when the run ends are censored and not counted.
 #include "models/mechanisms/ServiceOutcome.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <array>
 #include <cstdint>
@@ -29,8 +30,22 @@ constexpr Outcome tarp_outcome(std::size_t group) {
 struct TarpTracking {
     std::uint32_t horizon = 1;  // ticks from the failure (1: still with the firm at the end of that tick)
 
+private:
+    // Written once over 32-bit ticks (std::uint32_t, or lanes holding
+    // them): elapsed time wraps as 32-bit arithmetic does.
+    template <class V>
+    auto completes(V opened, std::uint32_t tick) const {
+        return sim::lanes::wrap32(V(tick + 1) - opened) >= V(horizon);
+    }
+
+public:
     // Whether an observation opened at `opened` is complete at the end of `tick`.
-    bool complete(std::uint32_t opened, std::uint32_t tick) const { return tick + 1 - opened >= horizon; }
+    bool complete(std::uint32_t opened, std::uint32_t tick) const { return completes(opened, tick); }
+    // The same for the lanes of a pack (each holding a 32-bit tick).
+    template <int W>
+    sim::Mask<W> complete(sim::Pack<std::uint64_t, W> opened, std::uint32_t tick) const {
+        return completes(opened, tick);
+    }
 };
 
 struct TarpCounts {

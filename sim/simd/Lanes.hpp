@@ -10,16 +10,25 @@
 #include "sim/random/CounterStream.hpp"
 #include "sim/simd/Isa.hpp"
 #include "sim/simd/Pack.hpp"
+#include "sim/util/ListLanes.hpp"
 
 #if defined(__x86_64__)
 #include "sim/simd/X86Lanes.hpp"
 #endif
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 
 namespace sim {
+
+// Bit j of b to byte j of a word (j < 8).
+inline std::uint64_t spread_bits(unsigned b) {
+    std::uint64_t r = 0;
+    for (int j = 0; j < 8; ++j) r |= std::uint64_t{(b >> j) & 1u} << (8 * j);
+    return r;
+}
 
 template <Isa I, int W>
 struct Lanes {
@@ -144,6 +153,53 @@ struct Lanes {
             if (m.v[j]) p[j] = static_cast<float>(x.v[j]);
     }
 
+    // W 32-bit integers as doubles, read only where m holds (0 elsewhere):
+    // other threads may be writing the others.
+    static D int_doubles_where(const std::int32_t* p, M m) {
+#if defined(__x86_64__)
+        if constexpr (x86_4) return x86::int_doubles_where4(p, m.v);
+        if constexpr (x86_8) return x86::int_doubles_where8(p, m.v);
+#endif
+        D r;
+        for (int j = 0; j < W; ++j) r.v[j] = m.v[j] ? p[j] : 0;
+        return r;
+    }
+
+    // Entry idx (0 .. 3) of a four-entry table, per lane.
+    template <class T>
+    static Pack<T, W> pick(const std::array<T, 4>& table, U idx) {
+#if defined(__x86_64__)
+        if constexpr (x86_4) return x86::pick4(table.data(), idx.v);
+        if constexpr (x86_8) return x86::pick8(table.data(), idx.v);
+#endif
+        Pack<T, W> r;
+        for (int j = 0; j < W; ++j) r.v[j] = table[idx.v[j]];
+        return r;
+    }
+
+    // Adds 1 to byte j of p for bit j of up, subtracts 1 for bit j of down.
+    static void step_bytes(std::uint8_t* p, unsigned up, unsigned down) {
+        static_assert(W <= 8, "a group's bytes are stepped as one 64-bit word");
+        std::uint64_t bytes = 0;
+        std::memcpy(&bytes, p, W);
+        bytes = bytes + spread_bits(up) - spread_bits(down);
+        std::memcpy(p, &bytes, W);
+    }
+
+    // Writes first + j for the lanes j in `bits` to out[0 ..], in order;
+    // returns how many. Writes up to W entries (room: kListSlack).
+    static std::uint32_t list(unsigned bits, std::uint32_t first, std::uint16_t* out) {
+#if defined(__x86_64__)
+        if constexpr (I != Isa::Scalar && W >= 4 && W <= 8) return list_lanes(bits, first, out);
+#endif
+        std::uint32_t n = 0;
+        for (int j = 0; j < W; ++j) {  // without a branch: whether a lane is listed is a coin toss
+            out[n] = static_cast<std::uint16_t>(first + j);
+            n += (bits >> j) & 1u;
+        }
+        return n;
+    }
+
     // W 32-bit integers, all `value`.
     static void fill(std::int32_t* p, std::int32_t value) {
         for (int j = 0; j < W; ++j) p[j] = value;
@@ -158,6 +214,14 @@ Pack<double, W> unit_doubles(Pack<std::uint64_t, W> words) {
     const Pack<std::uint64_t, W> magic_bits(0x4330000000000000ull);  // 2^52
     return (bit_cast<double>(words | magic_bits) - Pack<double, W>(0x1p52)) * Pack<double, W>(0x1p-32);
 }
+
+// Each lane's integer (below 2^52) as a double, exactly, by the same trick.
+template <int W>
+Pack<double, W> small_doubles(Pack<std::uint64_t, W> x) {
+    const Pack<std::uint64_t, W> magic_bits(0x4330000000000000ull);  // 2^52
+    return bit_cast<double>(x | magic_bits) - Pack<double, W>(0x1p52);
+}
+
 inline double unit_doubles(std::uint64_t word) {
     return to_unit(static_cast<std::uint32_t>(word));
 }

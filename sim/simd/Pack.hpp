@@ -154,6 +154,25 @@ Pack<double, W> exp(Pack<double, W> x) {
     return x;
 }
 
+// a and not b.
+inline bool and_not(bool a, bool b) {
+    return a && !b;
+}
+template <int W>
+Mask<W> and_not(Mask<W> a, Mask<W> b) {
+    return {a.v & ~b.v};
+}
+
+// x modulo 2^32: lanes holding 32-bit counters (ticks) wrap as
+// std::uint32_t does.
+inline std::uint32_t wrap32(std::uint32_t x) {
+    return x;
+}
+template <int W>
+Pack<std::uint64_t, W> wrap32(Pack<std::uint64_t, W> x) {
+    return x & Pack<std::uint64_t, W>(0xFFFFFFFFu);
+}
+
 // Whether any lane holds.
 inline bool any(bool m) {
     return m;

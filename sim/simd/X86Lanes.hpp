@@ -8,6 +8,8 @@
 
 #include <immintrin.h>
 
+#include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -53,6 +55,23 @@ CRMSIM_X86_4 void store_where4(std::int32_t* p, V4m m, std::int32_t value) {
 CRMSIM_X86_4 void store_floats_where4(float* p, V4m m, V4d x) {
     _mm_maskstore_ps(p, low_halves4(m), _mm256_cvtpd_ps((__m256d)x));
 }
+CRMSIM_X86_4 V4d int_doubles_where4(const std::int32_t* p, V4m m) {
+    return (V4d)_mm256_cvtepi32_pd(_mm_maskload_epi32(p, low_halves4(m)));
+}
+// Entry idx (0 .. 3) of a four-entry table per 64-bit lane: one shuffle,
+// cheaper than a gather.
+CRMSIM_X86_4 __m256i pick4(__m256i table, V4u idx) {
+    const __m256i twice = _mm256_slli_epi64((__m256i)idx, 1);  // 32-bit halves 2 idx and 2 idx + 1
+    const __m256i halves =
+        _mm256_or_si256(twice, _mm256_slli_epi64(_mm256_add_epi64(twice, _mm256_set1_epi64x(1)), 32));
+    return _mm256_permutevar8x32_epi32(table, halves);
+}
+CRMSIM_X86_4 V4d pick4(const double* table, V4u idx) {
+    return (V4d)pick4(_mm256_castpd_si256(_mm256_loadu_pd(table)), idx);
+}
+CRMSIM_X86_4 V4u pick4(const std::uint64_t* table, V4u idx) {
+    return (V4u)pick4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(table)), idx);
+}
 // Word w of four blocks: the blocks' words are transposed in registers.
 CRMSIM_X86_4 V4u block_word4(const Block4* blocks, int w) {
     const auto* p = reinterpret_cast<const __m128i*>(blocks);
@@ -96,6 +115,16 @@ CRMSIM_X86_8 void store_where8(std::int32_t* p, V8m m, std::int32_t value) {
 }
 CRMSIM_X86_8 void store_floats_where8(float* p, V8m m, V8d x) {
     _mm256_mask_storeu_ps(p, _mm512_movepi64_mask((__m512i)m), _mm512_cvtpd_ps((__m512d)x));
+}
+CRMSIM_X86_8 V8d int_doubles_where8(const std::int32_t* p, V8m m) {
+    return (V8d)_mm512_cvtepi32_pd(_mm256_maskz_loadu_epi32(_mm512_movepi64_mask((__m512i)m), p));
+}
+CRMSIM_X86_8 V8d pick8(const double* table, V8u idx) {
+    return (V8d)_mm512_permutexvar_pd((__m512i)idx, _mm512_zextpd256_pd512(_mm256_loadu_pd(table)));
+}
+CRMSIM_X86_8 V8u pick8(const std::uint64_t* table, V8u idx) {
+    return (V8u)_mm512_permutexvar_epi64(
+        (__m512i)idx, _mm512_zextsi256_si512(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(table))));
 }
 CRMSIM_X86_8 V8u block_word8(const Block4* blocks, int w) {
     const __m512i first = _mm512_loadu_si512(blocks);       // blocks 0 .. 3

@@ -83,6 +83,7 @@ const std::vector<Draw>& schema() {
         {"mechanisms.acquisition.lapsed_return", one_of({"true", "false"})},
         {"mechanisms.paradox.enabled", one_of({"true", "false"})},
         {"mechanisms.service_failures.enabled", one_of({"true", "false"})},
+        {"mechanisms.purchases.process", one_of({"every_tick", "poisson", "poisson"})},  // poisson: staged loops
         {"population.initial_prospects", uniform(0.0, 0.5)},
         {"population.initial_satisfaction", uniform(0.3, 1.0)},
         {"firms.0.service.failure_rate", uniform(0.0, 0.4)},
@@ -129,14 +130,17 @@ void allow(Path path) {
 }
 
 // Empty if every path gave the same bits; else what first differed.
-// `fast`: whether the market took a fast path at all.
-std::string compare_paths(const experiments::ExperimentConfig& config, const sim::Network& network, bool& fast) {
+// `rm1`, `staged`: whether the market took RM-1's fast loops, the
+// lifecycle's staged ones.
+std::string compare_paths(const experiments::ExperimentConfig& config, const sim::Network& network, bool& rm1,
+                          bool& staged) {
     std::vector<Run> runs;
     for (Path path : {Path::Scalar, Path::Avx2, Path::Widest, Path::General}) {
         runs.push_back({path, std::make_unique<models::Market>(config.market, network, sim::StreamKey{13})});
         if (path == Path::General) runs.back().market->use_general_loops();
     }
-    fast = runs.front().market->runs_rm1_loops() || runs.front().market->decides_in_stages();
+    rm1 = runs.front().market->runs_rm1_loops();
+    staged = runs.front().market->decides_in_stages();
     for (std::uint32_t tick = 0; tick < kTicks; ++tick) {
         for (Run& r : runs) {
             allow(r.path);
@@ -170,7 +174,7 @@ TEST(PathsAgree, EveryPathAndWidthGivesTheSameBitsForRandomSettings) {
     const std::vector<std::string> configs = base_configs();
     ASSERT_GE(configs.size(), 10u);
     std::mt19937_64 rng(2020);  // fixed: a failure names the setting, and reruns it
-    int compared = 0, attempts = 0, fast = 0;
+    int compared = 0, attempts = 0, rm1 = 0, staged = 0;
     while (compared < kSettings && attempts < 20 * kSettings) {
         ++attempts;
         const std::string& path = configs[rng() % configs.size()];
@@ -190,14 +194,16 @@ TEST(PathsAgree, EveryPathAndWidthGivesTheSameBitsForRandomSettings) {
         }
         std::string setting = path;
         for (const auto& o : overrides) setting += " " + o;
-        bool took_fast_path = false;
-        ASSERT_EQ(compare_paths(*config, network, took_fast_path), "") << setting;
-        fast += took_fast_path;
+        bool took_rm1 = false, took_staged = false;
+        ASSERT_EQ(compare_paths(*config, network, took_rm1, took_staged), "") << setting;
+        rm1 += took_rm1;
+        staged += took_staged;
         ++compared;
     }
     EXPECT_EQ(compared, kSettings) << "too few settings loaded";
-    // Enough of them took a fast path for the comparison to mean something.
-    EXPECT_GE(fast, kSettings / 4);
+    // Enough of them took each fast path for the comparison to mean something.
+    EXPECT_GE(rm1, kSettings / 10);
+    EXPECT_GE(staged, kSettings / 10);
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev
   clang libclang-rt-14-dev libomp-14-dev
-  python3 python3-h5py python3-pandas python3-matplotlib
+  python3 python3-h5py python3-pandas python3-matplotlib python3-scipy python3-yaml
+  python3-nbclient python3-nbformat python3-ipykernel
 )
 
 missing=()

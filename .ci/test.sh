@@ -2,7 +2,7 @@
 # README command 2: install what is missing, build, and run the whole test
 # suite: the Release build's tests, the same tests built with
 # AddressSanitizer + UndefinedBehaviorSanitizer (clang), and a one-minute
-# libFuzzer run on config loading.
+# libFuzzer run on config loading and a half-minute one on reading results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/build.sh
@@ -20,6 +20,12 @@ corpus=$(mktemp -d)
 cp tests/fuzz/corpus/* "$corpus"/
 ./build-asan/tests/fuzz/config_fuzzer "$corpus" -max_total_time="${CRMSIM_FUZZ_SECONDS:-60}" -rss_limit_mb=4096 \
   -print_final_stats=1 2>&1 | tail -n 5
+rm -rf "$corpus"
+# The results reader (summarize, run records) over damaged copies of a real results file.
+corpus=$(mktemp -d)
+cp tests/fuzz/results-corpus/* "$corpus"/
+./build-asan/tests/fuzz/results_fuzzer "$corpus" -max_total_time="${CRMSIM_RESULTS_FUZZ_SECONDS:-30}" \
+  -rss_limit_mb=4096 -timeout=10 -print_final_stats=1 2>&1 | tail -n 5
 rm -rf "$corpus"
 echo "crmsim: fuzzing found no crash"
 

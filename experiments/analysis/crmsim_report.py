@@ -1,13 +1,16 @@
 #!/usr/bin/python3
-"""Figures and a Markdown report from a crmsim results file.
+"""Figures and a Markdown report from a crmsim results file, drawn with the crmsim
+package (experiments/python/crmsim, docs/python.md).
 
     crmsim_report.py RESULTS.h5 -o OUTDIR [--firm-names] [--metrics a,b,c] [--overwrite]
 
 Writes into OUTDIR:
   timeseries_<scenario>[_p<point>]_<metric>.png   mean per tick over replications, 95 % band,
                                                   firms as subplots, policies as lines
-  comparison_<scenario>[_p<point>]_<metric>.png   policy minus baseline from /comparisons
-  tarp_<scenario>_<policy>.png                    simulated TARP retention beside TARP 1986
+  difference_<metric>.png                         paired difference policy - baseline per tick
+                                                  with its 95 % band, a panel per scenario
+  forest_<metric>.png                             relative effects policy - baseline, 95 % CI
+  tarp[_h<horizon>].png                           simulated TARP table beside TARP 1986
   report.md                                       the key numbers and links to the figures
 Exit status: 0 done, 2 bad input (file, metrics, output folder) with nothing written.
 """
@@ -18,42 +21,30 @@ import sys
 from pathlib import Path
 
 try:
-    import h5py
     import matplotlib
     import numpy as np
     import pandas as pd
 except ImportError as missing:
     sys.exit(f"crmsim_report: {sys.executable} lacks the Python module '{missing.name}' "
-             "(Debian 12: apt-get install python3-h5py python3-pandas python3-matplotlib)")
+             "(Debian 12: apt-get install python3-h5py python3-pandas python3-matplotlib python3-scipy)")
 
 matplotlib.use("Agg")  # files only: no display needed, none opened
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-FORMAT = "crmsim-results"
+# The package, next to this folder (also importable once .ci/build.sh installed it).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python"))
+try:
+    import crmsim  # noqa: E402
+    from crmsim import plot, statistics  # noqa: E402
+except ImportError as missing:
+    sys.exit(f"crmsim_report: the crmsim package needs the Python module '{missing.name}' "
+             "(Debian 12: apt-get install python3-h5py python3-pandas python3-matplotlib python3-scipy)")
+
 DEFAULT_SERIES = ("customers", "mean_satisfaction", "profit", "switched_out")
 DEFAULT_OUTCOMES = ("final_customers", "revenue", "profit", "final_mean_satisfaction")
 # Columns that locate a row rather than measure something.
-KEY_COLUMNS = {"run_id", "tick", "firm", "firm_name"}
-
-# t_{0.975, df} for df = 1..30 (two-sided 95 %), from the standard table. Above 30 the
-# normal quantile 1.96 is used: it understates the half-width by at most 4 % (df 31:
-# 2.040), which is why bands and per-policy CIs of 31+ replications are a little narrow.
-# /comparisons has its own exact intervals (computed by crmsim with Student's t).
-T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-        2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-        2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
-Z975 = 1.96
-
-SEVERITIES = ("minor", "major")
-TARP_OUTCOMES = ("silent", "unresolved", "resolved", "resolved_quickly")
-# TARP 1986: share of customers who would buy again after a failure, by outcome.
-PUBLISHED_TARP = {
-    ("minor", "silent"): 0.37, ("major", "silent"): 0.09,
-    ("minor", "unresolved"): 0.46, ("major", "unresolved"): 0.19,
-    ("minor", "resolved"): 0.70, ("major", "resolved"): 0.54,
-    ("minor", "resolved_quickly"): 0.95, ("major", "resolved_quickly"): 0.82,
-}
+KEY_COLUMNS = {"run", "run_id", "tick", "firm", "firm_name", "sweep_point", "replication"}
 
 
 class BadInput(Exception):
@@ -62,69 +53,26 @@ class BadInput(Exception):
 
 # ---------------------------------------------------------------- reading
 
-def text(value):
-    return value.decode("utf-8") if isinstance(value, (bytes, np.bytes_)) else str(value)
-
-
-def read_table(f, name):
-    """A crmsim table (a group of equally long 1-D datasets) as a DataFrame."""
-    if name not in f or not isinstance(f[name], h5py.Group):
-        raise BadInput(f"{f.filename}: no /{name} table (did the experiment finish?)")
-    columns = {}
-    for column, data in f[name].items():
-        if not isinstance(data, h5py.Dataset):
-            continue
-        values = data[()]
-        if values.dtype == object:  # variable-length strings come back as bytes
-            values = [text(v) for v in values]
-        columns[column] = values
-    return pd.DataFrame(columns)
-
-
-def open_results(path):
-    if not path.is_file():
-        raise BadInput(f"{path}: no such file")
-    try:
-        f = h5py.File(path, "r")
-    except OSError:
-        raise BadInput(f"{path}: not an HDF5 file") from None
-    if text(f.attrs.get("format", "")) != FORMAT:
-        f.close()
-        raise BadInput(f"{path}: not a crmsim results file (root attribute format is not \"{FORMAT}\")")
-    return f
-
-
 class Experiment:
-    """What was run: the plan, the complete runs and their outcomes, and the names."""
+    """What was run, read through crmsim.open: the plan, the complete runs and their
+    outcomes, and the names."""
 
-    def __init__(self, f, label_by_name):
-        self.attrs = {k: f.attrs[k] for k in f.attrs}
-        self.plan = read_table(f, "plan")
+    def __init__(self, results, label_by_name):
+        self.results = results
+        self.attrs = results.attrs
+        self.plan = results.plan
         self.runs = self.plan[self.plan["status"] == "complete"]
         self.failed = self.plan[self.plan["status"] != "complete"]
-        coordinates = self.runs[["run_id", "scenario", "sweep_point", "replication", "policy"]]
-        summary = read_table(f, "summary")
-        self.outcome_columns = numeric_columns(summary)
-        self.summary = summary.merge(coordinates, on="run_id")
-        self.comparisons = read_table(f, "comparisons")
-        # Order as in the config (the plan lists runs in config order).
-        self.scenarios = list(pd.unique(self.plan["scenario"]))
-        self.policies = list(pd.unique(self.plan["policy"]))
+        self.summary = results.summary[results.summary["run"].isin(self.runs["run"])]
+        self.outcome_columns = [c for c in results.summary.columns if c not in KEY_COLUMNS
+                                and c not in results.coordinates and pd.api.types.is_numeric_dtype(results.summary[c])]
+        self.comparisons = results.comparisons
+        self.scenarios, self.policies = results.scenarios, results.policies
         self.sweep_points = sorted(pd.unique(self.plan["sweep_point"]))
-        # Sweep columns are named by their config key, which always has a dot.
-        self.sweep_columns = [c for c in self.plan.columns if "." in c]
-        self.baseline = self._baseline()
-        self.firm_names = self._firm_names()
+        self.sweep_columns = results.parameters
+        self.baseline = results.baseline if len(self.policies) > 1 or len(self.comparisons) else self.policies[0]
+        self.firm_names = dict(enumerate(results.firms))
         self.label_by_name = label_by_name
-
-    def _baseline(self):
-        if len(self.comparisons):
-            return self.comparisons["baseline"].iloc[0]
-        return self.policies[0] if len(self.policies) == 1 else None
-
-    def _firm_names(self):
-        named = pd.concat([self.summary[["firm", "firm_name"]], self.comparisons[["firm", "firm_name"]]])
-        return {int(i): name for i, name in sorted(zip(named["firm"], named["firm_name"]))}
 
     def firm_label(self, firm):
         firm = int(firm)
@@ -135,63 +83,28 @@ class Experiment:
         value = self.attrs.get(name)
         if value is None:
             return "?"
-        return f"{value:g}" if isinstance(value, (float, np.floating)) else text(value)
+        return f"{value:g}" if isinstance(value, (float, np.floating)) else str(value)
 
     @property
     def swept(self):
         return len(self.sweep_points) > 1
 
 
-# ---------------------------------------------------------------- statistics
-
-def t975(df):
-    """t_{0.975, df} (array-valued; NaN where df < 1)."""
-    df = np.asarray(df, dtype=float)
-    table = np.array(T975)[np.clip(df, 1, len(T975)).astype(int) - 1]
-    return np.where(df < 1, np.nan, np.where(df <= len(T975), table, Z975))
+def open_results(path):
+    try:
+        return crmsim.open(path)
+    except crmsim.CrmsimError as problem:
+        raise BadInput(str(problem)) from None
 
 
-def mean_interval(values):
-    """n, mean and the 95 % t interval of the finite values (no interval when n < 2)."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    n = len(values)
-    if n == 0:
-        return 0, math.nan, math.nan, math.nan
-    mean = values.mean()
-    if n < 2:
-        return n, mean, math.nan, math.nan
-    half = float(t975(n - 1)) * values.std(ddof=1) / math.sqrt(n)
-    return n, mean, mean - half, mean + half
-
-
-def wilson_interval(successes, trials, z=Z975):
-    """Wilson score 95 % interval of a binomial share; NaN where there are no trials."""
-    k = np.asarray(successes, dtype=float)
-    n = np.asarray(trials, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        denominator = 1 + z ** 2 / n
-        centre = (p + z ** 2 / (2 * n)) / denominator
-        half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / denominator
-    empty = n == 0
-    return (np.where(empty, np.nan, p), np.where(empty, np.nan, centre - half),
-            np.where(empty, np.nan, centre + half))
-
-
-# ---------------------------------------------------------------- metrics
-
-def numeric_columns(frame):
-    return [c for c in frame.columns if c not in KEY_COLUMNS and pd.api.types.is_numeric_dtype(frame[c])]
-
-
-def series_columns(f, experiment):
+def series_columns(experiment):
     """The time-series columns, with their units, from the first complete run."""
     if experiment.runs.empty:
         return {}
-    group = f[f"runs/{experiment.runs['run_id'].iloc[0]}/timeseries"]
-    return {name: text(data.attrs.get("units", "")) for name, data in group.items()
-            if name not in KEY_COLUMNS and data.dtype.kind in "iuf"}
+    first = experiment.results.timeseries(runs=[experiment.runs["run"].iloc[0]])
+    return {c: experiment.results.units.get(c, "") for c in first.columns
+            if c not in KEY_COLUMNS and c not in experiment.results.coordinates
+            and pd.api.types.is_numeric_dtype(first[c])}
 
 
 def choose_metrics(requested, series, outcomes):
@@ -215,72 +128,26 @@ def policy_outcomes(experiment, metrics):
     keys = ["scenario", "sweep_point", "policy", "firm"]
     for key, group in experiment.summary.groupby(keys, sort=False):
         for metric in metrics:
-            rows.append((*key, metric, *mean_interval(group[metric])))
+            s = statistics.mean_interval(group[metric])
+            rows.append((*key, metric, s["n"], s["mean"], s["ci_low"], s["ci_high"]))
     return pd.DataFrame(rows, columns=[*keys, "metric", "n", "mean", "ci_low", "ci_high"])
 
 
-def read_series(f, experiment, metrics):
-    """Every complete run's time series (the chosen metrics), with the run's coordinates."""
-    frames = []
-    for run_id in experiment.runs["run_id"]:
-        group = f[f"runs/{run_id}/timeseries"]
-        frame = pd.DataFrame({c: group[c][()] for c in ("tick", "firm", *metrics)})
-        frame["run_id"] = run_id
-        frames.append(frame)
-    coordinates = experiment.runs[["run_id", "scenario", "sweep_point", "policy"]]
-    return pd.concat(frames, ignore_index=True).merge(coordinates, on="run_id")
-
-
 def series_band(series, metric):
-    """Mean per (scenario, sweep point, policy, firm, tick) with the 95 % half-width."""
-    stats = (series.groupby(["scenario", "sweep_point", "policy", "firm", "tick"])[metric]
-             .agg(["mean", "std", "count"]).reset_index())
-    stats["half"] = t975(stats["count"] - 1) * stats["std"] / np.sqrt(stats["count"])
-    return stats
+    """Mean per (scenario, sweep point, policy, firm, tick) with the 95 % interval."""
+    rows = []
+    for key, group in series.groupby(["scenario", "sweep_point", "policy", "firm", "tick"], sort=False):
+        s = statistics.mean_interval(group[metric])
+        rows.append((*key, s["mean"], s["ci_low"], s["ci_high"]))
+    return pd.DataFrame(rows, columns=["scenario", "sweep_point", "policy", "firm", "tick", "mean", "low", "high"])
 
 
-# mechanisms.tarp.horizon in a run's resolved config, which crmsim writes in yaml-cpp's
-# block layout (every value, defaults included), so no YAML parser is needed.
-TARP_HORIZON = re.compile(r"^  tarp:\n    horizon: (\d+)$", re.MULTILINE)
-
-
-def tarp_horizon(f, run_id):
-    """The run's TARP horizon in ticks, or -1 if its config does not say."""
-    found = TARP_HORIZON.search(text(f[f"runs/{run_id}"].attrs.get("config", "")))
-    return int(found.group(1)) if found else -1
-
-
-def pooled_tarp(f, experiment):
+def pooled_tarp(experiment):
     """Runs' TARP tables summed per (scenario, policy, horizon, firm, severity, outcome), or
     None. TARP 1986's shares are set beside them only at horizon 1, where the table counts
     the repurchase decision a failure triggers, as TARP asked about intention to buy again;
     a longer horizon measures retention in the simulated market (research guide, 8.1)."""
-    frames = []
-    for run_id in experiment.runs["run_id"]:
-        if f"runs/{run_id}/tarp" in f:
-            frames.append(read_table(f, f"runs/{run_id}/tarp").assign(run_id=run_id, horizon=tarp_horizon(f, run_id)))
-    if not frames:
-        return None
-    coordinates = experiment.runs[["run_id", "scenario", "policy"]]
-    rows = pd.concat(frames, ignore_index=True).merge(coordinates, on="run_id")
-    keys = ["scenario", "policy", "horizon", "firm", "severity", "outcome"]
-    pooled = rows.groupby(keys, sort=False).agg(
-        runs=("run_id", "nunique"), customers=("customers", "sum"), retained=("retained", "sum")).reset_index()
-    pooled["share"], pooled["ci_low"], pooled["ci_high"] = wilson_interval(pooled["retained"], pooled["customers"])
-    pooled["published"] = [PUBLISHED_TARP.get(k, math.nan) if horizon == 1 else math.nan
-                           for k, horizon in zip(zip(pooled["severity"], pooled["outcome"]), pooled["horizon"])]
-    return pooled.sort_values(keys, key=lambda column: design_rank(experiment, column))
-
-
-def design_rank(experiment, column):
-    """Scenarios and policies in config order, TARP groups in TARP's order (unknown ones
-    last), firms by number."""
-    orders = {"scenario": experiment.scenarios, "policy": experiment.policies,
-              "severity": SEVERITIES, "outcome": TARP_OUTCOMES}
-    if column.name not in orders:
-        return column
-    position = {name: i for i, name in enumerate(orders[column.name])}
-    return column.map(lambda value: position.get(value, len(position)))
+    return experiment.results.tarp(pooled=True)
 
 
 # ---------------------------------------------------------------- file names
@@ -305,7 +172,10 @@ def place_stem(experiment, scenario_stems, scenario, point):
 
 
 def place_title(experiment, scenario, point):
-    return f"scenario {scenario}, sweep point {point}" if experiment.swept else f"scenario {scenario}"
+    if not experiment.swept:
+        return f"scenario {scenario}"
+    values = experiment.plan[experiment.plan["sweep_point"] == point].iloc[0]
+    return f"scenario {scenario}, " + plot.sweep_label(values, experiment.sweep_columns)
 
 
 # ---------------------------------------------------------------- figures
@@ -323,7 +193,8 @@ def firm_grid(count):
 def plot_series(experiment, band, metric, units, title, path):
     firms = sorted(band["firm"].unique())
     rows, columns = firm_grid(len(firms))
-    fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.6 * rows), squeeze=False, sharex=True)
+    fig, axes = plt.subplots(rows, columns, figsize=(5 * columns, 3.6 * rows), squeeze=False, sharex=True,
+                             sharey=True)
     colours = policy_colours(experiment)
     for ax, firm in zip(axes.flat, firms):
         for policy in experiment.policies:
@@ -331,9 +202,8 @@ def plot_series(experiment, band, metric, units, title, path):
             if line.empty:
                 continue
             ax.plot(line["tick"], line["mean"], color=colours[policy], label=policy)
-            # No band from a single replication (half is NaN there, so nothing is drawn).
-            ax.fill_between(line["tick"], line["mean"] - line["half"], line["mean"] + line["half"],
-                            color=colours[policy], alpha=0.2, linewidth=0)
+            # No band from a single replication (the interval is NaN there, so nothing is drawn).
+            ax.fill_between(line["tick"], line["low"], line["high"], color=colours[policy], alpha=0.2, linewidth=0)
         ax.set_title(experiment.firm_label(firm))
         ax.set_xlabel(f"tick ({experiment.attribute('tick_days')} days)")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -341,64 +211,14 @@ def plot_series(experiment, band, metric, units, title, path):
         ax.set_ylabel(metric if units in ("", "1", metric) else f"{metric} [{units}]")
     for ax in axes.flat[len(firms):]:
         ax.set_visible(False)
-    axes.flat[0].legend(title="policy", fontsize="small")
-    banded = np.isfinite(band["half"]).any()
+    axes.flat[len(firms) - 1].legend(title="policy", fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1))
+    banded = np.isfinite(band["high"]).any()
     fig.suptitle(f"{metric}: mean over replications{' with 95 % band' if banded else ''}, {title}")
+    fig.tight_layout()  # cheaper than a constrained layout, and it keeps the legend in the figure
     save(fig, path)
-
-
-def plot_comparison(experiment, rows, metric, title, path):
-    policies = [p for p in experiment.policies if p in set(rows["policy"])]
-    firms = sorted(rows["firm"].unique())
-    width = 0.8 / len(firms)
-    fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(policies) * len(firms)), 4.5))
-    for j, firm in enumerate(firms):
-        of_firm = rows[rows["firm"] == firm].set_index("policy").reindex(policies)
-        difference = of_firm["mean_difference"].to_numpy()
-        errors = error_bars(difference, of_firm["ci_low"].to_numpy(), of_firm["ci_high"].to_numpy())
-        x = np.arange(len(policies)) - 0.4 + width * (j + 0.5)
-        ax.bar(x, difference, width, yerr=errors, capsize=4, label=experiment.firm_label(firm))
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set_xticks(np.arange(len(policies)), policies)
-    ax.set_ylabel(f"{metric}: policy − {experiment.baseline}")
-    ax.legend(title="firm", fontsize="small")
-    ax.set_title(f"{metric}: mean paired difference with 95 % CI\n{title}", fontsize="medium")
-    save(fig, path)
-
-
-def plot_tarp(experiment, rows, title, path):
-    groups = [(s, o) for s in SEVERITIES for o in TARP_OUTCOMES]
-    firms = sorted(rows["firm"].unique())
-    width = 0.8 / (len(firms) + 1)
-    x = np.arange(len(groups))
-    horizon = int(rows["horizon"].iloc[0])
-    fig, ax = plt.subplots(figsize=(11, 4.5))
-    if horizon == 1:
-        ax.bar(x - 0.4 + width / 2, [PUBLISHED_TARP[g] for g in groups], width, color="0.6", label="TARP 1986")
-    for j, firm in enumerate(firms):
-        of_firm = rows[rows["firm"] == firm].set_index(["severity", "outcome"]).reindex(groups)
-        share = of_firm["share"].to_numpy()
-        errors = error_bars(share, of_firm["ci_low"].to_numpy(), of_firm["ci_high"].to_numpy())
-        ax.bar(x - 0.4 + width * (j + 1.5), share, width, yerr=errors, capsize=3,
-               label=f"simulated, {experiment.firm_label(firm)}")
-    ax.set_xticks(x, [f"{s}\n{o.replace('_', ' ')}" for s, o in groups])
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("share still with the firm")
-    ax.legend(fontsize="small", ncol=2)
-    beside = "vs TARP 1986" if horizon == 1 else f"after {horizon} ticks (TARP 1986 only at horizon 1)"
-    ax.set_title(f"Retention after a failure, simulated (Wilson 95 % CI) {beside}, {title}", fontsize="medium")
-    save(fig, path)
-
-
-def error_bars(value, low, high):
-    """yerr for bars with intervals [low, high]. A NaN interval (n = 1, or no customers) is
-    not drawn; when no bar has one, none is passed (matplotlib warns on all-NaN errors)."""
-    below, above = value - low, high - value
-    return None if np.isnan(below).all() else [below, above]
 
 
 def save(fig, path):
-    fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
@@ -461,7 +281,7 @@ def overview_section(experiment, source):
 def failed_section(experiment):
     if experiment.failed.empty:
         return ""
-    rows = [(r.run_id, r.scenario, r.sweep_point, r.replication, r.policy, r.error or r.status)
+    rows = [(r.run, r.scenario, r.sweep_point, r.replication, r.policy, r.error or r.status)
             for r in experiment.failed.itertuples()]
     return ("\n## Failed runs\n\nLeft out of every number and figure below.\n\n"
             + md_table(["run", "scenario", "sweep point", "replication", "policy", "error"], rows))
@@ -544,10 +364,10 @@ def prepare_outdir(outdir, overwrite):
     outdir.mkdir(parents=True, exist_ok=True)
 
 
-def series_figures(f, experiment, metrics, units, outdir):
+def series_figures(experiment, metrics, units, outdir):
     if not metrics or experiment.runs.empty:
         return []
-    series = read_series(f, experiment, metrics)
+    series = experiment.results.timeseries(metrics)
     scenario_stems = stems(experiment.scenarios)
     written = []
     for metric in metrics:
@@ -559,47 +379,51 @@ def series_figures(f, experiment, metrics, units, outdir):
             path = outdir / f"timeseries_{place_stem(experiment, scenario_stems, scenario, point)}_{metric}.png"
             plot_series(experiment, rows, metric, units[metric], place_title(experiment, scenario, point), path)
             written.append(path)
+        if len(experiment.policies) > 1:
+            over_time = experiment.results.effects_over_time(metric)
+            if np.isfinite(over_time["mean_difference"]).any():
+                path = outdir / f"difference_{metric}.png"
+                save(plot.differences_over_time(over_time, float(experiment.attrs.get("tick_days", 0)) or None), path)
+                written.append(path)
     return written
 
 
-def comparison_figures(experiment, metrics, outdir):
-    rows = experiment.comparisons[experiment.comparisons["metric"].isin(metrics)]
-    scenario_stems = stems(experiment.scenarios)
+def forest_figures(experiment, metrics, outdir):
     written = []
-    for (scenario, point, metric), of_place in rows.groupby(["scenario", "sweep_point", "metric"], sort=False):
-        if (of_place["n"] == 0).all():
+    if len(experiment.policies) < 2:
+        return written
+    for metric in metrics:
+        effects = experiment.results.effects(metric)
+        if effects.empty or (effects["n"] == 0).all():
             continue  # no replication where both policies completed: an empty plot would read as "no effect"
-        path = outdir / f"comparison_{place_stem(experiment, scenario_stems, scenario, point)}_{metric}.png"
-        plot_comparison(experiment, of_place, metric, place_title(experiment, scenario, point), path)
+        relative = bool(np.isfinite(effects["relative"]).any())  # a metric whose baseline is 0 has none
+        path = outdir / f"forest_{metric}.png"
+        save(plot.forest(effects, relative=relative), path)
         written.append(path)
     return written
 
 
-def tarp_figures(experiment, tarp, outdir):
+def tarp_figures(tarp, outdir):
     if tarp is None:
         return []
-    scenario_stems, policy_stems = stems(experiment.scenarios), stems(experiment.policies)
+    horizons = sorted(pd.unique(tarp["horizon"]))
     written = []
-    for (scenario, policy, horizon), rows in tarp.groupby(["scenario", "policy", "horizon"], sort=False):
-        several = tarp.query("scenario == @scenario and policy == @policy")["horizon"].nunique() > 1
-        suffix = f"_h{horizon}" if several else ""
-        path = outdir / f"tarp_{scenario_stems[scenario]}_{policy_stems[policy]}{suffix}.png"
-        plot_tarp(experiment, rows, f"scenario {scenario}, policy {policy}", path)
+    for horizon in horizons:
+        path = outdir / ("tarp.png" if len(horizons) == 1 else f"tarp_h{horizon}.png")
+        save(plot.tarp(tarp[tarp["horizon"] == horizon]), path)
         written.append(path)
     return written
 
 
 def report(source, outdir, firm_names, requested_metrics, overwrite):
-    with open_results(source) as f:
-        experiment = Experiment(f, firm_names)
-        units = series_columns(f, experiment)
-        series_metrics, outcome_metrics = choose_metrics(
-            requested_metrics, units, experiment.outcome_columns)
-        prepare_outdir(outdir, overwrite)
-        figures = series_figures(f, experiment, series_metrics, units, outdir)
-        figures += comparison_figures(experiment, outcome_metrics, outdir)
-        tarp = pooled_tarp(f, experiment)
-        figures += tarp_figures(experiment, tarp, outdir)
+    experiment = Experiment(open_results(source), firm_names)
+    units = series_columns(experiment)
+    series_metrics, outcome_metrics = choose_metrics(requested_metrics, units, experiment.outcome_columns)
+    prepare_outdir(outdir, overwrite)
+    figures = series_figures(experiment, series_metrics, units, outdir)
+    figures += forest_figures(experiment, outcome_metrics, outdir)
+    tarp = pooled_tarp(experiment)
+    figures += tarp_figures(tarp, outdir)
     markdown = outdir / "report.md"
     markdown.write_text(
         overview_section(experiment, source) + failed_section(experiment) + sweep_section(experiment)

@@ -212,6 +212,21 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
     }
 }
 
+// What the largest run needs, and whether the runs fit (as `run` checks).
+void print_memory(const ExperimentRunner& runner, std::ostream& out) {
+    const RunMemory& m = runner.run_memory_need();
+    const MemoryLimit& limit = runner.memory_available();
+    out << "\nmemory: about " << format_bytes(double(m.bytes)) << " per run (" << m.customers << " customers x "
+        << format_bytes(m.bytes_per_customer) << ", " << m.edges << " network edges x 8 B, and a fixed allowance); "
+        << runner.options().jobs << " run(s) at once; " << limit.source << " allows "
+        << format_bytes(double(limit.bytes)) << "\n";
+    try {
+        runner.check_memory();
+    } catch (const UsageError& e) {
+        out << "crmsim run would refuse it: " << e.what() << "\n";
+    }
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line,
@@ -276,20 +291,29 @@ int plan_command(const std::vector<std::string>& args) {
     return command(args, options, "config", [&](const po::variables_map& v) {
         const ExperimentConfig c = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
         // Everything `run` checks before writing, network files included.
-        const ExperimentRunner validated(c, RunOptions{});
-        print_plan(c, make_plan(c), std::cout);
+        RunOptions checking;
+        checking.show_progress = sim::Progress::stderr_is_terminal();
+        const ExperimentRunner validated(c, checking);
+        print_plan(c, validated.plan(), std::cout);
+        print_memory(validated, std::cout);
         return kExitOk;
     });
 }
 
 int summarize_command(const std::vector<std::string>& args) {
     po::options_description options(
-        "crmsim summarize OUT.h5\n\nPrints provenance and per-firm outcomes of a results "
-        "file");
+        "crmsim summarize OUT.h5 [options]\n\nPrints provenance, per-firm outcomes of every /summary metric and "
+        "each policy against the baseline");
     options.add_options()("help,h", "show this help")("file", po::value<std::string>()->required(),
-                                                      "a crmsim results file (HDF5)");
+                                                      "a crmsim results file (HDF5)")(
+        "metric", po::value<std::vector<std::string>>()->composing(),
+        "show only this /summary metric, e.g. --metric profit (repeatable; default: every metric)")(
+        "rows", po::value<std::size_t>()->default_value(45), "lines listed per table (0: all)");
     return command(args, options, "file", [&](const po::variables_map& v) {
-        summarize_file(v["file"].as<std::string>(), std::cout);
+        SummarizeOptions chosen;
+        if (v.count("metric")) chosen.metrics = v["metric"].as<std::vector<std::string>>();
+        chosen.rows = v["rows"].as<std::size_t>();
+        summarize_file(v["file"].as<std::string>(), std::cout, chosen);
         return kExitOk;
     });
 }

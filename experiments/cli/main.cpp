@@ -21,7 +21,7 @@ Usage:
   crmsim COMMAND --help                   options of one command
 
 Exit status: 0 success, 2 bad input (config, arguments, existing output),
-1 a failure while running. See README.md for the config reference and the
+1 a failure while running. See docs/config.md for the config reference and the
 layout of the results file.
 )";
 

@@ -5,13 +5,22 @@
 
 namespace experiments {
 
+std::string excerpt(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) return text;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    return text.substr(0, cut) + "... (" + std::to_string(text.size()) + " bytes, cut short here)";
+}
+
+// An error quotes the input (a key, a value); a 100 MB line must not come
+// back whole, so every part is cut to a readable length.
 std::string format_config_error(const ConfigLocation& where, const std::string& message) {
-    std::string out = where.file;
+    std::string out = excerpt(where.file, 1000);
     if (where.line > 0) out += ":" + std::to_string(where.line);
     if (where.line > 0 && where.column > 0) out += ":" + std::to_string(where.column);
     out += ": ";
-    if (!where.key.empty()) out += "key '" + where.key + "': ";
-    return out + message;
+    if (!where.key.empty()) out += "key '" + excerpt(where.key, 200) + "': ";
+    return out + excerpt(message, 2000);
 }
 
 ConfigError::ConfigError(ConfigLocation where, const std::string& message)
@@ -36,6 +45,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::string closest_name(const std::string& word, const std::vector<std::string>& known) {
     std::string best;
+    if (word.size() > 200) return best;  // no typo of a known name; the distance would cost word.size()^2
     std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;  // a typo, not another word
     for (const auto& name : known) {
         const std::size_t d = edit_distance(word, name);

@@ -26,6 +26,9 @@ private:
     std::string message_;
 };
 
+// `text` cut to about `limit` bytes (at a character boundary), saying so.
+std::string excerpt(const std::string& text, std::size_t limit);
+
 // Formats "file:line:column: key 'a.b': message" (parts that are unknown are left out).
 std::string format_config_error(const ConfigLocation& where, const std::string& message);
 

@@ -13,7 +13,7 @@ std::string describe(const YAML::Node& node) {
     if (node.IsMap()) return "a mapping";
     if (node.IsSequence()) return "a list";
     if (node.IsNull()) return "nothing";
-    return "\"" + node.Scalar() + "\"";
+    return "\"" + excerpt(node.Scalar(), 200) + "\"";
 }
 
 bool parse_double(const std::string& text, double& out) {

@@ -3,6 +3,7 @@
 #include "experiments/config/MarketConfig.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/config/Utf8.hpp"
+#include "experiments/config/YamlChecks.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -69,7 +70,8 @@ std::string read_text(const std::string& path) {
 
 YAML::Node parse_text(const std::string& path, const std::string& text) {
     try {
-        YAML::Node root = YAML::Load(text);
+        YAML::Node root = load_one_document(path, text);
+        reject_tags(root, ConfigLocation{path, 0, 0, ""}, "");
         if (!root.IsDefined() || root.IsNull()) return YAML::Node(YAML::NodeType::Map);
         return root;
     } catch (const YAML::Exception& e) {
@@ -180,6 +182,10 @@ std::vector<Override> read_policy_use(ConfigNode& node, const std::string& confi
     return out;
 }
 
+const std::string kFixedByThePlan =
+    "the plan fixes it for the whole experiment before any run (the runs, their seeds and names), so a "
+    "scenario, policy or sweep value would have no effect; set it in the experiment section or with --set";
+
 std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, const std::string& implicit,
                                    std::vector<ConfigNode>& nodes, const std::string& config_dir,
                                    const std::vector<models::FirmParams>& firms) {
@@ -191,6 +197,10 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
         for (const auto& other : variants)
             if (other.name == v.name) throw node.error("name", "two " + key + " are called \"" + v.name + "\"");
         v.overrides = node.overrides("set", read_policy_use(node, config_dir, firms));
+        for (const Override& o : v.overrides)
+            if (fixed_by_the_plan(o.path))
+                throw ConfigError(o.origin, o.path + " cannot be set by a " + key.substr(0, key.size() - 1) + ": " +
+                                                kFixedByThePlan);
         variants.push_back(std::move(v));
     }
     if (variants.empty()) variants.push_back(Variant{implicit, {}});
@@ -213,7 +223,9 @@ std::size_t read_baseline(std::vector<ConfigNode>& nodes, ConfigNode& root) {
 
 SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
     SweepParameter p;
-    p.key = node.required_text("key");
+    p.key = canonical_path(node.required_text("key"));
+    if (fixed_by_the_plan(p.key))
+        throw node.error("key", p.key + " cannot be swept: " + kFixedByThePlan);
     p.low = node.number("low", p.low);
     p.high = node.number("high", p.high);
     if (p.low > p.high) throw node.error("high", "must not be below low (" + format_number(p.low) + ")");
@@ -250,7 +262,8 @@ SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origi
         // Checked here, where the line is known, rather than when the plan is sampled.
         for (std::size_t k = 0; k + 1 < s.parameters.size(); ++k)
             if (s.parameters[k].key == p.key)
-                throw item.error("key", "appears more than once in the sweep (parameter " + std::to_string(k) + ")");
+                throw item.error("key", "appears more than once in the sweep: the same key as parameter " +
+                                            std::to_string(k) + " (" + p.key + ")");
         grid_points *= s.method == SweepMethod::Grid ? p.steps : 1;
         if (grid_points > std::numeric_limits<std::uint32_t>::max())
             throw item.error("steps", "the grid has more than " +
@@ -344,6 +357,26 @@ std::vector<double> first_sweep_point(const ExperimentConfig& base) {
     }
 }
 
+std::string firm_names(const ExperimentConfig& c) {
+    std::string names;
+    for (const auto& f : c.market.firms) names += (names.empty() ? "" : ", ") + f.name;
+    return names;
+}
+
+// Where a variant changes the firms: the override that replaces the list, or
+// sets a firm's name; else the variant's first override touching firms.
+ConfigLocation firm_change_origin(const std::vector<Override>& variant, const std::string& file) {
+    const Override* touching = nullptr;
+    for (const Override& o : variant) {
+        const bool list = o.path == "firms";
+        const bool name = o.path.rfind("firms.", 0) == 0 && o.path.size() > 5 &&
+                          o.path.compare(o.path.size() - 5, 5, ".name") == 0;
+        if (list || name) return o.origin;
+        if (!touching && o.path.rfind("firms", 0) == 0) touching = &o;
+    }
+    return touching ? touching->origin : ConfigLocation{file, 0, 0, "firms"};
+}
+
 bool same_place(const ConfigLocation& a, const ConfigLocation& b) {
     return a.file == b.file && a.line == b.line && a.column == b.column;
 }
@@ -366,7 +399,7 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
     std::vector<ConfigLocation> unused;
     const auto read = [&](const std::vector<Override>& variant) {
         // Parsed again, not YAML::Clone'd: a clone loses the lines errors are located by.
-        read_config(path, parse_text(path, text), overrides, variant, unused, false);
+        return read_config(path, parse_text(path, text), overrides, variant, unused, false);
     };
 
     const std::vector<double> first = first_sweep_point(base);
@@ -377,13 +410,15 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
                 for (std::size_t k = 0; k < params.size(); ++k)
                     variant.push_back(Override{params[k].key, sweep_value(params[k], first[k]), sweep_key_origins[k]});
                 variant.insert(variant.end(), policy.overrides.begin(), policy.overrides.end());
-                if (!variant.empty()) read(variant);
+                if (!variant.empty())
+                    check_same_firms(base, read(variant), variant, "scenario " + scenario.name + " x policy " + policy.name);
             }
 
     for (std::size_t k = 0; k < params.size(); ++k)
         for (const double end : {params[k].low, params[k].high}) {
             try {
-                read({Override{params[k].key, sweep_value(params[k], end), sweep_key_origins[k]}});
+                const std::vector<Override> variant{Override{params[k].key, sweep_value(params[k], end), sweep_key_origins[k]}};
+                check_same_firms(base, read(variant), variant, "sweep parameter " + params[k].key);
             } catch (const ConfigError& e) {
                 if (same_place(e.where(), sweep_key_origins[k])) throw;
             }
@@ -392,11 +427,25 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
 
 }  // namespace
 
+void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run, const std::vector<Override>& variant,
+                      const std::string& what) {
+    bool same = base.market.firms.size() == run.market.firms.size();
+    for (std::size_t f = 0; same && f < base.market.firms.size(); ++f)
+        same = base.market.firms[f].name == run.market.firms[f].name;
+    if (same) return;
+    throw ConfigError(firm_change_origin(variant, base.file),
+                      what + " changes the firms (the config has " + firm_names(base) + "; this run would have " +
+                          firm_names(run) +
+                          "): every run of an experiment has the same firms, in the same order and with the same "
+                          "names, so that runs can be compared firm by firm; change firms' parameters, not the "
+                          "firms, or run another experiment for another market");
+}
+
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
-                                        const std::vector<Override>& variant) {
+                                        const std::vector<Override>& variant, bool resolve) {
     const std::string text = read_text(path);
     std::vector<ConfigLocation> sweep_key_origins;
-    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, true);
+    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, resolve);
     // A run's own config (with its variant) is the one being checked already.
     if (variant.empty()) check_runs(path, text, overrides, config, sweep_key_origins);
     return config;

@@ -70,7 +70,17 @@ struct ExperimentConfig {
 // Reads and validates a config file with `--set` overrides applied (in order),
 // then `variant` overrides (a run's scenario, sweep values and policy).
 // Throws ConfigError naming file, line and key on any problem.
+// `resolve`: also write the resolved YAML (resolved_yaml), which checking
+// alone does not need.
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
-                                        const std::vector<Override>& variant = {});
+                                        const std::vector<Override>& variant = {}, bool resolve = true);
+
+// A scenario, sweep value or policy may change firms' parameters but not
+// the firms: their number, order and names are the base config's in every
+// run (records, /summary and /comparisons are indexed by firm). Throws
+// ConfigError located at the override that changes them; `what` names the
+// variant ("scenario s x policy p").
+void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run, const std::vector<Override>& variant,
+                      const std::string& what);
 
 }  // namespace experiments

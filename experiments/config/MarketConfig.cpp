@@ -385,6 +385,9 @@ models::Acquisition read_acquisition(ConfigNode node) {
                                                                                        : models::Influence::Network;
     a.story_weight = node.number("story_weight", a.story_weight, 0.0);
     a.lapsed_return = node.flag("lapsed_return", a.lapsed_return);
+    a.probability = node.choice("probability", "hazard", {"hazard", "linear"}) == "linear"
+                        ? models::AdoptionProbability::Linear
+                        : models::AdoptionProbability::Hazard;
     node.finish();
     return a;
 }
@@ -576,11 +579,25 @@ NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std
         s.kind = NetworkKind::ErdosRenyi;
         s.random_graph.mean_degree = node.number("mean_degree", s.random_graph.mean_degree, 0.0,
                                                  std::max(0.0, static_cast<double>(population) - 1.0));
+        // The generator links each pair with probability mean_degree / (n - 1),
+        // which must stay below 1 (sim/network/Generators.cpp).
+        if (s.random_graph.mean_degree >= static_cast<double>(population) - 1.0)
+            throw node.error("mean_degree", "must be below population.size - 1 (" +
+                                                format_number(static_cast<double>(population) - 1.0) +
+                                                "): an Erdos-Renyi network of " + std::to_string(population) +
+                                                " customers cannot have mean degree " +
+                                                format_number(s.random_graph.mean_degree));
     } else if (kind == "scale_free") {
         s.kind = NetworkKind::ScaleFree;
         s.scale_free.mean_degree = node.number("mean_degree", s.scale_free.mean_degree, 1e-9,
                                                std::max(1e-9, static_cast<double>(population) - 1.0));
         s.scale_free.alpha = node.number("alpha", s.scale_free.alpha, 1e-3, 1.0);
+        // With every customer's stubs capped at n - 1, no more is reachable (Generators.cpp).
+        const double n = static_cast<double>(population);
+        if (const double reachable = (1.0 + (n - 1.0) * (n - 1.0)) / n; s.scale_free.mean_degree > reachable)
+            throw node.error("mean_degree", "must be at most " + format_number(reachable) + ": a scale-free network of " +
+                                                std::to_string(population) + " customers cannot reach mean degree " +
+                                                format_number(s.scale_free.mean_degree));
     } else if (kind == "edge_list") {
         s.kind = NetworkKind::EdgeList;
         const std::string given = node.required_text("path");

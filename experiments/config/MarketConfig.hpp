@@ -1,7 +1,7 @@
 #pragma once
 // Reads the market sections of a config (population, network, firms,
 // mechanisms, output.metrics) into model parameters. Key names and defaults
-// are documented in README.md, "Config reference".
+// are documented in docs/config.md.
 #include "experiments/config/ConfigTree.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "sim/random/Distribution.hpp"

@@ -1,7 +1,9 @@
 #include "experiments/config/Overrides.hpp"
 
 #include "experiments/config/Utf8.hpp"
+#include "experiments/config/YamlChecks.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 #include <vector>
@@ -23,6 +25,24 @@ bool is_index(const std::string& s) {
 
 }  // namespace
 
+std::string canonical_path(const std::string& path) {
+    std::string out;
+    for (std::string part : split_path(path)) {
+        if (is_index(part)) part.erase(0, std::min(part.find_first_not_of('0'), part.size() - 1));
+        out += (out.empty() ? "" : ".") + part;
+    }
+    return out;
+}
+
+bool fixed_by_the_plan(const std::string& path) {
+    const std::string p = canonical_path(path);
+    if (p == "experiment") return true;
+    for (const char* key : {"replications", "seed", "common_random_numbers", "name"})
+        if (p == std::string("experiment.") + key || p.rfind(std::string("experiment.") + key + ".", 0) == 0)
+            return true;
+    return false;
+}
+
 Override parse_assignment(const std::string& assignment) {
     const ConfigLocation origin{"--set " + assignment, 0, 0, ""};
     const auto eq = assignment.find('=');
@@ -39,6 +59,7 @@ Override parse_assignment(const std::string& assignment) {
     } catch (const YAML::Exception& e) {
         throw ConfigError(o.origin, "the value is not valid YAML: " + e.msg);
     }
+    reject_tags(o.value, o.origin, o.path);
     return o;
 }
 

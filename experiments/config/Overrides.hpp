@@ -23,4 +23,13 @@ Override parse_assignment(const std::string& assignment);
 // errors about that value point at where it was written, not at the file.
 void apply_override(YAML::Node& root, const Override& o, ConfigSource& source);
 
+// The one spelling of a dotted path: list indices without leading zeros
+// (firms.00.x is firms.0.x), so that two spellings of a key are one key.
+std::string canonical_path(const std::string& path);
+
+// Keys the plan fixes for the whole experiment before any run (how many
+// replications, the seed the run streams come from, ...): a scenario, policy
+// or sweep that set one would have no effect, silently.
+bool fixed_by_the_plan(const std::string& path);
+
 }  // namespace experiments

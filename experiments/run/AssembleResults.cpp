@@ -89,7 +89,7 @@ const std::vector<Metric>& metrics() {
          [](const FirmOutcome& o) { return double(o.terminated); }},
         {"won_back", "customers", "lapsed former customers won back, summed over ticks",
          [](const FirmOutcome& o) { return double(o.won_back); }},
-        {"final_customer_equity", "currency units", "customer equity (clv * customers) after the last tick",
+        {"final_customer_equity", "currency units", "customer equity after the last tick (expected discounted profit of its customers)",
          [](const FirmOutcome& o) { return o.final_customer_equity; }},
     };
     return all;

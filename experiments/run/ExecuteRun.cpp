@@ -1,12 +1,16 @@
 #include "experiments/run/ExecuteRun.hpp"
 
 #include "experiments/run/BuildNetwork.hpp"
+#include "experiments/run/SafePaths.hpp"
 #include "models/market/Market.hpp"
 #include "sim/recording/TimeSeriesWriter.hpp"
 #include "sim/schedule/TickLoop.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
 #include <filesystem>
 #include <optional>
 
@@ -43,6 +47,24 @@ void write_table(const sim::h5::Group& root, const sim::Table& table) {
     for (const auto& c : table.columns) write_column(g, c);
 }
 
+// Money summed over a run can overflow to inf (and inf - inf to NaN) with
+// extreme spend or prices; such a run has no result to report, so it fails
+// with a message instead of ending "complete" with numbers that mean nothing.
+void check_money_is_finite(const ExperimentConfig& config, const RunRecord& record) {
+    for (std::size_t f = 0; f < record.firms.size(); ++f) {
+        const FirmOutcome& o = record.firms[f];
+        const std::pair<const char*, double> sums[] = {{"revenue", o.revenue},
+                                                       {"recovery_cost", o.recovery_cost},
+                                                       {"profit", o.profit},
+                                                       {"customer_equity", o.final_customer_equity}};
+        for (const auto& [name, value] : sums)
+            if (!std::isfinite(value))
+                throw std::runtime_error("firm " + config.market.firms[f].name + "'s " + name + " is " +
+                                         (std::isnan(value) ? "NaN" : "infinite") +
+                                         ": money overflowed the range of a double; lower spend or prices");
+    }
+}
+
 void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
               const std::function<void()>& on_tick, RunRecord& record) {
     const auto network_start = std::chrono::steady_clock::now();
@@ -54,7 +76,10 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     record.network_seconds = fixed_network ? 0.0 : seconds_since(network_start);
     record.network_edges = network.undirected_edges();
 
-    models::Market market(config.market, network, record.spec.stream_key);
+    // The TARP table counts only observations that can complete within the run.
+    models::MarketParams params = config.market;
+    params.mechanisms.tarp.run_ticks = config.experiment.ticks;
+    models::Market market(std::move(params), network, record.spec.stream_key);
     for (std::uint32_t i = 0; i < market.customers().size(); ++i)
         if (const std::uint8_t f = market.customers().firm[i]; f != models::kNoFirm)
             ++record.firms[f].initial_customers;
@@ -84,6 +109,7 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
         write_snapshot(root, tick, columns);
     };
     record.simulation_seconds = sim::run_ticks(market, loop);
+    check_money_is_finite(config, record);
     series.flush();
     if (events) events->flush();
     for (const sim::Table& table : market.run_tables()) write_table(root, table);
@@ -98,6 +124,7 @@ RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const
     record.spec = spec;
     record.firms.assign(config.market.firms.size(), FirmOutcome{});
     const std::string path = partial.run_temp_file(spec.run_id);
+    claim_new_file(path);  // a link left at this name is removed, never written through
     {
         sim::h5::File file(path, sim::h5::Mode::CreateTruncate);
         const sim::h5::Group root = file.root();

@@ -1,5 +1,6 @@
 #include "experiments/run/PartialResults.hpp"
 
+#include "experiments/run/SafePaths.hpp"
 #include "experiments/run/UsageError.hpp"
 
 #include <fcntl.h>
@@ -49,7 +50,7 @@ PartialResults::PartialResults(const std::string& output_path)
     : output_(output_path), folder_(output_path + ".partial") {}
 
 bool PartialResults::exists() const {
-    return fs::exists(folder_);
+    return entry_kind(folder_) != EntryKind::Missing;
 }
 
 void PartialResults::create(const std::string& identity, const std::string& started_at) const {
@@ -61,7 +62,7 @@ void PartialResults::create(const std::string& identity, const std::string& star
 }
 
 void PartialResults::reopen(const std::string& identity) const {
-    if (!fs::is_directory(folder_) || !fs::exists(identity_file()))
+    if (entry_kind(folder_) != EntryKind::Folder || entry_kind(identity_file()) != EntryKind::Regular)
         throw UsageError(output_ + ": nothing to resume (no " + folder_ + " from an interrupted run)");
     if (read_text(identity_file()) != identity)
         throw UsageError(output_ + ": the config differs from the one the interrupted experiment was started with (" +
@@ -79,12 +80,13 @@ std::string PartialResults::run_temp_file(std::uint32_t run_id) const {
     return run_file(run_id) + ".tmp";
 }
 bool PartialResults::has_run(std::uint32_t run_id) const {
-    return fs::exists(run_file(run_id));
+    return entry_kind(run_file(run_id)) != EntryKind::Missing;
 }
 
 void PartialResults::commit_run(std::uint32_t run_id) const {
+    verify_regular(run_temp_file(run_id));
     sync_path(run_temp_file(run_id));
-    fs::rename(run_temp_file(run_id), run_file(run_id));
+    rename_no_follow(run_temp_file(run_id), run_file(run_id));
     sync_path(folder_);
 }
 

@@ -31,6 +31,9 @@ public:
     // Makes the written temp file the run's file: fsync, rename, fsync folder.
     void commit_run(std::uint32_t run_id) const;
 
+    // Where the results file is assembled before it is renamed to OUT.
+    std::string assembling_file() const { return folder_ + "/assembling.h5"; }
+
     void remove() const;  // after the results are assembled
 
 private:

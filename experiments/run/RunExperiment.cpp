@@ -6,8 +6,11 @@
 #include "experiments/run/BuildNetwork.hpp"
 #include "experiments/run/ExecuteRun.hpp"
 #include "experiments/run/FolderLock.hpp"
+#include "experiments/run/MemoryBudget.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/Provenance.hpp"
+#include "experiments/run/RunConfigs.hpp"
+#include "experiments/run/SafePaths.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/network/EdgeListFile.hpp"
@@ -18,6 +21,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <climits>
 #include <atomic>
 #include <chrono>
 #include <exception>
@@ -38,30 +42,17 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Every run's own config, built and validated before anything is written:
-// a bad value in a scenario or policy is bad input, not a failed run.
-std::vector<ExperimentConfig> run_configs(const ExperimentConfig& base, const ExperimentPlan& plan) {
-    std::vector<ExperimentConfig> configs;
-    configs.reserve(plan.runs.size());
-    for (const RunSpec& run : plan.runs)
-        configs.push_back(load_experiment_config(base.file, base.overrides, run_overrides(plan, run)));
-    return configs;
-}
-
 // Edge-list networks are input: read each file once, up front, so a bad file
 // is a clean input error and runs share the network.
 using FileNetworks = std::map<std::string, std::unique_ptr<sim::Network>>;
-FileNetworks read_file_networks(const std::vector<ExperimentConfig>& configs) {
+FileNetworks read_file_networks(const std::vector<NetworkFile>& files, const std::string& config_file) {
     FileNetworks networks;
-    for (const auto& c : configs) {
-        if (c.network.kind != NetworkKind::EdgeList) continue;
-        const std::string key = c.network.edge_list_path + "#" + std::to_string(c.market.population.size);
-        if (networks.count(key)) continue;
+    for (const NetworkFile& f : files) {
         try {
-            networks[key] = std::make_unique<sim::Network>(
-                build_network(c.network, c.market.population.size, sim::CounterStream({0})));
+            networks[f.key()] = std::make_unique<sim::Network>(
+                build_network(f.settings, f.customers, sim::CounterStream({0})));
         } catch (const sim::EdgeListError& e) {
-            throw ConfigError({c.file, c.network.line, 0, "network.path"}, std::string("edge list ") + e.what());
+            throw ConfigError({config_file, f.settings.line, 0, "network.path"}, std::string("edge list ") + e.what());
         }
     }
     return networks;
@@ -69,7 +60,7 @@ FileNetworks read_file_networks(const std::vector<ExperimentConfig>& configs) {
 
 const sim::Network* file_network(const FileNetworks& networks, const ExperimentConfig& c) {
     if (c.network.kind != NetworkKind::EdgeList) return nullptr;
-    return networks.at(c.network.edge_list_path + "#" + std::to_string(c.market.population.size)).get();
+    return networks.at(NetworkFile{c.network, c.market.population.size}.key()).get();
 }
 
 // The results file holds the run files' datasets as they are, plus small
@@ -113,13 +104,12 @@ int threads_per_run(const RunOptions& o) {
 
 // Every file the experiment reads: the config, the policy files its variants
 // use, the edge lists. --overwrite must never replace one of them with results.
-std::vector<std::string> input_files(const ExperimentConfig& base, const std::vector<ExperimentConfig>& configs) {
+std::vector<std::string> input_files(const ExperimentConfig& base, const RunConfigs& configs) {
     std::vector<std::string> files{base.file};
     for (const auto* variants : {&base.design.scenarios, &base.design.policies})
         for (const Variant& v : *variants)
             for (const Override& o : v.overrides) files.push_back(o.origin.file);
-    for (const auto& c : configs)
-        if (c.network.kind == NetworkKind::EdgeList) files.push_back(c.network.edge_list_path);
+    for (const NetworkFile& f : configs.network_files()) files.push_back(f.settings.edge_list_path);
     return files;
 }
 
@@ -139,7 +129,7 @@ std::string runs_done_label(std::size_t done, std::size_t total) {
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
 // The first error that is not a run's own failure (e.g. the disk is full)
 // stops the workers and is rethrown.
-void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfig>& configs,
+void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs,
              const FileNetworks& networks, const PartialResults& partial, const RunOptions& options,
              sim::Progress& progress) {
     std::atomic<std::size_t> next{0}, finished{0};
@@ -150,9 +140,9 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
     auto worker = [&] {
         sim::set_threads(threads_per_run(options));
         for (std::size_t k; !stop && (k = next++) < todo.size(); ++finished) {
-            const ExperimentConfig& config = configs[todo[k].run_id];
             try {
-                execute_run(config, todo[k], file_network(networks, config), partial, [&] { ++ticks_done; });
+                const auto config = configs.of(todo[k]);
+                execute_run(*config, todo[k], file_network(networks, *config), partial, [&] { ++ticks_done; });
             } catch (...) {
                 const std::lock_guard lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -167,8 +157,8 @@ void run_all(const std::vector<RunSpec>& todo, const std::vector<ExperimentConfi
         sim::set_threads(threads_per_run(options));
         for (std::size_t k = 0; k < todo.size(); ++k) {
             progress.set_label(runs_done_label(k, todo.size()));
-            const ExperimentConfig& config = configs[todo[k].run_id];
-            execute_run(config, todo[k], file_network(networks, config), partial,
+            const auto config = configs.of(todo[k]);
+            execute_run(*config, todo[k], file_network(networks, *config), partial,
                         [&] { progress.update(++ticks_done); });
         }
         progress.finish();
@@ -195,26 +185,64 @@ bool ExperimentResult::all_complete() const {
     return true;
 }
 
+namespace {
+
+// The output's own name, and OUT.partial beside it, must fit the file
+// system: HDF5 and mkdir would fail only after the work (exit 1).
+void check_output_name_length(const std::string& output, const fs::path& folder) {
+    const std::size_t name = fs::path(output).filename().string().size() + std::string(".partial").size();
+    const auto longest = static_cast<std::size_t>(longest_name(folder.string()));
+    if (name > longest)
+        throw UsageError(output + ": the file name is too long: with the \".partial\" crmsim adds it has " +
+                         std::to_string(name) + " bytes, and this file system takes at most " + std::to_string(longest));
+    if (output.size() + 64 > PATH_MAX)
+        throw UsageError(output + ": the path is too long (" + std::to_string(output.size()) + " bytes; at most " +
+                         std::to_string(PATH_MAX - 64) + ")");
+}
+
+// OUT itself: a new name, or a regular file to replace. A link is refused,
+// wherever it points: the rename that installs the results would replace the
+// link itself (e.g. /dev/stdout), and its target would never be written.
+void check_output_entry(const std::string& output) {
+    const EntryKind kind = entry_kind(output);
+    if (kind == EntryKind::Folder) throw UsageError(output + ": is a folder; give a file name (-o OUT.h5)");
+    if (kind == EntryKind::Link)
+        throw UsageError(output + ": is a symbolic link; crmsim never writes through or replaces a link: give the "
+                                  "path of a regular file (the link's target, if that is what you mean)");
+    // Results replace the output by a rename, which would turn a device such
+    // as /dev/null, or a pipe, into a plain file.
+    if (kind == EntryKind::Other)
+        throw UsageError(output + ": is not a regular file (a device, pipe or socket); give a file name");
+}
+
+// OUT.partial: absent, or the folder an interrupted crmsim run left.
+void check_partial_entry(const std::string& output, const PartialResults& partial) {
+    const EntryKind kind = entry_kind(partial.folder());
+    if (kind == EntryKind::Missing || kind == EntryKind::Folder) return;
+    throw UsageError(output + ": " + partial.folder() + " is " + describe_entry(kind) +
+                     ", not the folder of an interrupted crmsim run; remove it or choose another output");
+}
+
+}  // namespace
+
 void check_output_path(const RunOptions& options) {
     const fs::path out(options.output_path);
     if (options.output_path.empty()) throw UsageError("no output file given: use -o OUT.h5");
     if (options.overwrite && options.resume) throw UsageError("--overwrite and --resume exclude each other");
-    if (fs::is_directory(out)) throw UsageError(options.output_path + ": is a folder; give a file name (-o OUT.h5)");
-    // Results replace the output by a rename, which would turn a device such
-    // as /dev/null, or a pipe, into a plain file.
-    if (fs::exists(out) && !fs::is_regular_file(out))
-        throw UsageError(options.output_path + ": is not a regular file (a device, pipe or socket); give a file name");
+    check_output_entry(options.output_path);
     const PartialResults partial(options.output_path);
+    check_partial_entry(options.output_path, partial);
     if (partial.exists() && folder_is_locked(partial.folder()))
         throw UsageError(options.output_path + ": another crmsim run is writing this output now (" + partial.folder() +
                          " is locked); wait for it to finish, or choose another file");
+    const bool out_exists = entry_kind(options.output_path) != EntryKind::Missing;
     if (options.resume) {
         if (!partial.exists())
             throw UsageError(options.output_path + ": nothing to resume (no " + partial.folder() +
-                             " from an interrupted run)" + (fs::exists(out) ? "; the results file is complete" : ""));
+                             " from an interrupted run)" + (out_exists ? "; the results file is complete" : ""));
         return;
     }
-    if (fs::exists(out) && !options.overwrite)
+    if (out_exists && !options.overwrite)
         throw UsageError(options.output_path + ": exists; pass --overwrite to replace it");
     if (partial.exists() && !options.overwrite)
         throw UsageError(options.output_path + ": " + partial.folder() +
@@ -224,38 +252,53 @@ void check_output_path(const RunOptions& options) {
         throw UsageError(options.output_path + ": folder " + folder.string() + " does not exist");
     if (access(folder.c_str(), W_OK) != 0)
         throw UsageError(options.output_path + ": folder " + folder.string() + " is not writable");
+    check_output_name_length(options.output_path, folder);
 }
+
+namespace {
+
+// Automatic --jobs runs no more runs side by side than fit in memory.
+RunOptions fit_jobs_to_memory(RunOptions o, bool automatic, const RunMemory& need, const MemoryLimit& limit) {
+    if (automatic && need.bytes > 0)
+        o.jobs = static_cast<int>(std::clamp<std::uint64_t>(limit.bytes / need.bytes, 1, std::max(1, o.jobs)));
+    return o;
+}
+
+}  // namespace
 
 struct ExperimentRunner::Prepared {
     ExperimentPlan plan;
-    std::vector<ExperimentConfig> configs;
+    std::unique_ptr<RunConfigs> configs;  // refers to `plan`: built once the plan has its place here
     FileNetworks networks;
     PartialResults partial;
     FolderLock partial_lock;  // held from open_output() until the experiment ends
     Provenance provenance;
+    RunMemory memory;  // the largest run's need
+    MemoryLimit memory_limit;
     std::chrono::steady_clock::time_point start;
 };
 
 ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOptions& options)
     : base_(base), options_(options) {
     const auto start = std::chrono::steady_clock::now();
-    ExperimentPlan plan = make_plan(base);
-    options_ = resolve_parallelism(options, base, plan.runs.size());
-    std::vector<ExperimentConfig> configs = run_configs(base, plan);
-    FileNetworks networks = read_file_networks(configs);
-    prepared_.reset(new Prepared{std::move(plan),
-                                 std::move(configs),
-                                 std::move(networks),
-                                 PartialResults(options.output_path),
-                                 {},
-                                 collect_provenance(options.command_line, experiments::threads_per_run(options_)),
-                                 start});
+    prepared_.reset(new Prepared{make_plan(base), {}, {}, PartialResults(options.output_path), {}, {}, {}, {}, start});
+    Prepared& p = *prepared_;
+    p.configs = std::make_unique<RunConfigs>(base, p.plan, options.show_progress);
+    p.memory = p.configs->largest_run();
+    p.memory_limit = memory_limit();
+    options_ = fit_jobs_to_memory(resolve_parallelism(options, base, p.plan.runs.size()), options.jobs == 0, p.memory,
+                                  p.memory_limit);
+    p.networks = read_file_networks(p.configs->network_files(), base.file);
+    p.provenance = collect_provenance(options.command_line, experiments::threads_per_run(options_));
 }
 
 ExperimentRunner::~ExperimentRunner() = default;
 
 int ExperimentRunner::threads_per_run() const {
     return experiments::threads_per_run(options_);
+}
+const ExperimentPlan& ExperimentRunner::plan() const {
+    return prepared_->plan;
 }
 std::size_t ExperimentRunner::planned_runs() const {
     return prepared_->plan.runs.size();
@@ -267,9 +310,32 @@ void ExperimentRunner::lock_partial() {
                          prepared_->partial.folder() + " is locked); wait for it to finish, or choose another file");
 }
 
+const RunMemory& ExperimentRunner::run_memory_need() const {
+    return prepared_->memory;
+}
+const MemoryLimit& ExperimentRunner::memory_available() const {
+    return prepared_->memory_limit;
+}
+
+void ExperimentRunner::check_memory() const {
+    const Prepared& p = *prepared_;
+    const std::uint64_t jobs = std::max(1, options_.jobs);
+    const double need = double(p.memory.bytes) * double(jobs);
+    if (need <= double(p.memory_limit.bytes)) return;
+    throw UsageError(
+        "the experiment needs about " + format_bytes(need) + " of memory (" +
+        (jobs > 1 ? std::to_string(jobs) + " runs at once x " : std::string()) + format_bytes(double(p.memory.bytes)) +
+        " per run: " + std::to_string(p.memory.customers) + " customers x " +
+        format_bytes(p.memory.bytes_per_customer) + (p.memory.edges ? " and " + std::to_string(p.memory.edges) +
+                                                     " network edges x 8 B" : std::string()) +
+        "), but " + p.memory_limit.source + " allows " + format_bytes(double(p.memory_limit.bytes)) +
+        (jobs > 1 ? "; lower --jobs, or population.size" : "; lower population.size (or the network's degree)"));
+}
+
 void ExperimentRunner::open_output() {
     Prepared& p = *prepared_;
-    check_output_is_not_an_input(options_.output_path, input_files(base_, p.configs));
+    check_memory();  // before anything is written
+    check_output_is_not_an_input(options_.output_path, input_files(base_, *p.configs));
     if (options_.resume) {
         p.partial.reopen(base_.resolved_yaml);
         lock_partial();
@@ -302,6 +368,8 @@ void ExperimentRunner::set_aside_unreadable_runs() const {
     for (const RunSpec& run : prepared_->plan.runs) {
         if (!partial.has_run(run.run_id)) continue;
         try {
+            if (const EntryKind kind = entry_kind(partial.run_file(run.run_id)); kind != EntryKind::Regular)
+                throw std::runtime_error("it is " + describe_entry(kind));
             const sim::h5::File file(partial.run_file(run.run_id), sim::h5::Mode::ReadOnly);
             read_run_record(file.root(), base_.market.firms.size());
         } catch (const std::exception& e) {
@@ -321,13 +389,13 @@ std::vector<RunSpec> ExperimentRunner::remaining() const {
 }
 
 void ExperimentRunner::run(const RunSpec& spec, const std::function<void()>& on_tick) const {
-    const ExperimentConfig& config = prepared_->configs[spec.run_id];
-    execute_run(config, spec, file_network(prepared_->networks, config), prepared_->partial, on_tick);
+    const auto config = prepared_->configs->of(spec);
+    execute_run(*config, spec, file_network(prepared_->networks, *config), prepared_->partial, on_tick);
 }
 
 void ExperimentRunner::run_locally(const std::vector<RunSpec>& todo) const {
     sim::Progress progress(todo.size() * std::uint64_t{base_.experiment.ticks}, "ticks", options_.show_progress);
-    run_all(todo, prepared_->configs, prepared_->networks, prepared_->partial, options_, progress);
+    run_all(todo, *prepared_->configs, prepared_->networks, prepared_->partial, options_, progress);
 }
 
 ExperimentResult ExperimentRunner::finish(std::size_t resumed_runs) const {
@@ -335,16 +403,20 @@ ExperimentResult ExperimentRunner::finish(std::size_t resumed_runs) const {
     ExperimentResult result;
     result.output_path = options_.output_path;
     result.resumed_runs = resumed_runs;
-    const std::string assembling = options_.output_path + ".assembling";
+    // Assembled inside OUT.partial/, the folder this experiment made and
+    // holds locked, never at a name beside OUT where a link may wait.
+    const std::string assembling = p.partial.assembling_file();
     check_space_to_assemble(options_.output_path, p.partial.folder());
     try {
+        claim_new_file(assembling);
         result.runs = assemble_results(assembling, base_, p.plan, p.provenance, p.partial);
+        verify_regular(assembling);
     } catch (...) {
         std::error_code ignored;
         fs::remove(assembling, ignored);
         throw;
     }
-    fs::rename(assembling, options_.output_path);
+    rename_no_follow(assembling, options_.output_path);
     p.partial.remove();
     result.wall_seconds = seconds_since(p.start);
     return result;
@@ -376,7 +448,10 @@ void print_summary(const ExperimentConfig& base, const ExperimentResult& result,
             << " M agent-ticks/s per run), network builds " << std::setprecision(2) << network << " s\n";
     if (result.resumed_runs) out << "resumed: " << result.resumed_runs << " run(s) were already finished\n";
     if (failed) out << failed << " run(s) failed (see /plan/error)\n";
-    summarize_file(result.output_path, out, /*with_provenance=*/false);
+    SummarizeOptions brief;
+    brief.with_provenance = false;
+    brief.rows = 24;
+    summarize_file(result.output_path, out, brief);
 }
 
 }  // namespace experiments

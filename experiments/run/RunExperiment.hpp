@@ -9,6 +9,7 @@
 // A run that throws is recorded as failed with its message; the others go on.
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
+#include "experiments/run/MemoryBudget.hpp"
 #include "experiments/run/RunRecord.hpp"
 
 #include <cstdint>
@@ -60,6 +61,7 @@ public:
     // The runs that have no finished file yet, in run order.
     std::vector<RunSpec> remaining() const;
     std::size_t planned_runs() const;
+    const ExperimentPlan& plan() const;
     // Runs one run here and commits its file (threads: the options' share).
     void run(const RunSpec& spec, const std::function<void()>& on_tick) const;
     // Runs `todo` on this machine: --jobs worker threads, progress on stderr.
@@ -67,6 +69,12 @@ public:
     // Assembles OUT from the run files and removes OUT.partial/.
     ExperimentResult finish(std::size_t resumed_runs) const;
     int threads_per_run() const;
+    // The largest run's memory, the limit it must fit in (MemoryBudget.hpp),
+    // and the check open_output() makes: UsageError when --jobs runs at once
+    // do not fit.
+    const RunMemory& run_memory_need() const;
+    const MemoryLimit& memory_available() const;
+    void check_memory() const;
 
 private:
     struct Prepared;

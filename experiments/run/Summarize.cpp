@@ -1,12 +1,18 @@
 #include "experiments/run/Summarize.hpp"
 
+#include "experiments/config/ConfigError.hpp"
+#include "experiments/run/ResultsTables.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
-#include <filesystem>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <memory>
 #include <ostream>
+#include <sstream>
 
 namespace experiments {
 namespace {
@@ -24,39 +30,16 @@ void print_provenance(const sim::h5::Group& root, std::ostream& out) {
     out << "command      " << root.string_attribute("command_line") << "\n";
 }
 
-constexpr std::size_t kMaxRunsListed = 8;
-constexpr std::size_t kMaxComparisonsListed = 24;
-
-void print_firm_outcomes(const sim::h5::Group& root, std::ostream& out) {
-    const sim::h5::Group plan = root.open_group("plan");
-    const auto scenario = plan.read_strings("scenario");
-    const auto policy = plan.read_strings("policy");
-    const auto replication = plan.read_ints("replication");
-    if (scenario.size() > kMaxRunsListed) return;  // the comparisons say more
-    const sim::h5::Group s = root.open_group("summary");
-    const auto run = s.read_ints("run_id");
-    const auto name = s.read_strings("firm_name");
-    const auto initial = s.read_ints("initial_customers");
-    const auto final_customers = s.read_ints("final_customers");
-    const auto switched = s.read_ints("switched_out");
-    const auto revenue = s.read_doubles("revenue");
-    const auto profit = s.read_doubles("profit");
-    const auto satisfaction = s.read_doubles("final_mean_satisfaction");
-    out << "\n"
-        << std::setw(4) << "run"
-        << "  " << std::left << std::setw(24) << "scenario/policy/rep" << ' ' << std::setw(12) << "firm" << std::right
-        << std::setw(11) << "customers" << std::setw(10) << "->" << std::setw(10) << "switched" << std::setw(14)
-        << "revenue" << std::setw(14) << "profit" << std::setw(13) << "satisfaction"
-        << "\n";
-    out << std::fixed;
-    for (std::size_t k = 0; k < run.size(); ++k) {
-        const auto r = static_cast<std::size_t>(run[k]);
-        const std::string where = scenario[r] + "/" + policy[r] + "/" + std::to_string(replication[r]);
-        out << std::setw(4) << run[k] << "  " << std::left << std::setw(24) << where << ' ' << std::setw(12) << name[k]
-            << std::right << std::setw(11) << initial[k] << std::setw(10) << final_customers[k] << std::setw(10)
-            << switched[k] << std::setw(14) << std::setprecision(0) << revenue[k] << std::setw(14) << profit[k]
-            << std::setw(13) << std::setprecision(3) << satisfaction[k] << "\n";
-    }
+// A value as a person reads it: whole numbers without decimals, others with
+// as many as their size needs; NaN (a failed run) as it is.
+std::string readable(double x) {
+    if (std::isnan(x)) return "NaN";
+    std::ostringstream s;
+    if (x == std::floor(x) && std::fabs(x) < 1e15)
+        s << std::fixed << std::setprecision(0) << x;
+    else
+        s << std::fixed << std::setprecision(std::fabs(x) >= 100 ? 1 : std::fabs(x) >= 1 ? 3 : 4) << x;
+    return s.str();
 }
 
 int column_width(const std::vector<std::string>& names, int at_least) {
@@ -65,78 +48,170 @@ int column_width(const std::vector<std::string>& names, int at_least) {
     return std::max(at_least, static_cast<int>(widest) + 2);
 }
 
-// Policy minus baseline, paired over replications, for the headline metrics.
-void print_comparisons(const sim::h5::Group& root, std::ostream& out) {
+// The plan's coordinates, row k being run k (as the runner writes it).
+struct PlanTable {
+    std::vector<std::string> scenario, policy, status, error;
+    std::vector<std::int64_t> replication, point;
+};
+
+PlanTable read_plan(const sim::h5::Group& root) {
+    CheckedTable t(root, "plan");
+    const auto id = t.ints("run_id");
+    for (std::size_t k = 0; k < id.size(); ++k)
+        if (id[k] != static_cast<std::int64_t>(k))
+            throw DamagedResults("/plan/run_id row " + std::to_string(k) + " is " + std::to_string(id[k]));
+    return {t.strings("scenario"), t.strings("policy"), t.strings("status"), t.strings("error"),
+            t.ints("replication"), t.ints("sweep_point")};
+}
+
+// /summary's metric columns: every column but the run and firm that key a row.
+std::vector<std::string> summary_metrics(const CheckedTable& summary) {
+    std::vector<std::string> metrics;
+    for (const std::string& c : summary.columns())
+        if (c != "run_id" && c != "firm" && c != "firm_name") metrics.push_back(c);
+    return metrics;
+}
+
+// The metrics asked for, each checked against those in the file.
+std::vector<std::string> chosen_metrics(const std::vector<std::string>& in_file, const SummarizeOptions& options) {
+    if (options.metrics.empty()) return in_file;
+    for (const std::string& m : options.metrics)
+        if (std::find(in_file.begin(), in_file.end(), m) == in_file.end()) {
+            std::string list;
+            for (const auto& name : in_file) list += (list.empty() ? "" : ", ") + name;
+            const std::string near = closest_name(m, in_file);
+            throw UsageError("--metric " + m + ": no such metric in /summary" +
+                             (near.empty() ? "" : " (did you mean " + near + "?)") + "; the file has: " + list);
+        }
+    return options.metrics;
+}
+
+bool over_limit(std::size_t listed, const SummarizeOptions& options) {
+    return options.rows != 0 && listed >= options.rows;
+}
+
+void print_failed_runs(const PlanTable& plan, std::ostream& out) {
+    for (std::size_t k = 0; k < plan.status.size(); ++k)
+        if (plan.status[k] != "complete") out << "run " << k << ": " << plan.status[k] << ": " << plan.error[k] << "\n";
+}
+
+// Per run, a block: one line per metric, one column per firm.
+void print_firm_outcomes(const sim::h5::Group& root, const PlanTable& plan, const SummarizeOptions& options,
+                         std::ostream& out) {
+    CheckedTable s(root, "summary");
+    const auto run = s.ints("run_id");
+    const auto firm = s.strings("firm_name");
+    const std::vector<std::string> metrics = chosen_metrics(summary_metrics(s), options);
+    std::vector<std::vector<double>> values;
+    for (const auto& m : metrics) values.push_back(s.doubles(m));
+    const std::size_t runs = plan.scenario.size();
+    std::vector<std::vector<std::size_t>> rows_of(runs);  // /summary rows of each run
+    for (std::size_t k = 0; k < run.size(); ++k)
+        rows_of[checked_index(run[k], runs, "/summary/run_id row " + std::to_string(k))].push_back(k);
+
+    const int metric_width = column_width(metrics, 24);
+    std::size_t lines = 0, shown = 0;
+    out << "\nper-firm outcomes of each run (/summary):\n";
+    for (std::size_t r = 0; r < runs && !over_limit(lines, options); ++r, ++shown) {
+        std::vector<std::string> names;
+        for (const std::size_t k : rows_of[r]) names.push_back(firm[k]);
+        const int firm_width = column_width(names, 14);
+        out << "\nrun " << r << "  " << plan.scenario[r] << " / point " << plan.point[r] << " / rep "
+            << plan.replication[r] << " / " << plan.policy[r] << "\n  " << std::left << std::setw(metric_width)
+            << "metric" << std::right;
+        for (const auto& n : names) out << std::setw(firm_width) << n;
+        out << "\n";
+        for (std::size_t m = 0; m < metrics.size(); ++m, ++lines) {
+            out << "  " << std::left << std::setw(metric_width) << metrics[m] << std::right;
+            for (const std::size_t k : rows_of[r]) out << std::setw(firm_width) << readable(values[m][k]);
+            out << "\n";
+        }
+    }
+    if (shown < runs)
+        out << "... " << runs - shown << " more run(s): --rows 0 lists all, --metric NAME picks metrics\n";
+}
+
+// Policy minus baseline, paired over replications, for the chosen metrics.
+void print_comparisons(const sim::h5::Group& root, const SummarizeOptions& options, std::ostream& out) {
     if (!root.has("comparisons")) return;
-    const sim::h5::Group c = root.open_group("comparisons");
-    const auto metric = c.read_strings("metric");
+    CheckedTable c(root, "comparisons");
+    const auto metric = c.strings("metric");
     if (metric.empty()) return;
-    const auto scenario = c.read_strings("scenario");
-    const auto point = c.read_ints("sweep_point");
-    const auto policy = c.read_strings("policy");
-    const auto firm = c.read_strings("firm_name");
-    const auto n = c.read_ints("n");
-    const auto diff = c.read_doubles("mean_difference");
-    const auto low = c.read_doubles("ci_low");
-    const auto high = c.read_doubles("ci_high");
-    out << "\npolicy - baseline (" << c.read_strings("baseline").front()
-        << "), mean paired difference over replications with 95 % CI:\n";
+    const auto scenario = c.strings("scenario");
+    const auto point = c.ints("sweep_point");
+    const auto policy = c.strings("policy");
+    const auto baseline = c.strings("baseline");
+    const auto firm = c.strings("firm_name");
+    const auto n = c.ints("n");
+    const auto diff = c.doubles("mean_difference");
+    const auto low = c.doubles("ci_low");
+    const auto high = c.doubles("ci_high");
+    std::vector<std::string> wanted = options.metrics;
+    const auto chosen = [&](const std::string& m) {
+        return wanted.empty() || std::find(wanted.begin(), wanted.end(), m) != wanted.end();
+    };
+    out << "\npolicy - baseline (" << baseline.front()
+        << "), mean paired difference over replications with 95 % CI (/comparisons):\n";
     // Columns as wide as their longest name, so long names never run together.
     const int scenario_width = column_width(scenario, 16), policy_width = column_width(policy, 16);
-    const int firm_width = column_width(firm, 12);
+    const int firm_width = column_width(firm, 12), metric_width = column_width(metric, 24);
     out << std::left << std::setw(scenario_width) << "scenario" << std::right << std::setw(6) << "point"
-        << "  " << std::left << std::setw(policy_width) << "policy" << std::setw(firm_width) << "firm" << std::setw(24)
-        << "metric" << std::right << std::setw(4) << "n" << std::setw(16) << "difference"
+        << "  " << std::left << std::setw(policy_width) << "policy" << std::setw(firm_width) << "firm"
+        << std::setw(metric_width) << "metric" << std::right << std::setw(4) << "n" << std::setw(16) << "difference"
         << "  95 % CI\n";
     std::size_t listed = 0, total = 0;
     for (std::size_t k = 0; k < metric.size(); ++k) {
-        if (metric[k] != "final_customers" && metric[k] != "profit" && metric[k] != "final_mean_satisfaction") continue;
+        if (!chosen(metric[k])) continue;
         ++total;
-        if (listed == kMaxComparisonsListed) continue;
+        if (over_limit(listed, options)) continue;
         ++listed;
-        const int digits = metric[k] == "final_mean_satisfaction" ? 4 : 1;
         out << std::left << std::setw(scenario_width) << scenario[k] << std::right << std::setw(6) << point[k] << "  "
-            << std::left << std::setw(policy_width) << policy[k] << std::setw(firm_width) << firm[k] << std::setw(24)
-            << metric[k] << std::right << std::setw(4) << n[k] << std::fixed << std::setprecision(digits)
-            << std::setw(16) << diff[k] << "  [" << low[k] << ", " << high[k] << "]\n";
+            << std::left << std::setw(policy_width) << policy[k] << std::setw(firm_width) << firm[k]
+            << std::setw(metric_width) << metric[k] << std::right << std::setw(4) << n[k] << std::setw(16)
+            << readable(diff[k]) << "  [" << readable(low[k]) << ", " << readable(high[k]) << "]\n";
     }
-    if (total > listed) out << "... " << total - listed << " more rows: /comparisons in the file\n";
+    if (total > listed)
+        out << "... " << total - listed << " more rows: --rows 0 lists all, --metric NAME picks metrics\n";
 }
 
-void print_failed_runs(const sim::h5::Group& root, std::ostream& out) {
-    const sim::h5::Group plan = root.open_group("plan");
-    const auto status = plan.read_strings("status");
-    const auto error = plan.read_strings("error");
-    const auto id = plan.read_ints("run_id");
-    for (std::size_t k = 0; k < status.size(); ++k)
-        if (status[k] != "complete") out << "run " << id[k] << ": " << status[k] << ": " << error[k] << "\n";
+// Only a regular file is read: HDF5 would wait forever on a FIFO, and read a
+// device until memory runs out.
+void check_is_a_file(const std::string& path) {
+    struct stat s {};
+    if (::stat(path.c_str(), &s) != 0) throw UsageError(path + ": no such file");
+    if (S_ISDIR(s.st_mode)) throw UsageError(path + ": is a folder, not a results file");
+    if (!S_ISREG(s.st_mode)) throw UsageError(path + ": is not a regular file (a device, pipe or socket)");
 }
 
 }  // namespace
 
-void summarize_file(const std::string& path, std::ostream& out, bool with_provenance) {
-    if (!std::filesystem::exists(path)) throw UsageError(path + ": no such file");
+void summarize_file(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
+    check_is_a_file(path);
     std::unique_ptr<sim::h5::File> file;
     try {
         file = std::make_unique<sim::h5::File>(path, sim::h5::Mode::ReadOnly);
-    } catch (const sim::h5::Error&) {
+    } catch (const std::exception&) {
         // HDF5 cannot tell a file that never was HDF5 from one cut short.
         throw UsageError(path + ": not an HDF5 file, or a damaged one (cut short?)");
     }
-    const sim::h5::Group root = file->root();
-    if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
-        throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
-    // A file damaged inside is bad input, as one damaged at its start is.
+    // Everything below reads the file: whatever goes wrong (a length, an
+    // index, a type, HDF5 itself) is the file's fault, so bad input.
     try {
-        if (with_provenance) print_provenance(root, out);
+        const sim::h5::Group root = file->root();
+        if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
+            throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
+        if (options.with_provenance) print_provenance(root, out);
         if (!root.has("summary")) {
             out << "\n(no summary: the experiment did not finish)\n";
             return;
         }
-        print_failed_runs(root, out);
-        print_firm_outcomes(root, out);
-        print_comparisons(root, out);
-    } catch (const sim::h5::Error& e) {
+        const PlanTable plan = read_plan(root);
+        print_failed_runs(plan, out);
+        print_firm_outcomes(root, plan, options, out);
+        print_comparisons(root, options, out);
+    } catch (const UsageError&) {
+        throw;
+    } catch (const std::exception& e) {
         throw UsageError(path + ": a crmsim results file, but damaged: " + e.what());
     }
 }

@@ -1,13 +1,25 @@
 #pragma once
 // `crmsim summarize OUT.h5`: what a results file holds, read back from the
-// file alone: provenance, failed runs, per-firm outcomes (small experiments),
-// and each policy against the baseline with 95 % confidence intervals.
+// file alone: provenance, failed runs, per-firm outcomes of every /summary
+// metric, and each policy against the baseline with 95 % confidence
+// intervals. Everything read from the file is checked first (lengths,
+// indices, types): a damaged file is bad input, never a crash or a made-up
+// value (ResultsTables.hpp).
+#include <cstddef>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace experiments {
 
-// Throws UsageError if the file is missing or is not a crmsim results file.
-void summarize_file(const std::string& path, std::ostream& out, bool with_provenance = true);
+struct SummarizeOptions {
+    bool with_provenance = true;
+    std::vector<std::string> metrics;  // the /summary metrics to show; empty: every one
+    std::size_t rows = 45;             // lines listed per table; 0: all
+};
+
+// Throws UsageError if the file is missing, not a regular file, not a crmsim
+// results file, or damaged, or if a metric asked for is not in it.
+void summarize_file(const std::string& path, std::ostream& out, const SummarizeOptions& options = {});
 
 }  // namespace experiments

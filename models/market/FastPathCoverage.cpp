@@ -104,10 +104,16 @@ constexpr std::array kAcquisition = {
     Field{"enabled", Coverage::Kernel},   Field{"external", Coverage::Formula},
     Field{"internal", Coverage::Formula}, Field{"influence", Coverage::Kernel},
     Field{"story_weight", Coverage::Formula}, Field{"lapsed_return", Coverage::Kernel},
+    // Only for a draw below the hazard, which the general code decides: the
+    // quiet loops' "a draw at or above h never adopts" holds for both readings.
+    Field{"probability", Coverage::Eventful},
 };
 CRMSIM_DECLARED(Acquisition, kAcquisition);
 
-constexpr std::array kTarp = {Field{"horizon", Coverage::Formula}};
+constexpr std::array kTarp = {
+    Field{"horizon", Coverage::Formula},
+    Field{"run_ticks", Coverage::Eventful},  // counting an observation that closes: the general code
+};
 CRMSIM_DECLARED(TarpTracking, kTarp);
 
 constexpr std::array kFailures = {Field{"enabled", Coverage::Kernel}};

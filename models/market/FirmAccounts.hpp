@@ -14,7 +14,13 @@ struct FirmAccounts {
     double profit;         // margin * revenue - other_costs
     double retention;      // share of the tick's starting customers still with the firm
     double clv;            // m r / (1 + i - r), m: profit per starting customer (Gupta & Lehmann)
-    double equity;         // clv * customers after the tick
+    // The expected discounted profit of the customers after the tick: each
+    // pays m in the next tick (discounted by one tick) and in every later one
+    // they stay for (probability r each tick), so is worth
+    //   sum_{k >= 1} m r^(k-1) / (1 + i)^k = m / (1 + i - r) = clv / r.
+    // (Gupta & Lehmann's clv counts a customer's margins from the first
+    // retention onwards, so clv * customers undercounts them by the factor r.)
+    double equity;
 };
 
 inline FirmAccounts account(const FirmTally& t, double margin, double discount_rate) {
@@ -30,7 +36,7 @@ inline FirmAccounts account(const FirmTally& t, double margin, double discount_r
     a.retention = start > 0 ? 1.0 - static_cast<double>(t.switched_out) / static_cast<double>(start) : nan;
     const double per_customer = start > 0 ? a.profit / static_cast<double>(start) : nan;
     a.clv = per_customer * a.retention / (1.0 + discount_rate - a.retention);
-    a.equity = a.clv * static_cast<double>(t.customers);
+    a.equity = per_customer / (1.0 + discount_rate - a.retention) * static_cast<double>(t.customers);
     return a;
 }
 

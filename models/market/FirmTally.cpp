@@ -133,7 +133,9 @@ std::vector<sim::ColumnSpec> firm_tick_columns() {
         {"clv", ColumnType::Float64, "currency units",
          "customer lifetime value m r / (1 + i - r): m profit per starting customer, r retention, "
          "i output.metrics.discount_rate"},
-        {"customer_equity", ColumnType::Float64, "currency units", "clv * customers"},
+        {"customer_equity", ColumnType::Float64, "currency units",
+         "expected discounted profit of the customers after the tick, each paying m next tick and retained at r: "
+         "customers * m / (1 + i - r)"},
         {"cross_sold", ColumnType::Int64, "customers", "customers who took another product (spend level raised)"},
     };
 }

@@ -387,8 +387,10 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
                                            std::uint32_t tick, bool retained, FirmTally& t) {
     const std::uint8_t group = c.tarp_group[i];
     if (group == kNotObserved || (retained && !tarp.complete(c.tarp_opened[i], tick))) return;
-    ++t.tarp.customers[group];
-    t.tarp.retained[group] += retained;
+    if (tarp.counted(c.tarp_opened[i])) {  // a leaver's observation may be censored (TarpTracking)
+        ++t.tarp.customers[group];
+        t.tarp.retained[group] += retained;
+    }
     c.tarp_group[i] = kNotObserved;
 }
 

@@ -1,12 +1,19 @@
 #pragma once
 // Acquisition (seed 000, "신규고객관리"; DESIGN 1.9): a prospect adopts in a
-// tick with probability 1 - exp(-h), where the hazard
-//   h = external + internal * x + story_weight * (positive stories heard)
-// adds external influence (marketing) and internal influence (x: the share
-// of adopters in the whole population, or among the prospect's network
-// neighbours). With mixed influence and no stories this is the Bass model
-// in discrete time; short ticks approach its closed form. The adopter then
-// chooses a firm (FirmChoice).
+// tick with a probability made from
+//   h = external + internal * x + story_weight * (positive stories heard),
+// which adds external influence (marketing) and internal influence (x: the
+// share of adopters in the whole population, or among the prospect's network
+// neighbours). Two readings of h, both Bass (1969) with mixed influence and
+// no stories:
+//   - hazard (default): h is a per-tick hazard, the probability 1 - exp(-h);
+//     the exact discretisation of the continuous-time Bass model, so short
+//     ticks approach its closed form, and annual p, q map to ticks as
+//     p * tick_days / 365;
+//   - linear: h itself is the probability (at most 1), the textbook
+//     discrete Bass recursion F' = F + (p + q F)(1 - F), with p and q the
+//     coefficients per tick (per period) as estimated on per-period data.
+// The adopter then chooses a firm (FirmChoice).
 #include "sim/random/CounterStream.hpp"
 #include "sim/simd/Pack.hpp"
 
@@ -18,6 +25,7 @@ namespace models {
 
 enum class Influence : std::uint8_t { Mixed, Network };
 enum class AcquisitionSource : std::uint8_t { None, Marketing, WordOfMouth };
+enum class AdoptionProbability : std::uint8_t { Hazard, Linear };
 
 struct Acquisition {
     bool enabled = false;
@@ -26,6 +34,14 @@ struct Acquisition {
     Influence influence = Influence::Network;
     double story_weight = 0.0;  // hazard added per positive story heard last tick
     bool lapsed_return = true;  // customers who left the market become prospects again
+    AdoptionProbability probability = AdoptionProbability::Hazard;
+
+    // The probability of adopting this tick at hazard (or linear rate) h > 0.
+    // Never above h, which the quiet loops rely on (a draw at or above h
+    // never adopts).
+    double adoption_probability(double h) const {
+        return probability == AdoptionProbability::Linear ? std::min(h, 1.0) : -std::expm1(-h);
+    }
 
     // Over a lane type V (double or sim::Pack): `stories` as doubles; only
     // positive ones count.
@@ -50,11 +66,12 @@ struct Acquisition {
         const double h = hazard(adopter_share, stories);
         if (h <= 0.0) return AcquisitionSource::None;
         const double x = sim::to_unit(u);
-        // 1 - exp(-h) < h, and expm1 is faithfully rounded, so p <= h: a
-        // draw at or above h is no adoption without the exponential. With
-        // the small hazards of a tick that is nearly every prospect.
+        // 1 - exp(-h) < h, and expm1 is faithfully rounded, so p <= h (and
+        // min(h, 1) <= h): a draw at or above h is no adoption without the
+        // exponential. With the small hazards of a tick that is nearly every
+        // prospect.
         if (surely_not(adopter_share, static_cast<double>(stories), x)) return AcquisitionSource::None;
-        const double p = -std::expm1(-h);
+        const double p = adoption_probability(h);
         if (x >= p) return AcquisitionSource::None;
         return x < p * (external / h) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;
     }

@@ -26,7 +26,7 @@ import numpy as np
 
 SOURCE_DIR = Path(os.environ.get("CRMSIM_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 TOOL = SOURCE_DIR / "experiments" / "analysis" / "crmsim_report.py"
-T975_DF2 = 4.303  # t_{0.975, 2}: three replications
+T975_DF2 = 4.302652729911275  # t_{0.975, 2}: three replications (exact: the report uses scipy)
 
 CONFIG = """\
 experiment: {name: report-test, seed: 11, ticks: 10, replications: 3}
@@ -119,9 +119,10 @@ class ReportOnCrmsimResults(ReportTestCase):
 
     def test_writes_valid_figures(self):
         expected = [f"timeseries_{s}_{m}.png" for s in SCENARIOS for m in SERIES]
-        expected += [f"comparison_{s}_{m}.png" for s in SCENARIOS for m in OUTCOMES]
+        expected += [f"difference_{m}.png" for m in SERIES]  # paired differences per tick, all scenarios
+        expected += [f"forest_{m}.png" for m in OUTCOMES]  # relative effects, all scenarios
         self.assertTrue(self.has_tarp, "every complete crmsim run writes a TARP table")
-        expected += [f"tarp_{s}_{p}.png" for s in SCENARIOS for p in ("baseline", "fast-recovery")]
+        expected += ["tarp.png"]  # faceted by scenario and policy
         for name in expected:
             with self.subTest(figure=name):
                 self.assertTrue((self.outdir / name).is_file(), f"{name} missing")
@@ -171,7 +172,7 @@ class ReportOnCrmsimResults(ReportTestCase):
                 if f"runs/{r}/tarp" in f:
                     del f[f"runs/{r}/tarp"]
         outdir = Path(self.tmp.name) / "no-tarp"
-        result = run_report(stripped, "-o", outdir)
+        result = run_report(stripped, "-o", outdir, "--metrics", "profit")  # one metric: fewer figures, faster
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("No run has a TARP table", (outdir / "report.md").read_text())
         self.assertEqual(list(outdir.glob("tarp_*.png")), [])
@@ -183,9 +184,8 @@ class ReportOnCrmsimResults(ReportTestCase):
         figures = sorted(p.name for p in outdir.glob("*.png"))
         self.assertEqual(figures, sorted([f"timeseries_{s}_{m}.png" for s in SCENARIOS
                                           for m in ("customers", "profit")]
-                                         + [f"comparison_{s}_profit.png" for s in SCENARIOS]
-                                         + [f"tarp_{s}_{p}.png" for s in SCENARIOS
-                                            for p in ("baseline", "fast-recovery")]))
+                                         + ["difference_customers.png", "difference_profit.png",
+                                            "forest_profit.png", "tarp.png"]))
 
     def test_unknown_metric_is_bad_input(self):
         outdir = Path(self.tmp.name) / "unknown-metric"
@@ -200,7 +200,7 @@ class ReportOnCrmsimResults(ReportTestCase):
         result = run_report(self.results, "-o", outdir)
         self.assert_bad_input(result, outdir)
         self.assertEqual(sorted(p.name for p in outdir.iterdir()), ["notes.txt"])
-        result = run_report(self.results, "-o", outdir, "--overwrite")
+        result = run_report(self.results, "-o", outdir, "--overwrite", "--metrics", "profit")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertTrue((outdir / "report.md").is_file())
         self.assertEqual((outdir / "notes.txt").read_text(), "mine")
@@ -305,11 +305,12 @@ class ReportOnTarpTables(ReportTestCase):
         self.assertEqual(self.result.returncode, 0, self.result.stderr)
 
     def test_tarp_figure(self):
-        self.assert_png(self.outdir / "tarp_base_baseline.png")
-        self.assertIn("](tarp_base_baseline.png)", self.report)
+        self.assert_png(self.outdir / "tarp.png")
+        self.assertIn("](tarp.png)", self.report)
 
     def test_no_comparisons_with_a_single_policy(self):
-        self.assertFalse(list(self.outdir.glob("comparison_*")))
+        self.assertFalse(list(self.outdir.glob("forest_*")))
+        self.assertFalse(list(self.outdir.glob("difference_*")))
         self.assertIn("single policy", self.report)
 
     def test_failed_run_is_counted_and_left_out(self):
@@ -345,25 +346,36 @@ class ReportOnTarpTables(ReportTestCase):
 
 
 class ReportOnUnpairedComparisons(ReportTestCase):
-    """A comparison with n = 0 (no replication where policy and baseline both completed)
-    gets no figure: an empty plot around zero would read as "no effect"."""
+    """A metric with n = 0 (no replication where policy and baseline both have a value)
+    gets no forest figure: an empty plot around zero would read as "no effect"."""
 
     def test_no_figure_for_n_zero(self):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "unpaired.h5"
             write_synthetic(path)
             with h5py.File(path, "a") as f:
-                del f["comparisons"]
+                for name in ("plan", "summary", "comparisons"):
+                    del f[name]
+                write_table(f.create_group("plan"), {
+                    "run_id": [0, 1, 2, 3], "scenario": ["base"] * 4, "sweep_point": [0] * 4,
+                    "replication": [0, 0, 1, 1], "policy": ["baseline", "fast"] * 2, "status": ["complete"] * 4,
+                    "error": [""] * 4})
+                write_table(f.create_group("summary"), {
+                    "run_id": [0, 1, 2, 3], "firm": [0] * 4, "firm_name": ["a"] * 4,
+                    "final_customers": [50.0, np.nan, 52.0, np.nan], "profit": [10.0, 12.0, 11.0, 14.0]})
                 write_table(f.create_group("comparisons"), {
                     "scenario": ["base", "base"], "sweep_point": [0, 0], "policy": ["fast", "fast"],
                     "baseline": ["baseline", "baseline"], "firm": [0, 0], "firm_name": ["a", "a"],
-                    "metric": ["profit", "final_customers"], "n": [2, 0], "baseline_mean": [10.0, np.nan],
-                    "policy_mean": [12.0, np.nan], "mean_difference": [2.0, np.nan], "sd_difference": [1.0, np.nan],
-                    "ci_low": [-7.0, np.nan], "ci_high": [11.0, np.nan]})
+                    "metric": ["profit", "final_customers"], "n": [2, 0], "baseline_mean": [10.5, np.nan],
+                    "policy_mean": [13.0, np.nan], "mean_difference": [2.5, np.nan], "sd_difference": [0.7071, np.nan],
+                    "ci_low": [-3.85, np.nan], "ci_high": [8.85, np.nan]})
+                write_table(f.create_group("runs/3/timeseries"), {
+                    "tick": [0, 1, 2], "firm": [0] * 3, "customers": [50, 51, 52], "profit": [1.0, 2.0, 3.0]})
+                f["runs/3"].attrs["config"] = "mechanisms:\n  tarp:\n    horizon: 1\n"
             result = run_report(path, "-o", Path(tmp) / "report", "--metrics", "profit,final_customers")
             self.assertEqual(result.returncode, 0, result.stderr)
-            figures = sorted(p.name for p in (Path(tmp) / "report").glob("comparison_*.png"))
-            self.assertEqual(figures, ["comparison_base_profit.png"])
+            figures = sorted(p.name for p in (Path(tmp) / "report").glob("forest_*.png"))
+            self.assertEqual(figures, ["forest_profit.png"])
             self.assertIn("Rows with n = 0", (Path(tmp) / "report" / "report.md").read_text())
 
 
@@ -399,7 +411,7 @@ class ReportOnALongerTarpHorizon(ReportTestCase):
             self.assertEqual(quick[2], "4")
             self.assertEqual(quick[9], "0.930")  # the simulated share is still reported
             self.assertEqual(quick[11:13], ["n/a", "n/a"])
-            self.assert_png(Path(tmp) / "report" / "tarp_base_baseline.png")
+            self.assert_png(Path(tmp) / "report" / "tarp.png")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 // libFuzzer target: config loading must turn any input into either a config
 // or a ConfigError (exit status 2 in the CLI), never a crash, a hang or an
-// other exception. Built with clang (-DCRMSIM_FUZZ=ON, see README).
+// other exception. Built with clang (-DCRMSIM_FUZZ=ON, see docs/reliability.md).
 //
 //   ./build-fuzz/tests/fuzz/config_fuzzer tests/fuzz/corpus -max_total_time=60
 #include "experiments/config/ConfigError.hpp"

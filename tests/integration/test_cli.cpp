@@ -351,6 +351,81 @@ TEST_F(Cli, SummarizeOfANonHdf5FileIsBadInput) {
     EXPECT_TRUE(contains(r.err, kTiny + ": not an HDF5 file")) << r;
 }
 
+// Every /summary metric is shown, per run a block of metric x firm; --metric
+// picks some (an unknown one is bad input), --rows 0 lists every run.
+TEST_F(Cli, SummarizeShowsEveryMetricAndTakesOptions) {
+    const std::string out = path("out.h5");
+    ASSERT_EQ(run_tiny(out, {"-q", "--set", "experiment.replications=3"}).status, 0);
+    const Result all = crmsim({"summarize", out});
+    ASSERT_EQ(all.status, 0) << all;
+    for (const char* metric : {"initial_customers", "final_customers", "switched_out", "failures", "complaints",
+                               "revenue", "recovery_cost", "profit", "final_mean_satisfaction", "negative_stories",
+                               "positive_stories", "acquired", "terminated", "won_back", "final_customer_equity"})
+        EXPECT_TRUE(contains(all.out, std::string("  ") + metric + " ")) << metric << "\n" << all;
+    EXPECT_TRUE(contains(all.out, "\nrun 2  base / point 0 / rep 2 / baseline\n")) << all;
+
+    const Result some = crmsim({"summarize", out, "--metric", "profit", "--rows", "1"});
+    ASSERT_EQ(some.status, 0) << some;
+    EXPECT_TRUE(contains(some.out, "  profit ")) << some;
+    EXPECT_FALSE(contains(some.out, "  revenue ")) << some;
+    EXPECT_FALSE(contains(some.out, "\nrun 1 ")) << some;
+    EXPECT_TRUE(contains(some.out, "... 2 more run(s): --rows 0 lists all")) << some;
+
+    const Result unknown = crmsim({"summarize", out, "--metric", "proffit"});
+    EXPECT_EQ(unknown.status, 2) << unknown;
+    EXPECT_TRUE(contains(unknown.err, "--metric proffit: no such metric in /summary (did you mean profit?)"))
+        << unknown;
+}
+
+// A FIFO would make HDF5 wait forever for a writer: refused at once.
+TEST_F(Cli, SummarizeOfAPipeIsBadInputAndDoesNotHang) {
+    const std::string fifo = path("fifo.h5");
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    const Result r = run_shell("timeout 20 " + quote(kBinary) + " summarize " + quote(fifo), dir_ / "stderr.txt");
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, fifo + ": is not a regular file")) << r;
+}
+
+// A plan prints the memory its largest run needs, from the model's columns.
+TEST_F(Cli, PlanPrintsTheMemoryARunNeeds) {
+    const Result r = crmsim({"plan", kTiny});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_TRUE(contains(r.out, "memory: about ")) << r;
+    EXPECT_TRUE(contains(r.out, " per run (2000 customers x ")) << r;
+    const Result big = crmsim({"plan", kTiny, "--set", "population.size=4000000000"});
+    ASSERT_EQ(big.status, 0) << big;
+    EXPECT_TRUE(contains(big.out, "crmsim run would refuse it: the experiment needs about ")) << big;
+}
+
+// A population the machine cannot hold (4e9 customers, or 5e7 under a
+// 1 GB address-space limit) is refused before anything is written, with
+// exit 2; it failed every run with std::bad_alloc (exit 1).
+TEST_F(Cli, ARunThatCannotFitInMemoryIsRefusedBeforeWriting) {
+    const Result huge = run_tiny(path("huge.h5"), {"--set", "population.size=4000000000"});
+    EXPECT_EQ(huge.status, 2) << huge;
+    EXPECT_TRUE(contains(huge.err, "the experiment needs about ")) << huge;
+    EXPECT_TRUE(contains(huge.err, "lower population.size")) << huge;
+    expect_no_output_written();
+
+    const Result limited =
+        run_shell("ulimit -v 1000000; " + quote(kBinary) + " run " + quote(kTiny) + " -o " + quote(path("lim.h5")) +
+                      " --set population.size=50000000",
+                  dir_ / "stderr.txt");
+    EXPECT_EQ(limited.status, 2) << limited;
+    EXPECT_TRUE(contains(limited.err, "the address-space limit (ulimit -v) allows")) << limited;
+    expect_no_output_written();
+
+    // --jobs 4 of runs that fit one at a time: the four at once do not.
+    const Result jobs =
+        run_shell("ulimit -v 1500000; " + quote(kBinary) + " run " + quote(kTiny) + " -o " + quote(path("jobs.h5")) +
+                      " --jobs 4 --set population.size=3000000 --set experiment.replications=4",
+                  dir_ / "stderr.txt");
+    EXPECT_EQ(jobs.status, 2) << jobs;
+    EXPECT_TRUE(contains(jobs.err, "4 runs at once x ")) << jobs;
+    EXPECT_TRUE(contains(jobs.err, "lower --jobs")) << jobs;
+    expect_no_output_written();
+}
+
 // ---------------------------------------------------------------- reading the results in Python
 
 class CliPython : public Cli {
@@ -377,13 +452,13 @@ TEST_F(CliPython, ReadmePandasSnippetReadsTheTimeSeries) {
     EXPECT_TRUE(contains(r.out, "'firm'")) << r;
 }
 
-// The README's Python examples ("Reading results in Python"), run as written
+// The h5py examples of docs/results-file.md ("Reading results in Python"), run as written
 // on a real results file: the docs cannot drift from the file layout.
 TEST_F(CliPython, ReadmePythonExamplesRunOnARealFile) {
     const std::string out = path("out.h5");
     ASSERT_EQ(run_tiny(out).status, 0);
-    const std::string readme = read_file(CRMSIM_SOURCE_DIR "/README.md");
-    const std::size_t from = readme.find("### Reading results in Python");
+    const std::string readme = read_file(CRMSIM_SOURCE_DIR "/docs/results-file.md");
+    const std::size_t from = readme.find("## Reading results in Python");
     const std::string section = readme.substr(from, readme.find("\n## ", from) - from);
     std::string script;
     for (std::size_t at = section.find("```python\n"); at != std::string::npos;
@@ -431,6 +506,66 @@ TEST_F(CliPython, SummarizeOfADamagedResultsFileIsBadInput) {
     const Result r = crmsim({"summarize", out});
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_TRUE(contains(r.err, out + ": a crmsim results file, but damaged")) << r;
+}
+
+// Damaged results files (issue 23, item 4): indices and lengths read from the
+// file are checked, so each damage is exit 2 with a message, never a crash
+// (SIGSEGV, std::bad_alloc), exit 1, or a value the file does not hold.
+TEST_F(CliPython, SummarizeOfDamagedIndicesAndLengthsIsBadInput) {
+    const std::string good = path("good.h5");
+    ASSERT_EQ(run_tiny(good, {"-q"}).status, 0);
+    struct Damage {
+        std::string name, python, message;
+    };
+    const std::vector<Damage> damages = {
+        {"run_id one past the end", "f['summary/run_id'][0] = 1", "/summary/run_id row 0 is 1, outside 0..0"},
+        {"run_id 2^40", "f['summary/run_id'][1] = 2**40", "/summary/run_id row 1 is 1099511627776"},
+        {"run_id -1", "f['summary/run_id'][0] = -1", "/summary/run_id row 0 is -1"},
+        {"plan run_id", "f['plan/run_id'][0] = 5", "/plan/run_id row 0 is 5"},
+        {"a shortened column",
+         "v = f['summary/revenue'][:1]; del f['summary/revenue']; f['summary/revenue'] = v",
+         "/summary/revenue has 1 rows, the table 2"},
+        {"a text column where numbers are",
+         "del f['summary/profit']; f['summary/profit'] = [b'x', b'y']", "damaged"},
+        {"no /plan", "del f['plan']", "no /plan table"},
+    };
+    for (const Damage& d : damages) {
+        const std::string out = path("damaged.h5");
+        fs::copy_file(good, out, fs::copy_options::overwrite_existing);
+        const Result damage = python("import h5py\nwith h5py.File(" + quote(out) + ", 'r+') as f:\n    " + d.python);
+        ASSERT_EQ(damage.status, 0) << d.name << "\n" << damage;
+        const Result r = crmsim({"summarize", out});
+        EXPECT_EQ(r.status, 2) << d.name << "\n" << r;
+        EXPECT_TRUE(contains(r.err, out + ": a crmsim results file, but damaged")) << d.name << "\n" << r;
+        EXPECT_TRUE(contains(r.err, d.message)) << d.name << "\n" << r;
+    }
+}
+
+// Bits flipped across the file's first 4 KiB (its superblock, object headers
+// and attributes), one file per byte: each copy summarizes (the flip hit
+// nothing read) or is bad input (exit 2); never exit 1 or a crash.
+TEST_F(CliPython, SummarizeOfFlippedMetadataBitsIsBadInputOrUnchanged) {
+    const std::string good = path("good.h5");
+    ASSERT_EQ(run_tiny(good, {"-q"}).status, 0);
+    const std::string clean = crmsim({"summarize", good}).out;
+    int damaged = 0;
+    for (int offset = 0; offset < 4096; offset += 61) {
+        const std::string out = path("flipped.h5");
+        fs::copy_file(good, out, fs::copy_options::overwrite_existing);
+        {
+            std::fstream raw(out, std::ios::in | std::ios::out | std::ios::binary);
+            raw.seekg(offset);
+            const char byte = static_cast<char>(raw.get() ^ 0x5A);
+            raw.seekp(offset);
+            raw.put(byte);
+        }
+        const Result r = crmsim({"summarize", out});
+        EXPECT_TRUE(r.status == 0 || r.status == 2) << "byte " << offset << "\n" << r;
+        if (r.status == 2) ++damaged;
+        if (r.status == 2) EXPECT_TRUE(contains(r.err, out + ": ")) << "byte " << offset << "\n" << r;
+    }
+    EXPECT_GT(damaged, 0);  // the flips did reach what summarize reads
+    EXPECT_FALSE(clean.empty());
 }
 
 }  // namespace

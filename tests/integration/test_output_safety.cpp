@@ -164,4 +164,90 @@ TEST_F(OutputSafety, InterruptSaysHowToResumeAndADamagedRunIsRunAgain) {
     EXPECT_GT(d.datasets_compared, 2u * 18u) << d;
 }
 
+// Links (issue 23, item 3). Private links in the test's folder stand in for
+// /dev/stdout -> /proc/self/fd/1: crmsim must neither replace the link nor
+// write through it, whatever it points to.
+TEST_F(OutputSafety, OutputThatIsALinkIsRefusedEvenWithOverwrite) {
+    const std::string target = path("log"), link = path("stdout");
+    std::ofstream(target) << "the log";
+    ASSERT_EQ(symlink(target.c_str(), link.c_str()), 0);
+    const std::string dangling = path("dangling.h5");
+    ASSERT_EQ(symlink(path("nowhere.h5").c_str(), dangling.c_str()), 0);
+    for (const std::string& out : {link, dangling})
+        for (const char* option : {"--overwrite", ""}) {
+            const Result r = shell(run_tiny(out, option));
+            EXPECT_EQ(r.status, 2) << out << " " << option << "\n" << r.output;
+            EXPECT_NE(r.output.find("is a symbolic link"), std::string::npos) << r.output;
+            EXPECT_TRUE(fs::is_symlink(out));
+            EXPECT_FALSE(fs::exists(out + ".partial"));
+        }
+    EXPECT_EQ(text_of(target), "the log");
+    EXPECT_FALSE(fs::exists(path("nowhere.h5")));
+}
+
+// A link planted where crmsim once assembled (OUT.assembling) is never
+// touched: the file is assembled inside OUT.partial/, which crmsim made.
+TEST_F(OutputSafety, ALinkAtTheAssemblingNameIsNotWrittenThrough) {
+    const std::string out = path("out.h5"), victim = path("victim");
+    std::ofstream(victim) << "precious";
+    ASSERT_EQ(symlink(victim.c_str(), (out + ".assembling").c_str()), 0);
+    const Result r = shell(run_tiny(out, ""));
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(text_of(victim), "precious");
+    EXPECT_TRUE(fs::is_symlink(out + ".assembling"));
+    EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(out)));
+}
+
+// OUT.partial that is a link (to a folder) or a plain file is not an
+// interrupted run's folder: refused before any work, with or without
+// --overwrite / --resume, and left as it is.
+TEST_F(OutputSafety, APartialThatIsALinkOrAFileIsRefused) {
+    const std::string linked = path("linked.h5"), plain = path("plain.h5");
+    fs::create_directory(path("elsewhere"));
+    ASSERT_EQ(symlink(path("elsewhere").c_str(), (linked + ".partial").c_str()), 0);
+    std::ofstream(plain + ".partial") << "not a folder";
+    for (const std::string& out : {linked, plain})
+        for (const char* option : {"--overwrite", "--resume", ""}) {
+            const Result r = shell(run_tiny(out, option));
+            EXPECT_EQ(r.status, 2) << out << " " << option << "\n" << r.output;
+            EXPECT_NE(r.output.find("not the folder of an interrupted crmsim run"), std::string::npos) << r.output;
+            EXPECT_FALSE(fs::exists(fs::symlink_status(out)));
+        }
+    EXPECT_TRUE(fs::is_empty(path("elsewhere")));
+    EXPECT_EQ(text_of(plain + ".partial"), "not a folder");
+}
+
+// Links inside OUT.partial/ on --resume: a finished run's file that is a
+// link is set aside (the link renamed, its target untouched) and run again;
+// a link at a run's temporary name is removed, not written through.
+TEST_F(OutputSafety, LinksInsideThePartialFolderAreNotFollowed) {
+    const std::string out = path("out.h5");
+    const std::string sets = "--jobs 1 --set experiment.ticks=15000 --set experiment.replications=2";
+    const Result stopped = terminate_after_first_run(out, sets);
+    ASSERT_TRUE(fs::exists(out + ".partial/run-00000000.h5")) << stopped.output;
+    const std::string victim = path("victim"), kept = path("run0-copy.h5");
+    std::ofstream(victim) << "precious";
+    fs::rename(out + ".partial/run-00000000.h5", kept);
+    ASSERT_EQ(symlink(kept.c_str(), (out + ".partial/run-00000000.h5").c_str()), 0);
+    fs::remove(out + ".partial/run-00000001.h5.tmp");
+    ASSERT_EQ(symlink(victim.c_str(), (out + ".partial/run-00000001.h5.tmp").c_str()), 0);
+    const auto kept_size = fs::file_size(kept);
+    const Result resumed = shell(run_tiny(out, sets + " --resume"));
+    ASSERT_EQ(resumed.status, 0) << resumed.output;
+    EXPECT_NE(resumed.output.find("run 0's finished file cannot be read (it is a symbolic link)"), std::string::npos)
+        << resumed.output;
+    EXPECT_EQ(text_of(victim), "precious");
+    EXPECT_EQ(fs::file_size(kept), kept_size);
+    EXPECT_TRUE(fs::is_regular_file(fs::symlink_status(out)));
+}
+
+// A name too long for the file system with ".partial" added is bad input
+// before any work (it failed with exit 1 after the runs).
+TEST_F(OutputSafety, AnOutputNameTooLongIsBadInput) {
+    const std::string out = path(std::string(250, 'a') + ".h5");
+    const Result r = shell(run_tiny(out, ""));
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("the file name is too long"), std::string::npos) << r.output;
+}
+
 }  // namespace

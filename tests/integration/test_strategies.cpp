@@ -293,7 +293,7 @@ TEST_F(Strategies, TopValueTargetingEnrolsTheMostValuableTopShare) {
 
 // At the first review (tick 0) nobody has bought yet: every value is 0, all
 // tie at the cutoff, and customers tied at the cutoff are left out
-// (LoyaltyProgramme.hpp, README), so the programme is empty, and stays empty
+// (LoyaltyProgramme.hpp, docs/config.md), so the programme is empty, and stays empty
 // until the next review. Enrolling the ties would put everyone in, five times
 // the top 20 % the programme is configured for.
 TEST_F(Strategies, TopValueTargetingIsEmptyUntilTheSecondReview) {
@@ -1034,13 +1034,67 @@ TEST_F(Strategies, ClvFollowsTheRetentionFormulaAtConstantRetention) {
             expect_close(a.retention, r, 1.0, 1e-12, "retention, " + at);
             expect_close(a.clv, m * r / (1.0 + i - r), a.clv, 1e-12, "clv, " + at);
             EXPECT_EQ(rows[f][column("clv")].f, a.clv) << at;
-            EXPECT_EQ(rows[f][column("customer_equity")].f, a.clv * t[f].customers) << at;
+            // Equity: each customer after the tick pays m next tick, then stays with r (FirmAccounts).
+            expect_close(a.equity, m / (1.0 + i - r) * t[f].customers, a.equity, 1e-12, "equity, " + at);
+            EXPECT_EQ(rows[f][column("customer_equity")].f, a.equity) << at;
             // Retention is the constant 1 - 0.01 up to binomial noise, sd sqrt(r (1 - r) / n).
             EXPECT_NEAR(r, 1.0 - hazard, kSigmas * std::sqrt(hazard * (1.0 - hazard) / starting)) << at;
             // Costs to serve (mean 8 per customer) are in m.
             EXPECT_LT(m, p.firms[f].margin * t[f].revenue / starting) << at;
         }
     }
+}
+
+// customer_equity is the expected discounted profit of the customers it
+// counts (FirmAccounts): following the customers of firm 0 after tick 0, each
+// paying margin * spend in every later tick they start with the firm,
+// discounted by (1 + i)^k at tick k, gives it back. Leavers leave the market
+// and nobody is acquired, so "with the firm" means "never left". Retention
+// is 0.7, so the former clv * customers would be 30 % low.
+// Tolerance: 5 sd of the difference, from the cohort's per-customer spread
+// (sample sd / sqrt(n), times n) and from the recorded equity's dependence on
+// the tick-0 retention estimate (sd sqrt(r (1 - r) / start), times
+// d equity / d r = customers * m / (1 + i - r)^2).
+TEST_F(Strategies, CustomerEquityIsTheCohortsDiscountedProfit) {
+    models::MarketParams p = market();
+    p.population.spend = {sim::DistributionKind::Constant, 10.0};
+    p.mechanisms.service_failures.enabled = false;
+    p.mechanisms.satisfaction.good_service_gain = 0.0;
+    p.population.initial_satisfaction = 0.5;
+    p.mechanisms.switching.drift_hazard = 0.6;  // 0.6 * (1 - 0.5): r = 0.7
+    p.mechanisms.switching.leave_market_share = 1.0;
+    p.metrics.discount_rate = 0.05;
+    const double i = p.metrics.discount_rate;
+    MarketRun run(p);
+    const std::vector<std::uint8_t> start = run.firms();
+    const models::FirmTally t0 = run.step(0)[0];
+    const models::FirmAccounts a = models::account(t0, p.firms[0].margin, i);
+    std::vector<char> member(start.size()), in_cohort(start.size());
+    for (std::size_t c = 0; c < start.size(); ++c) member[c] = in_cohort[c] = run.customers().firm[c] == 0;
+    std::vector<double> value(start.size(), 0.0);  // each member's realised discounted profit
+    double discount = 1.0;
+    for (std::uint32_t tick = 1; tick < 80; ++tick) {  // (0.7 / 1.05)^80 < 1e-14: the rest is nothing
+        discount /= 1.0 + i;
+        for (std::size_t c = 0; c < start.size(); ++c)
+            if (in_cohort[c]) value[c] += discount * p.firms[0].margin * run.customers().spend[c];
+        run.step(tick);
+        for (std::size_t c = 0; c < start.size(); ++c) in_cohort[c] &= run.customers().firm[c] == 0;
+    }
+    double sum = 0.0, sum_sq = 0.0;
+    for (std::size_t c = 0; c < start.size(); ++c)
+        if (member[c]) {
+            sum += value[c];
+            sum_sq += value[c] * value[c];
+        }
+    const double members = static_cast<double>(t0.customers);
+    const double mean = sum / members;
+    const double sd_value = std::sqrt((sum_sq / members - mean * mean) / members) * members;
+    const double starting = static_cast<double>(t0.customers + t0.switched_out);
+    const double r = a.retention, m = a.profit / starting;
+    const double sd_equity = members * m / ((1.0 + i - r) * (1.0 + i - r)) * std::sqrt(r * (1.0 - r) / starting);
+    const double sd = std::hypot(sd_value, sd_equity);
+    EXPECT_NEAR(a.equity, sum, kSigmas * sd);
+    EXPECT_GT(std::abs(a.clv * members - sum), kSigmas * sd) << "the former definition must fail";
 }
 
 // Ending a relationship is final with that firm: someone ended who leaves the

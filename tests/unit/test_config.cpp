@@ -532,7 +532,7 @@ std::string utf16(const std::string& ascii, bool big_endian) {
 }
 
 TEST(ConfigEncodings, Utf16WithAByteOrderMarkReadsAsTheUtf8File) {
-    // The README: UTF-16 files are read too, as YAML 1.2 allows (its ASCII
+    // docs/config.md: UTF-16 files are read too, as YAML 1.2 allows (its ASCII
     // characters hold zero bytes, which a UTF-8 file may not).
     std::ifstream in(kRm1, std::ios::binary);
     const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -104,12 +104,12 @@ TEST(SeedDerivation, KeysDependOnEveryCoordinateNotOnOrder) {
     EXPECT_NE(sim::derive_stream_key(7, {1, 2, 3, 0}).value, sim::derive_stream_key(8, {1, 2, 3, 0}).value);
 }
 
-// These literals pin the published seeding scheme (README, Reproducibility):
+// These literals pin the published seeding scheme (docs/reproducibility.md):
 // they were computed once with derive_stream_key as it stood, and every other
 // test compares keys with the code's own derivation, so only this one notices
 // a change. A change here alters the results of every seeded experiment: make
-// it deliberately, and update these values and the README's Reproducibility
-// section with it. The inputs cover seed 1's first run (the CLI default), both
+// it deliberately, and update these values and the seeding scheme in
+// docs/reproducibility.md with it. The inputs cover seed 1's first run (the CLI default), both
 // 32-bit halves of the seed and all four coordinate words.
 TEST(SeedDerivation, KeysArePinnedForPublishedSeeds) {
     EXPECT_EQ(sim::derive_stream_key(1, {0, 0, 0, 0}).value, 0xe50a0ebce3e80670ULL);

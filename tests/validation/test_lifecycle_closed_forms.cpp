@@ -104,11 +104,14 @@ TEST_F(LifecycleClosedForms, LadderStageSharesFollowTheMarkovChain) {
 
 // 2. Acquisition in a fully mixed population with no churn is the Bass model.
 // Two-day ticks (dt = 1/182.5 year) of p = 0.05, q = 0.5 per year over eight
-// years. The simulation follows the discrete recursion
-// F' = F + (1 - F)(1 - exp(-(p + q F) dt)), which stays within 7.6e-4 of the
-// closed form F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}): well inside
-// the tolerance (about 0.01 at the curve's middle).
-TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
+// years, with h = (p + q F) dt read either way (Acquisition::probability):
+//   hazard: F' = F + (1 - F)(1 - exp(-h)), within 7.6e-4 of the closed form
+//           F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t});
+//   linear: F' = F + (1 - F) h, the textbook discrete Bass recursion, within
+//           1.6e-3 of it at this tick length;
+// both well inside the tolerance (about 0.01 at the curve's middle). Each
+// reading is checked against its own recursion.
+void expect_bass_curve(models::AdoptionProbability reading, double worst_allowed) {
     constexpr std::uint32_t kPeople = 20000;
     constexpr double kP = 0.05, kQ = 0.5, kDt = 1.0 / 182.5;
     constexpr std::uint32_t kTicks = 1460;
@@ -119,13 +122,15 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
     a.influence = models::Influence::Mixed;
     a.external = kP * kDt;
     a.internal = kQ * kDt;
+    a.probability = reading;
+    const bool linear = reading == models::AdoptionProbability::Linear;
 
     sim::Network none;
     models::Market market(p, none, key(12));
     double discrete = 0.0;
     // Linear-noise approximation of the sampling variance of the adopted
     // share: each tick adds binomial noise and propagates the old through
-    // the recursion's slope.
+    // the recursion's slope dF'/dF.
     double variance = 0.0;
     double worst_discretisation = 0.0;
     std::int64_t marketing = 0;
@@ -133,10 +138,11 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
     for (std::uint32_t tick = 0; tick < kTicks; ++tick) {
         market.step(tick);
         const double h = a.external + a.internal * discrete;
-        const double adopt = -std::expm1(-h);
+        const double adopt = linear ? h : -std::expm1(-h);
+        const double slope = linear ? 1.0 - h + a.internal * (1.0 - discrete)
+                                    : std::exp(-h) * (1.0 + a.internal * (1.0 - discrete));
         expected_marketing += kPeople * (1.0 - discrete) * adopt * (a.external / h);
-        variance = variance * std::pow(std::exp(-h) * (1.0 + a.internal * (1.0 - discrete)), 2) +
-                   (1.0 - discrete) * adopt * (1.0 - adopt) / kPeople;
+        variance = variance * slope * slope + (1.0 - discrete) * adopt * (1.0 - adopt) / kPeople;
         discrete += (1.0 - discrete) * adopt;
 
         const double t = (tick + 1) * kDt;
@@ -154,10 +160,55 @@ TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
         ASSERT_NEAR(simulated, discrete, tolerance) << "tick " << tick << ": the discrete recursion";
         ASSERT_NEAR(simulated, bass, tolerance) << "tick " << tick << ": the Bass closed form";
     }
-    EXPECT_LT(worst_discretisation, 7.6e-4);
+    EXPECT_LT(worst_discretisation, worst_allowed);
     EXPECT_GT(discrete, 0.85);  // the curve ran well past its inflection point
     // Attribution: adoptions through marketing are a thinned binomial.
     EXPECT_NEAR(static_cast<double>(marketing), expected_marketing, kSigmas * std::sqrt(expected_marketing));
+}
+
+TEST_F(LifecycleClosedForms, MixedAcquisitionFollowsTheBassCurve) {
+    expect_bass_curve(models::AdoptionProbability::Hazard, 7.6e-4);
+}
+
+TEST_F(LifecycleClosedForms, LinearAcquisitionFollowsTheDiscreteBassRecursion) {
+    expect_bass_curve(models::AdoptionProbability::Linear, 1.6e-3);
+}
+
+// The two readings differ where h is large: with yearly ticks (p = 0.05,
+// q = 0.5 per tick) the linear recursion is the textbook table, and the
+// hazard reading adopts 1 - exp(-h) < h. Each follows its own recursion
+// within 5 sd of its binomial noise, and they part by far more.
+TEST_F(LifecycleClosedForms, YearlyTicksSeparateTheTwoReadingsOfBass) {
+    constexpr std::uint32_t kPeople = 200000;
+    std::array<double, 2> after_four{};
+    for (const auto reading : {models::AdoptionProbability::Hazard, models::AdoptionProbability::Linear}) {
+        models::MarketParams p = quiet_market(kPeople);
+        p.population.initial_prospects = 1.0;
+        auto& a = p.mechanisms.acquisition;
+        a.enabled = true;
+        a.influence = models::Influence::Mixed;
+        a.external = 0.05;
+        a.internal = 0.5;
+        a.probability = reading;
+        const bool linear = reading == models::AdoptionProbability::Linear;
+        sim::Network none;
+        models::Market market(p, none, key(13));
+        double previous = 0.0;
+        for (std::uint32_t tick = 0; tick < 4; ++tick) {
+            market.step(tick);
+            const double h = a.external + a.internal * previous;
+            const double adopt = linear ? h : -std::expm1(-h);
+            const double expected = previous + (1.0 - previous) * adopt;  // given the realised previous share
+            std::int64_t adopters = 0;
+            for (const auto& firm : market.tally()) adopters += firm.customers;
+            const double share = static_cast<double>(adopters) / kPeople;
+            EXPECT_NEAR(share, expected, kSigmas * std::sqrt((1.0 - previous) * adopt * (1.0 - adopt) / kPeople))
+                << (linear ? "linear" : "hazard") << ", tick " << tick;
+            previous = share;
+        }
+        after_four[linear] = previous;
+    }
+    EXPECT_GT(after_four[1] - after_four[0], 0.02);
 }
 
 // E[X(t)] of the BG/NBD model (Fader, Hardie & Lee 2005, eq. 9).
@@ -255,6 +306,36 @@ TEST_F(LifecycleClosedForms, DiscountedValueMatchesTheRetentionFormula) {
     EXPECT_NEAR(expected, 11.4286, 1e-4);
 }
 
+// The TARP tree's branch of group g for firm f: P(g | a failure at f) and
+// R_g, the share who buy again (seed 000; DESIGN, "The TARP tree").
+struct TarpBranch {
+    double probability;
+    double repurchase;
+};
+TarpBranch tarp_branch(const models::MarketParams& p, std::size_t f, std::size_t g) {
+    const auto& m = p.mechanisms;
+    const auto& firm = p.firms[f];
+    const Severity sev = models::tarp_severity(g);
+    const Outcome out = models::tarp_outcome(g);
+    const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
+    const double p_complain = sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
+    const double p_out = out == Outcome::Silent            ? 1.0 - p_complain
+                         : out == Outcome::ResolvedQuickly ? p_complain * firm.recovery.quick
+                         : out == Outcome::Resolved        ? p_complain * firm.recovery.slow
+                                                           : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
+    return {p_sev * p_out, m.repurchase.after(out, sev)};
+}
+
+// X_f = sum_g P(g | f) (1 - R_g): the share of a failure's customers who do not buy again.
+double no_repurchase_share(const models::MarketParams& p, std::size_t f) {
+    double x = 0.0;
+    for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
+        const TarpBranch b = tarp_branch(p, f, g);
+        x += b.probability * (1.0 - b.repurchase);
+    }
+    return x;
+}
+
 // 5. The TARP tree: with only failures, complaints and recovery on, the
 // share of customers who met a failure and do not buy again equals the
 // weighted sum over the groups, sum_g P(g) (1 - R_g); each group's share
@@ -276,25 +357,12 @@ TEST_F(LifecycleClosedForms, TarpTreeGivesTheNoRepurchaseShare) {
             left[f] += market.tally()[f].churn[static_cast<std::size_t>(models::ChurnReason::AfterFailure)];
         }
     }
-    const auto& m = p.mechanisms;
     for (std::size_t f = 0; f < 2; ++f) {
-        const auto& firm = p.firms[f];
         const models::TarpCounts& tarp = market.tarp()[f];
-        double tree = 0.0;  // sum_g P(g) (1 - R_g), from the parameters
+        const double tree = no_repurchase_share(p, f);  // sum_g P(g) (1 - R_g), from the parameters
         std::int64_t observed = 0, lost = 0;
         for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
-            const Severity sev = models::tarp_severity(g);
-            const Outcome out = models::tarp_outcome(g);
-            const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
-            const double p_complain =
-                sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
-            const double p_out = out == Outcome::Silent            ? 1.0 - p_complain
-                                 : out == Outcome::ResolvedQuickly ? p_complain * firm.recovery.quick
-                                 : out == Outcome::Resolved
-                                     ? p_complain * firm.recovery.slow
-                                     : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
-            const double repurchase = m.repurchase.after(out, sev);
-            tree += p_sev * p_out * (1.0 - repurchase);
+            const double repurchase = tarp_branch(p, f, g).repurchase;
 
             // Each group's share still with the firm is binomial around R_g.
             const double n = static_cast<double>(tarp.customers[g]);
@@ -313,6 +381,41 @@ TEST_F(LifecycleClosedForms, TarpTreeGivesTheNoRepurchaseShare) {
         // ... and it matches the tree within binomial error.
         const double n = static_cast<double>(failures[f]);
         EXPECT_NEAR(lost / n, tree, kSigmas * std::sqrt(tree * (1 - tree) / n));
+    }
+}
+
+// 6. The TARP table at longer horizons. With no drift a customer observed
+// after a failure in group g is still with the firm H ticks later if they
+// bought again after that failure (R_g) and did not leave after any failure
+// in the H - 1 ticks that follow (each tick: a failure with probability p_f,
+// then leaving with probability X_f): R_g (1 - p_f X_f)^(H - 1). The run
+// counts only observations that can complete within its T ticks (opened at
+// or before T - H; TarpTracking::counted): counting the leavers of the last
+// H - 1 ticks and not their stayers put every cell 7 to 23 % below this.
+// Tolerance: 5 binomial standard errors of each cell's share.
+TEST_F(LifecycleClosedForms, TarpTableAtLongerHorizonsFollowsTheClosedForm) {
+    constexpr std::uint32_t kPeople = 100000, kTicks = 52;
+    for (const std::uint32_t horizon : {4u, 13u, 40u}) {
+        models::MarketParams p = quiet_market(kPeople);
+        p.mechanisms.service_failures.enabled = true;
+        p.firms[1].recovery.quick = 0.20;
+        p.mechanisms.tarp.horizon = horizon;
+        p.mechanisms.tarp.run_ticks = kTicks;
+
+        sim::Network none;
+        models::Market market(p, none, key(16));
+        for (std::uint32_t tick = 0; tick < kTicks; ++tick) market.step(tick);
+        for (std::size_t f = 0; f < 2; ++f) {
+            const double stays_a_tick = 1.0 - p.firms[f].service.failure_rate * no_repurchase_share(p, f);
+            const models::TarpCounts& tarp = market.tarp()[f];
+            for (std::size_t g = 0; g < models::kTarpGroups; ++g) {
+                const double expected = tarp_branch(p, f, g).repurchase * std::pow(stays_a_tick, horizon - 1.0);
+                const double n = static_cast<double>(tarp.customers[g]);
+                ASSERT_GT(n, 100.0) << "horizon " << horizon << " firm " << f << " group " << g;
+                EXPECT_NEAR(tarp.retained[g] / n, expected, kSigmas * std::sqrt(expected * (1 - expected) / n))
+                    << "horizon " << horizon << " firm " << f << " group " << g;
+            }
+        }
     }
 }
 

@@ -4,6 +4,8 @@
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
+#include "experiments/run/MetricsTable.hpp"
+#include "experiments/run/Calibration.hpp"
 #include "experiments/run/MpiRuns.hpp"
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/PartialResults.hpp"
@@ -16,6 +18,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -314,6 +317,52 @@ int summarize_command(const std::vector<std::string>& args) {
         if (v.count("metric")) chosen.metrics = v["metric"].as<std::vector<std::string>>();
         chosen.rows = v["rows"].as<std::size_t>();
         summarize_file(v["file"].as<std::string>(), std::cout, chosen);
+        return kExitOk;
+    });
+}
+
+int metrics_command(const std::vector<std::string>& args) {
+    po::options_description options(
+        "crmsim metrics\n\nPrints the columns of the time series (/runs/<id>/timeseries) as a Markdown table, "
+        "from the metric registry: the table of docs/metrics.md");
+    options.add_options()("help,h", "show this help");
+    for (const std::string& a : args)
+        if (a != "--help" && a != "-h") {
+            std::cerr << "crmsim metrics: unexpected argument '" << a << "' (it takes none; see --help)\n";
+            return kExitBadInput;
+        }
+    return command(args, options, "", [&](const po::variables_map&) {
+        write_metrics_table(std::cout);
+        return kExitOk;
+    });
+}
+
+int calibrate_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line) {
+    po::options_description options(
+        "crmsim calibrate CONFIG --targets TARGETS.yaml -o FIT.h5 [options]\n\nFits the parameters of CONFIG's "
+        "calibration section to the targets (docs/sensitivity.md)");
+    options.add_options()("help,h", "show this help")("config", po::value<std::string>()->required(),
+                                                      "the experiment config (YAML) with a calibration section")(
+        "targets", po::value<std::string>()->required(), "the targets (YAML): values with their standard errors")(
+        "output,o", po::value<std::string>()->required(), "the fit to write (HDF5)")(
+        "overwrite", "replace FIT.h5 if it exists")("jobs", po::value<int>()->default_value(0),
+                                                    "runs of a trial in parallel (0: automatic)");
+    options.add(set_options());
+    return command(args, options, "config", [&](const po::variables_map& v) {
+        const ExperimentConfig config = load_experiment_config(v["config"].as<std::string>(), overrides_of(v));
+        check_calibration_config(config);
+        CalibrateOptions c;
+        c.targets_path = v["targets"].as<std::string>();
+        c.output_path = v["output"].as<std::string>();
+        c.overwrite = v.count("overwrite") > 0;
+        c.jobs = v["jobs"].as<int>();
+        c.command_line = full_command_line;
+        const std::vector<CalibrationTarget> targets = read_targets(c.targets_path, config);
+        if (std::filesystem::exists(c.output_path) && !c.overwrite)
+            throw UsageError(c.output_path + " exists; give --overwrite to replace it");
+        if (c.jobs < 0 || c.jobs > kMaxThreads) throw UsageError("--jobs: must be 0 (automatic) to " + std::to_string(kMaxThreads));
+        calibrate(config, targets, c, std::cerr);
+        std::cout << "fit written to " << c.output_path << "\n";
         return kExitOk;
     });
 }

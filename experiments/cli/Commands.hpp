@@ -19,5 +19,7 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
                 const MpiSession& mpi);
 int plan_command(const std::vector<std::string>& args);
 int summarize_command(const std::vector<std::string>& args);
+int metrics_command(const std::vector<std::string>& args);
+int calibrate_command(const std::vector<std::string>& args, const std::vector<std::string>& full_command_line);
 
 }  // namespace experiments::cli

@@ -17,6 +17,8 @@ Usage:
   crmsim run CONFIG -o OUT.h5 [options]   run an experiment, write results to OUT.h5
   crmsim plan CONFIG [--set K=V ...]      list the runs an experiment would make
   crmsim summarize OUT.h5                 print what a results file holds
+  crmsim metrics                          print the time-series columns (docs/metrics.md)
+  crmsim calibrate CONFIG --targets T.yaml -o FIT.h5   fit parameters to targets
   crmsim --version                        print the version and git commit
   crmsim COMMAND --help                   options of one command
 
@@ -48,6 +50,8 @@ int main(int argc, char** argv) {
     if (command == "run") return run_command(rest, all, mpi);
     if (command == "plan") return plan_command(rest);
     if (command == "summarize") return summarize_command(rest);
+    if (command == "metrics") return metrics_command(rest);
+    if (command == "calibrate") return calibrate_command(rest, all);
     std::cerr << "crmsim: unknown command '" << command << "'\n\n" << kUsage;
     return kExitBadInput;
 }

@@ -1,8 +1,12 @@
 #include "experiments/config/ExperimentConfig.hpp"
 
 #include "experiments/config/MarketConfig.hpp"
+#include "experiments/config/OutputSpec.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/config/Utf8.hpp"
+#include "experiments/plan/SensitivityDesign.hpp"
+#include "experiments/run/SummaryMetrics.hpp"
+#include "models/market/FirmTally.hpp"
 #include "experiments/config/YamlChecks.hpp"
 
 #include <algorithm>
@@ -58,6 +62,22 @@ void check_config_file(const std::string& path) {
         throw ConfigError({path, 0, 0, ""}, "is not a regular file (a device, pipe or socket); give a YAML file");
 }
 
+// No config line is anywhere near this long; a file with one is not a config
+// (or is damaged), and yaml-cpp would take minutes over a 100 MB line.
+constexpr std::size_t kLongestLine = 1 << 20;
+
+void check_line_lengths(const std::string& path, const std::string& text) {
+    std::size_t start = 0;
+    for (int line = 1; start < text.size(); ++line) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        if (end - start > kLongestLine)
+            throw ConfigError({path, line, 1, ""}, "a line of " + std::to_string(end - start) +
+                                                       " bytes; no config line may be longer than " +
+                                                       std::to_string(kLongestLine) + " bytes (is this a config?)");
+        start = end + 1;
+    }
+}
+
 std::string read_text(const std::string& path) {
     check_config_file(path);
     std::ifstream in(path, std::ios::binary);
@@ -65,6 +85,7 @@ std::string read_text(const std::string& path) {
     std::stringstream text;
     text << in.rdbuf();
     check_utf8(path, text.str());
+    check_line_lengths(path, text.str());
     return text.str();
 }
 
@@ -241,14 +262,63 @@ SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
     return p;
 }
 
+// The keys only saltelli and morris have: what is measured, and how the
+// intervals are made (SensitivitySettings.hpp).
+void read_sensitivity(ConfigNode& node, SweepSettings& s, const ExperimentSettings& experiment) {
+    SensitivitySettings& t = s.sensitivity;
+    const bool saltelli = s.method == SweepMethod::Saltelli;
+    if (saltelli) {
+        const std::int64_t n = node.integer("points", 64, 1, 10'000'000);
+        if (n < kMinSaltelliBaseSamples)
+            throw node.error("points", "too few base samples (" + std::to_string(n) + ") for bootstrap intervals: saltelli needs at least " +
+                                           std::to_string(kMinSaltelliBaseSamples));
+        s.points = static_cast<std::uint32_t>(n);
+        t.second_order = node.flag("second_order", false);
+        t.sampling = node.choice("sampling", "sobol", {"sobol", "random"}) == "random" ? SaltelliSampling::Random
+                                                                                       : SaltelliSampling::Sobol;
+    } else {
+        const std::int64_t r = node.integer("trajectories", 10, 1, 10'000'000);
+        if (r < kMinMorrisTrajectories)
+            throw node.error("trajectories", "too few trajectories (" + std::to_string(r) + ") for sigma and bootstrap intervals: morris needs at least " +
+                                                 std::to_string(kMinMorrisTrajectories));
+        s.points = static_cast<std::uint32_t>(r);
+        t.levels = static_cast<std::uint32_t>(node.integer("levels", 4, 2, 1'000'000));
+        if (t.levels % 2 != 0)
+            throw node.error("levels", "must be even: a step of p / (2 (p - 1)) lands on a level only for even p");
+    }
+    ConfigNode bootstrap = node.mapping("bootstrap");
+    t.resamples = static_cast<std::uint32_t>(bootstrap.integer("resamples", 1000, 100, 1'000'000));
+    t.bootstrap_seed = static_cast<std::uint64_t>(bootstrap.integer(
+        "seed", static_cast<std::int64_t>(experiment.seed), 0, std::numeric_limits<std::int64_t>::max()));
+    t.confidence = bootstrap.number("confidence", 0.95, 0.5, 0.999);
+    bootstrap.finish();
+    const std::string use = node.choice("replications", "average", {"average", "noise"});
+    t.replications = use == "noise" ? ReplicationUse::Noise : ReplicationUse::Average;
+    for (auto& item : node.mappings("outputs", true)) {
+        t.outputs.push_back(read_output_spec(item, experiment.ticks));
+        item.finish();
+    }
+    if (t.outputs.empty()) throw node.error("outputs", "list at least one output to measure the sensitivity of");
+    for (std::size_t a = 0; a < t.outputs.size(); ++a)
+        for (std::size_t b = 0; b < a; ++b)
+            if (t.outputs[a].name == t.outputs[b].name)
+                throw ConfigError(t.outputs[a].origin, "output " + t.outputs[a].name + " is listed twice");
+}
+
 // `key_origins`: where each parameter's key is written, for errors about its values.
-SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origins) {
+SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origins, const ExperimentSettings& experiment) {
     SweepSettings s;
-    const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol"});
-    s.method = method == "grid"  ? SweepMethod::Grid
-               : method == "lhs" ? SweepMethod::LatinHypercube
-                                 : SweepMethod::Sobol;
-    if (s.method != SweepMethod::Grid) s.points = static_cast<std::uint32_t>(node.integer("points", 10, 1, 10'000'000));
+    const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol", "saltelli", "morris"});
+    s.method = method == "grid"       ? SweepMethod::Grid
+               : method == "lhs"      ? SweepMethod::LatinHypercube
+               : method == "sobol"    ? SweepMethod::Sobol
+               : method == "saltelli" ? SweepMethod::Saltelli
+                                      : SweepMethod::Morris;
+    if (is_sensitivity_design(s.method))
+        read_sensitivity(node, s, experiment);
+    else if (s.method != SweepMethod::Grid)
+        s.points = static_cast<std::uint32_t>(node.integer("points", 10, 1, 10'000'000));
+    s.common_random_numbers = node.flag("common_random_numbers", is_sensitivity_design(s.method));
     // Grid without parameters is the single base point; lhs and sobol need some.
     std::vector<ConfigNode> items = node.mappings("parameters", s.method != SweepMethod::Grid);
     if (s.method != SweepMethod::Grid && items.empty())
@@ -270,20 +340,50 @@ SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origi
                                           std::to_string(std::numeric_limits<std::uint32_t>::max()) +
                                           " points (the steps of all parameters multiplied)");
     }
+    if (s.sensitivity.second_order && s.parameters.size() < 2)
+        throw node.error("second_order", "second-order indices need at least two parameters");
     node.finish();
     return s;
 }
 
+// `calibration:` (CalibrationSettings.hpp). `key_origins` as for the sweep.
+CalibrationSettings read_calibration(ConfigNode node, std::vector<ConfigLocation>& key_origins) {
+    CalibrationSettings c;
+    c.max_trials = static_cast<std::uint32_t>(node.integer("max_trials", c.max_trials, 4, 100'000));
+    c.tolerance = node.number("tolerance", c.tolerance, 1e-9, 0.5);
+    c.curvature_step = node.number("curvature_step", c.curvature_step, 1e-4, 0.25);
+    for (auto& item : node.mappings("parameters", false)) {
+        CalibrationParameter p;
+        p.range.key = item.required_text("key");
+        p.range.low = item.number("low", p.range.low);
+        p.range.high = item.number("high", p.range.high);
+        if (!(p.range.low < p.range.high))
+            throw item.error("high", "must be above low (" + format_number(p.range.low) + ")");
+        p.range.scale =
+            item.choice("scale", "linear", {"linear", "log"}) == "log" ? SweepScale::Log : SweepScale::Linear;
+        if (p.range.scale == SweepScale::Log && p.range.low <= 0) throw item.error("low", "must be above 0 on a log scale");
+        p.start = item.number("start", (p.range.low + p.range.high) / 2, p.range.low, p.range.high);
+        for (const auto& other : c.parameters)
+            if (other.range.key == p.range.key) throw item.error("key", "appears more than once in the calibration");
+        key_origins.push_back(item.error("key", "").where());
+        key_origins.back().key = p.range.key;
+        item.finish();
+        c.parameters.push_back(p);
+    }
+    node.finish();
+    return c;
+}
+
 ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
                              const std::vector<models::FirmParams>& firms,
-                             std::vector<ConfigLocation>& sweep_key_origins) {
+                             std::vector<ConfigLocation>& sweep_key_origins, const ExperimentSettings& experiment) {
     ExperimentDesign d;
     std::vector<ConfigNode> scenario_nodes, policy_nodes;
     d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes, config_dir, firms);
     for (auto& n : scenario_nodes) n.finish();
     d.policies = read_variants(root, "policies", "baseline", policy_nodes, config_dir, firms);
     d.baseline = read_baseline(policy_nodes, root);
-    d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins);
+    d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins, experiment);
     return d;
 }
 
@@ -291,7 +391,9 @@ ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
 // place. `resolve`: also write out the resolved YAML (not needed for checks).
 ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std::vector<std::string>& overrides,
                              const std::vector<Override>& variant, std::vector<ConfigLocation>& sweep_key_origins,
-                             bool resolve) {
+                             bool resolve, std::vector<ConfigLocation>* calibration_origins = nullptr) {
+    std::vector<ConfigLocation> unused_origins;
+    std::vector<ConfigLocation>& calibration_key_origins = calibration_origins ? *calibration_origins : unused_origins;
     auto source = std::make_shared<ConfigSource>();
     source->file = path;
     if (!tree.IsMap()) {
@@ -307,10 +409,12 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
     YAML::Node resolved(YAML::NodeType::Map);
     ConfigNode root(source, tree, "", resolved);
     config.experiment = read_experiment(root.mapping("experiment"));
-    config.market.population = read_population(root.mapping("population"));
+    ConfigNode population = root.mapping("population");
+    const ConfigLocation population_at = population.error("size", "").where();
+    config.market.population = read_population(population);
     const std::string parent = std::filesystem::path(path).parent_path().string();
     const std::string dir = parent.empty() ? "." : parent;
-    config.network = read_network(root.mapping("network"), dir, config.market.population.size);
+    config.network = read_network(root.mapping("network"), dir, config.market.population.size, population_at);
     config.market.firms = read_firms(root);
     config.market.mechanisms = read_mechanisms(root.mapping("mechanisms"));
     if (config.market.mechanisms.word_of_mouth.enabled && config.network.kind == NetworkKind::None)
@@ -323,7 +427,8 @@ ExperimentConfig read_config(const std::string& path, YAML::Node tree, const std
         throw root.error("network",
                          "acquisition by network influence is on but network.kind is none; "
                          "set mechanisms.acquisition.influence: mixed or choose a network");
-    config.design = read_design(root, dir, config.market.firms, sweep_key_origins);
+    config.design = read_design(root, dir, config.market.firms, sweep_key_origins, config.experiment);
+    config.calibration = read_calibration(root.mapping("calibration"), calibration_key_origins);
     config.output = read_output(root.mapping("output"), config.market.metrics);
     root.finish();
 
@@ -381,6 +486,21 @@ bool same_place(const ConfigLocation& a, const ConfigLocation& b) {
     return a.file == b.file && a.line == b.line && a.column == b.column;
 }
 
+// Each parameter alone at both ends of its range, on the base: only errors
+// located at the parameter's own key count (see check_runs).
+template <class Read>
+void check_range_ends(const std::vector<SweepParameter>& params, const std::vector<ConfigLocation>& origins,
+                      const Read& read) {
+    for (std::size_t k = 0; k < params.size(); ++k)
+        for (const double end : {params[k].low, params[k].high}) {
+            try {
+                read({Override{params[k].key, sweep_value(params[k], end), origins[k]}});
+            } catch (const ConfigError& e) {
+                if (same_place(e.where(), origins[k])) throw;
+            }
+        }
+}
+
 // A run's config is the base with its scenario's `set`, its sweep values and
 // its policy's `set` applied (ExperimentPlan.cpp). The runner builds every
 // run's config before it writes anything, but `plan` never does, and a sweep
@@ -411,7 +531,9 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
                     variant.push_back(Override{params[k].key, sweep_value(params[k], first[k]), sweep_key_origins[k]});
                 variant.insert(variant.end(), policy.overrides.begin(), policy.overrides.end());
                 if (!variant.empty())
-                    check_same_firms(base, read(variant), variant, "scenario " + scenario.name + " x policy " + policy.name);
+                    check_same_firms(base, read(variant), variant,
+                                     "scenario " + scenario.name + " x policy " + policy.name +
+                                         (params.empty() ? "" : " at sweep point 0"));
             }
 
     for (std::size_t k = 0; k < params.size(); ++k)
@@ -425,7 +547,59 @@ void check_runs(const std::string& path, const std::string& text, const std::vec
         }
 }
 
+// A calibration's parameters at both ends of their ranges, like a sweep's.
+void check_calibration(const std::string& path, const std::string& text, const std::vector<std::string>& overrides,
+                       const ExperimentConfig& base, const std::vector<ConfigLocation>& origins) {
+    std::vector<ConfigLocation> unused;
+    const auto read = [&](const std::vector<Override>& variant) {
+        read_config(path, parse_text(path, text), overrides, variant, unused, false);
+    };
+    std::vector<SweepParameter> ranges;
+    for (const auto& p : base.calibration.parameters) ranges.push_back(p.range);
+    check_range_ends(ranges, origins, read);
+}
+
 }  // namespace
+
+// One output of a sensitivity design: {metric: NAME} (a /summary column), or
+// {column: NAME, tick: T} or {column: NAME, from: T1, to: T2} (a time-series
+// column at a tick, or its mean over ticks T1..T2).
+SensitivityOutput read_output_spec(ConfigNode& node, std::uint32_t ticks) {
+    SensitivityOutput o;
+    o.origin = node.error("", "").where();
+    if (node.has("metric") == node.has("column"))
+        throw node.error("metric", "give either metric: (a /summary column) or column: (a time-series column)");
+    if (node.has("metric")) {
+        o.metric = o.name = node.required_text("metric");
+        const std::vector<std::string> known = summary_metric_names();
+        if (std::find(known.begin(), known.end(), o.metric) == known.end()) {
+            const std::string near = closest_name(o.metric, known);
+            throw node.error("metric", "no summary metric is called \"" + o.metric + "\"" +
+                                           (near.empty() ? "" : " (did you mean \"" + near + "\"?)"));
+        }
+        return o;
+    }
+    o.column = node.required_text("column");
+    std::vector<std::string> known;
+    for (const auto& c : models::firm_tick_columns())
+        if (c.name != "tick" && c.name != "firm") known.push_back(c.name);
+    if (std::find(known.begin(), known.end(), o.column) == known.end()) {
+        const std::string near = closest_name(o.column, known);
+        throw node.error("column", "no time-series column is called \"" + o.column + "\"" +
+                                       (near.empty() ? "" : " (did you mean \"" + near + "\"?)"));
+    }
+    const std::int64_t last = static_cast<std::int64_t>(ticks) - 1;
+    if (node.has("tick")) {
+        if (node.has("from") || node.has("to")) throw node.error("tick", "give either tick: or from: and to:, not both");
+        o.from_tick = o.to_tick = static_cast<std::uint32_t>(node.integer("tick", last, 0, last));
+        o.name = o.column + "@" + std::to_string(o.from_tick);
+    } else {
+        o.from_tick = static_cast<std::uint32_t>(node.integer("from", 0, 0, last));
+        o.to_tick = static_cast<std::uint32_t>(node.integer("to", last, o.from_tick, last));
+        o.name = o.column + "@" + std::to_string(o.from_tick) + ".." + std::to_string(o.to_tick);
+    }
+    return o;
+}
 
 void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run, const std::vector<Override>& variant,
                       const std::string& what) {
@@ -444,10 +618,14 @@ void check_same_firms(const ExperimentConfig& base, const ExperimentConfig& run,
 ExperimentConfig load_experiment_config(const std::string& path, const std::vector<std::string>& overrides,
                                         const std::vector<Override>& variant, bool resolve) {
     const std::string text = read_text(path);
-    std::vector<ConfigLocation> sweep_key_origins;
-    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, resolve);
+    std::vector<ConfigLocation> sweep_key_origins, calibration_key_origins;
+    ExperimentConfig config = read_config(path, parse_text(path, text), overrides, variant, sweep_key_origins, resolve,
+                                          &calibration_key_origins);
     // A run's own config (with its variant) is the one being checked already.
-    if (variant.empty()) check_runs(path, text, overrides, config, sweep_key_origins);
+    if (variant.empty()) {
+        check_runs(path, text, overrides, config, sweep_key_origins);
+        check_calibration(path, text, overrides, config, calibration_key_origins);
+    }
     return config;
 }
 

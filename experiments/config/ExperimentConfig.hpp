@@ -1,6 +1,7 @@
 #pragma once
 // The whole experiment as read from a YAML config (DESIGN.md 2, "Config
 // shape"): what to simulate, how long, with which seed, and what to write.
+#include "experiments/config/CalibrationSettings.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/plan/SweepSampler.hpp"
 #include "models/market/MarketParams.hpp"
@@ -63,6 +64,7 @@ struct ExperimentConfig {
     NetworkSettings network;
     OutputSettings output;
     ExperimentDesign design;
+    CalibrationSettings calibration;
     std::vector<std::string> overrides;  // the --set assignments applied
     std::string resolved_yaml;           // every value used, defaults included
 };

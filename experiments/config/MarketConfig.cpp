@@ -196,6 +196,15 @@ models::AcquisitionSpend read_acquisition_spend(ConfigNode node) {
     return a;
 }
 
+models::ServiceGuarantee read_service_guarantee(ConfigNode node) {
+    models::ServiceGuarantee g;
+    g.enabled = node.flag("enabled", g.enabled);
+    g.refund = node.number("refund", g.refund, 0.0);
+    g.repurchase_lift = node.probability("repurchase_lift", g.repurchase_lift);
+    node.finish();
+    return g;
+}
+
 models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t count) {
     models::FirmParams f;
     f.name = node.text("name", "firm" + std::to_string(index));
@@ -230,6 +239,7 @@ models::FirmParams read_firm(ConfigNode node, std::size_t index, std::size_t cou
     f.strategies.termination = read_termination(node.mapping("termination"));
     f.strategies.win_back = read_win_back(node.mapping("win_back"));
     f.strategies.acquisition = read_acquisition_spend(node.mapping("acquisition"));
+    f.strategies.service_guarantee = read_service_guarantee(node.mapping("service_guarantee"));
     node.finish();
     return f;
 }
@@ -560,7 +570,19 @@ models::MetricOptions read_metrics(ConfigNode node) {
     return o;
 }
 
-NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population) {
+// An error about a network parameter whose bound is the population: at the
+// parameter when the user set it; when its default is used, at
+// population.size, the key the user set (with the default named).
+ConfigError population_bound_error(ConfigNode& node, const std::string& key, const std::string& message,
+                                   const ConfigLocation& population_at, const std::string& default_value) {
+    if (node.has(key)) return node.error(key, message);
+    return ConfigError(population_at, "too small for the default network." + key + " (" + default_value +
+                                          "), which " + message + "; set network." + key +
+                                          ", or a larger population.size");
+}
+
+NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population,
+                             const ConfigLocation& population_at) {
     NetworkSettings s;
     const std::string kind =
         node.choice("kind", "watts_strogatz", {"watts_strogatz", "erdos_renyi", "scale_free", "edge_list", "none"});
@@ -572,32 +594,39 @@ NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std
         // A rewired edge needs a node outside the ring neighbourhood to go to.
         const std::uint64_t room = s.small_world.beta > 0 ? 1 : 0;
         if (s.small_world.k + room >= population)
-            throw node.error("k", "must be smaller than population.size" + std::string(room ? " - 1" : "") + " (" +
-                                      std::to_string(population - room) + ")" +
-                                      (room ? " when beta > 0, so rewired edges have somewhere to go" : ""));
+            throw population_bound_error(
+                node, "k",
+                "must be smaller than population.size" + std::string(room ? " - 1" : "") + " (" +
+                    std::to_string(population - room) + ")" +
+                    (room ? " when beta > 0, so rewired edges have somewhere to go" : ""),
+                population_at, std::to_string(s.small_world.k));
     } else if (kind == "erdos_renyi") {
         s.kind = NetworkKind::ErdosRenyi;
         s.random_graph.mean_degree = node.number("mean_degree", s.random_graph.mean_degree, 0.0,
-                                                 std::max(0.0, static_cast<double>(population) - 1.0));
+                                                 std::numeric_limits<double>::max());
         // The generator links each pair with probability mean_degree / (n - 1),
         // which must stay below 1 (sim/network/Generators.cpp).
         if (s.random_graph.mean_degree >= static_cast<double>(population) - 1.0)
-            throw node.error("mean_degree", "must be below population.size - 1 (" +
-                                                format_number(static_cast<double>(population) - 1.0) +
-                                                "): an Erdos-Renyi network of " + std::to_string(population) +
-                                                " customers cannot have mean degree " +
-                                                format_number(s.random_graph.mean_degree));
+            throw population_bound_error(node, "mean_degree",
+                                         "must be below population.size - 1 (" +
+                                             format_number(static_cast<double>(population) - 1.0) +
+                                             "): an Erdos-Renyi network of " + std::to_string(population) +
+                                             " customers cannot have mean degree " +
+                                             format_number(s.random_graph.mean_degree),
+                                         population_at, format_number(s.random_graph.mean_degree));
     } else if (kind == "scale_free") {
         s.kind = NetworkKind::ScaleFree;
-        s.scale_free.mean_degree = node.number("mean_degree", s.scale_free.mean_degree, 1e-9,
-                                               std::max(1e-9, static_cast<double>(population) - 1.0));
+        s.scale_free.mean_degree =
+            node.number("mean_degree", s.scale_free.mean_degree, 1e-9, std::numeric_limits<double>::max());
         s.scale_free.alpha = node.number("alpha", s.scale_free.alpha, 1e-3, 1.0);
         // With every customer's stubs capped at n - 1, no more is reachable (Generators.cpp).
         const double n = static_cast<double>(population);
         if (const double reachable = (1.0 + (n - 1.0) * (n - 1.0)) / n; s.scale_free.mean_degree > reachable)
-            throw node.error("mean_degree", "must be at most " + format_number(reachable) + ": a scale-free network of " +
-                                                std::to_string(population) + " customers cannot reach mean degree " +
-                                                format_number(s.scale_free.mean_degree));
+            throw population_bound_error(node, "mean_degree",
+                                         "must be at most " + format_number(reachable) + ": a scale-free network of " +
+                                             std::to_string(population) + " customers cannot reach mean degree " +
+                                             format_number(s.scale_free.mean_degree),
+                                         population_at, format_number(s.scale_free.mean_degree));
     } else if (kind == "edge_list") {
         s.kind = NetworkKind::EdgeList;
         const std::string given = node.required_text("path");

@@ -24,6 +24,9 @@ models::PopulationParams read_population(ConfigNode node);
 std::vector<models::FirmParams> read_firms(ConfigNode& root);
 models::Mechanisms read_mechanisms(ConfigNode node);
 models::MetricOptions read_metrics(ConfigNode node);
-NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population);
+// `population_at`: where population.size is set, for errors a default network
+// parameter causes with it.
+NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population,
+                             const ConfigLocation& population_at);
 
 }  // namespace experiments

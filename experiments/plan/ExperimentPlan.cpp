@@ -43,8 +43,11 @@ ExperimentPlan make_plan(const ExperimentConfig& base) {
             for (std::uint32_t r = 0; r < base.experiment.replications; ++r)
                 for (std::uint32_t q = 0; q < d.policies.size(); ++q) {
                     RunSpec run{static_cast<std::uint32_t>(plan.runs.size()), s, p, r, q, {}, {}};
-                    run.stream_key = run_stream_key(plan.seed, run, plan.common_random_numbers, false);
-                    run.network_key = run_stream_key(plan.seed, run, plan.common_random_numbers, true);
+                    // With common random numbers across the sweep, every point draws as point 0 does.
+                    RunSpec keyed = run;
+                    if (d.sweep.common_random_numbers) keyed.sweep_point = 0;
+                    run.stream_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, false);
+                    run.network_key = run_stream_key(plan.seed, keyed, plan.common_random_numbers, true);
                     plan.runs.push_back(run);
                 }
     return plan;

@@ -1,8 +1,11 @@
 #include "experiments/plan/SweepSampler.hpp"
 
+#include "experiments/plan/SensitivityDesign.hpp"
+
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/CounterStream.hpp"
 #include "sim/random/SeedDerivation.hpp"
+#include "sim/random/UniformIndex.hpp"
 
 #include <boost/random/sobol.hpp>
 
@@ -44,6 +47,30 @@ void validate_parameter(const SweepParameter& p, SweepMethod method) {
     if (method == SweepMethod::Grid && p.steps == 0) fail(p, "grid needs steps >= 1");
 }
 
+void validate_sensitivity(const SweepSettings& s) {
+    const std::size_t k = s.parameters.size();
+    if (k == 0) throw std::invalid_argument("a sensitivity design needs at least one parameter");
+    if (s.method == SweepMethod::Saltelli) {
+        if (s.points < kMinSaltelliBaseSamples)
+            throw std::invalid_argument("saltelli needs points (base samples) >= " +
+                                        std::to_string(kMinSaltelliBaseSamples) + " for bootstrap intervals");
+        if (s.sensitivity.second_order && k < 2)
+            throw std::invalid_argument("second-order indices need at least two parameters");
+        if (2 * k > boost::random::default_sobol_table::max_dimension)
+            throw std::invalid_argument("saltelli over " + std::to_string(k) + " parameters: the Sobol base sample has 2k dimensions, at most " +
+                                        std::to_string(boost::random::default_sobol_table::max_dimension));
+        const std::uint64_t stride = s.sensitivity.second_order ? 2 * k + 2 : k + 2;
+        if (std::uint64_t{s.points} * stride > kMaxPoints) throw std::invalid_argument("saltelli design has too many points");
+        return;
+    }
+    if (s.points < kMinMorrisTrajectories)
+        throw std::invalid_argument("morris needs trajectories >= " + std::to_string(kMinMorrisTrajectories) +
+                                    " for sigma and bootstrap intervals");
+    if (s.sensitivity.levels < 2 || s.sensitivity.levels % 2 != 0)
+        throw std::invalid_argument("morris needs an even number of levels >= 2");
+    if (std::uint64_t{s.points} * (k + 1) > kMaxPoints) throw std::invalid_argument("morris design has too many points");
+}
+
 void validate(const SweepSettings& s) {
     std::set<std::string> keys;
     for (const SweepParameter& p : s.parameters) {
@@ -51,6 +78,7 @@ void validate(const SweepSettings& s) {
         if (!keys.insert(p.key).second) fail(p, "appears more than once in the sweep");
     }
     if (s.method == SweepMethod::Grid) return;
+    if (is_sensitivity_design(s.method)) return validate_sensitivity(s);
     const char* name = s.method == SweepMethod::Sobol ? "sobol" : "latin hypercube";
     if (s.points == 0) throw std::invalid_argument(std::string(name) + " sweep needs points >= 1");
     const std::size_t max_dim = boost::random::default_sobol_table::max_dimension;
@@ -112,39 +140,13 @@ std::vector<std::vector<double>> sample_grid(const std::vector<SweepParameter>& 
 
 // ---- Latin hypercube ------------------------------------------------------
 
-// Uniform integer in [0, bound) without modulo bias (Lemire, "Fast random
-// integer generation in an interval", 2019). Written out rather than using
-// std::uniform_int_distribution, whose algorithm differs between libraries.
-std::uint32_t bounded(sim::BlockEngine& engine, std::uint32_t bound) {
-    std::uint64_t m = static_cast<std::uint64_t>(engine()) * bound;
-    auto low = static_cast<std::uint32_t>(m);
-    if (low < bound) {
-        const std::uint32_t threshold = static_cast<std::uint32_t>(-bound) % bound;
-        while (low < threshold) {
-            m = static_cast<std::uint64_t>(engine()) * bound;
-            low = static_cast<std::uint32_t>(m);
-        }
-    }
-    return static_cast<std::uint32_t>(m >> 32);
-}
-
-// A uniform permutation of 0..n-1 by Fisher-Yates; std::shuffle is not used
-// because how it consumes the generator is implementation-defined, and the
-// sweep must be the same on every platform.
-std::vector<std::uint32_t> permutation(sim::BlockEngine engine, std::uint32_t n) {
-    std::vector<std::uint32_t> perm(n);
-    std::iota(perm.begin(), perm.end(), 0u);
-    for (std::uint32_t i = n; i > 1; --i) std::swap(perm[i - 1], perm[bounded(engine, i)]);
-    return perm;
-}
-
 std::vector<std::vector<double>> sample_lhs(const SweepSettings& s, std::uint64_t seed) {
     const sim::CounterStream stream(sim::derive_stream_key(seed, {0, 0, 0, kSweepStream}));
     const std::uint32_t n = s.points;
     std::vector<std::vector<double>> points(n, std::vector<double>(s.parameters.size()));
     for (std::size_t k = 0; k < s.parameters.size(); ++k) {
         const auto agent = static_cast<std::uint32_t>(k);
-        const std::vector<std::uint32_t> stratum = permutation(sim::BlockEngine(stream, kPurposePermutation, agent), n);
+        const std::vector<std::uint32_t> stratum = sim::uniform_permutation(sim::BlockEngine(stream, kPurposePermutation, agent), n);
         sim::BlockEngine position(stream, kPurposePosition, agent);
         for (std::uint32_t p = 0; p < n; ++p) {
             // One 32-bit word places the point inside its stratum; the min keeps
@@ -174,6 +176,16 @@ std::vector<std::vector<double>> sample_sobol(const SweepSettings& s) {
     return points;
 }
 
+// ---- sensitivity designs -----------------------------------------------
+
+// Saltelli's points sample [low, high) like sobol's; Morris's levels include both ends.
+std::vector<std::vector<double>> map_design(const SweepSettings& s, UnitPoints points, bool closed) {
+    for (auto& point : points)
+        for (std::size_t k = 0; k < point.size(); ++k)
+            point[k] = closed ? map_unit(s.parameters[k], point[k]) : map_half_open(s.parameters[k], point[k]);
+    return points;
+}
+
 }  // namespace
 
 std::vector<std::vector<double>> sample_sweep(const SweepSettings& settings, std::uint64_t seed) {
@@ -185,6 +197,10 @@ std::vector<std::vector<double>> sample_sweep(const SweepSettings& settings, std
             return sample_lhs(settings, seed);
         case SweepMethod::Sobol:
             return sample_sobol(settings);
+        case SweepMethod::Saltelli:
+            return map_design(settings, saltelli_unit_points(settings, seed), false);
+        case SweepMethod::Morris:
+            return map_design(settings, morris_design(settings, seed).points, true);
     }
     throw std::invalid_argument("unknown sweep method");
 }

@@ -1,5 +1,8 @@
 #include "experiments/run/AssembleResults.hpp"
 
+#include "experiments/run/SensitivityTable.hpp"
+#include "experiments/run/SummaryMetrics.hpp"
+
 #include "experiments/stats/PairedComparison.hpp"
 #include "sim/util/MemoryUsage.hpp"
 
@@ -193,6 +196,12 @@ void write_comparisons(const sim::h5::Group& root, const ExperimentConfig& base,
 
 }  // namespace
 
+std::vector<std::string> summary_metric_names() {
+    std::vector<std::string> names;
+    for (const Metric& m : metrics()) names.emplace_back(m.name);
+    return names;
+}
+
 std::vector<RunRecord> assemble_results(const std::string& path, const ExperimentConfig& base,
                                         const ExperimentPlan& plan, const Provenance& provenance,
                                         const PartialResults& partial) {
@@ -217,6 +226,7 @@ std::vector<RunRecord> assemble_results(const std::string& path, const Experimen
     write_plan(root, plan, records);
     write_summary(root, base, records);
     write_comparisons(root, base, plan, records);
+    if (is_sensitivity_design(plan.design.sweep.method)) write_sensitivity(root, base, plan, records);
     bool all_complete = true;
     for (const auto& r : records) all_complete = all_complete && r.status == "complete";
     root.set_attribute("finished_at", utc_now_iso8601());

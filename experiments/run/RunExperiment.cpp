@@ -451,6 +451,7 @@ void print_summary(const ExperimentConfig& base, const ExperimentResult& result,
     SummarizeOptions brief;
     brief.with_provenance = false;
     brief.rows = 24;
+    brief.isolated = false;  // this process has just written the file
     summarize_file(result.output_path, out, brief);
 }
 

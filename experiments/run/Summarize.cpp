@@ -2,12 +2,18 @@
 
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/run/ResultsTables.hpp"
+#include "experiments/run/SensitivitySummary.hpp"
 #include "experiments/run/UsageError.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
 #include <cmath>
 #include <iomanip>
 #include <memory>
@@ -185,7 +191,10 @@ void check_is_a_file(const std::string& path) {
 
 }  // namespace
 
-void summarize_file(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
+namespace {
+
+// The whole summary, read and printed in this process.
+void summarize_here(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
     check_is_a_file(path);
     std::unique_ptr<sim::h5::File> file;
     try {
@@ -201,6 +210,7 @@ void summarize_file(const std::string& path, std::ostream& out, const SummarizeO
         if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
             throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
         if (options.with_provenance) print_provenance(root, out);
+        if (root.has("calibration")) return print_calibration(root, out);
         if (!root.has("summary")) {
             out << "\n(no summary: the experiment did not finish)\n";
             return;
@@ -209,11 +219,89 @@ void summarize_file(const std::string& path, std::ostream& out, const SummarizeO
         print_failed_runs(plan, out);
         print_firm_outcomes(root, plan, options, out);
         print_comparisons(root, options, out);
+        print_sensitivity(root, out);
     } catch (const UsageError&) {
         throw;
     } catch (const std::exception& e) {
         throw UsageError(path + ": a crmsim results file, but damaged: " + e.what());
     }
+}
+
+std::string read_all(int fd) {
+    std::string text;
+    char buffer[1 << 16];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+// The exit statuses of the child that reads the file.
+constexpr int kChildOk = 0, kChildBadInput = 2, kChildFailed = 3;
+
+// HDF5 1.10 crashes, rather than fails, on some damaged files: a
+// variable-length string whose length in the global heap was flipped makes
+// H5HG_read copy past its buffer (SIGSEGV). No check before reading can see
+// it, so the file is read in a child process: its output and error come back
+// through pipes, and a child killed by a signal means a damaged file.
+void summarize_isolated(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
+    int output[2], error[2];
+    if (::pipe(output) != 0 || ::pipe(error) != 0) throw std::runtime_error("cannot create a pipe");
+    std::cout.flush();
+    std::cerr.flush();
+    const pid_t child = ::fork();
+    if (child < 0) throw std::runtime_error("cannot fork to read " + path);
+    if (child == 0) {
+        ::close(output[0]);
+        ::close(error[0]);
+        int status = kChildOk;
+        std::ostringstream text, problem;
+        try {
+            summarize_here(path, text, options);
+        } catch (const UsageError& e) {
+            problem << e.what(), status = kChildBadInput;
+        } catch (const std::exception& e) {
+            problem << e.what(), status = kChildFailed;
+        }
+        const std::string printed = text.str(), message = problem.str().substr(0, 60000);
+        // The message first: it is short, so it fits the pipe while the parent reads the output.
+        [[maybe_unused]] auto written = ::write(error[1], message.data(), message.size());
+        for (std::size_t at = 0; at < printed.size();) {
+            const ssize_t n = ::write(output[1], printed.data() + at, printed.size() - at);
+            if (n <= 0) break;
+            at += static_cast<std::size_t>(n);
+        }
+        ::_exit(status);  // not exit(): the parent's buffers and atexit handlers are not the child's
+    }
+    ::close(output[1]);
+    ::close(error[1]);
+    const std::string printed = read_all(output[0]);
+    const std::string message = read_all(error[0]);
+    ::close(output[0]);
+    ::close(error[0]);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    out << printed;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kChildOk) return;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kChildBadInput) throw UsageError(message);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFailed) throw std::runtime_error(message);
+    // Killed by a signal, or ended by a sanitizer's report (exit status 1):
+    // the reading went wrong inside, on this file.
+    const std::string how = WIFSIGNALED(status) ? std::string(::strsignal(WTERMSIG(status)))
+                                                : "exit status " + std::to_string(WEXITSTATUS(status));
+    throw UsageError(path + ": a crmsim results file, but damaged: reading it crashed inside HDF5 (" + how + ")");
+}
+
+}  // namespace
+
+void summarize_file(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
+    if (options.isolated)
+        summarize_isolated(path, out, options);
+    else
+        summarize_here(path, out, options);
 }
 
 }  // namespace experiments

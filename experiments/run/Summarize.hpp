@@ -16,6 +16,10 @@ struct SummarizeOptions {
     bool with_provenance = true;
     std::vector<std::string> metrics;  // the /summary metrics to show; empty: every one
     std::size_t rows = 45;             // lines listed per table; 0: all
+    // Read the file in a child process, so that a crash inside HDF5 on a
+    // damaged file is reported as bad input. Off for a file this process has
+    // just written (and under MPI, where fork is unwelcome).
+    bool isolated = true;
 };
 
 // Throws UsageError if the file is missing, not a regular file, not a crmsim

@@ -1,10 +1,6 @@
 #pragma once
-// Customer state as structure of arrays. The first group is the state that
-// persists between ticks; the second is scratch written during a tick's
-// decide phase and consumed by its apply phase (the double buffer that keeps
-// every decision reading start-of-tick state). State that no other customer
-// reads during a tick (stage, RFM counters, expectation) is updated in place
-// by its owner's decision.
+// Customer state as structure of arrays, each column one entry of
+// CRMSIM_CUSTOMER_COLUMNS below.
 #include "models/market/CustomerStatus.hpp"
 #include "sim/population/AgentValue.hpp"
 #include "sim/population/Column.hpp"
@@ -30,111 +26,94 @@ struct CustomerTraitValues {
     }
 };
 
+// The customer state's columns, each written once: from this list come
+// CustomerState's columns (allocated with their initial value), its
+// bytes(), CustomerColumns' pointers and, for SNAPSHOT entries, the
+// per-customer snapshot (/runs/<id>/snapshots/tick_<t>, Market::snapshot).
+// Kinds of entry:
+//   SNAPSHOT(type, name, initial, unit, description)  state kept between
+//       ticks and written in snapshots, in this order;
+//   STATE(type, name, initial)    state kept between ticks, not in snapshots;
+//   OPTIONAL(type, name)          state kept only when some mechanism needs
+//       it (empty otherwise: allocated by the market; its pointer is null);
+//   SCRATCH(type, name, initial)  written during a tick's decide phase and
+//       consumed by its apply phase (the double buffer that keeps every
+//       decision reading start-of-tick state).
+// A new column: one entry here (and its logic where it is used).
+// clang-format off
+#define CRMSIM_CUSTOMER_COLUMNS(SNAPSHOT, STATE, OPTIONAL, SCRATCH)                                                    \
+    SNAPSHOT(std::uint8_t, firm, 0, "1", "the customer's firm (index into the firms list; 255: none)")              \
+    SNAPSHOT(double, satisfaction, 0.0, "1", "the customer's satisfaction [0, 1]")                                  \
+    SNAPSHOT(double, spend, 0.0, "currency units", "the customer's spend level per purchase")                       \
+    SNAPSHOT(std::uint8_t, status, 0, "1", "0 prospect, 1 active, 2 dormant, 3 lapsed, 4 terminated")               \
+    SNAPSHOT(std::uint8_t, stage, 0, "1", "ladder stage: 0 prospect, 1 customer, 2 client, 3 advocate, 4 partner")  \
+    SNAPSHOT(float, expectation, 0.0f, "1", "the customer's expectation [0, 1]")                                    \
+    SNAPSHOT(std::uint32_t, since, 0, "tick",                                                                       \
+             "first tick with the current firm (or of having none); tenure after tick t is t + 1 - since")           \
+    STATE(std::uint32_t, purchases, 0)        /* frequency: purchases from the current firm */                      \
+    STATE(std::uint32_t, last_purchase, 0)    /* recency: tick of the last purchase + 1 (0: none) */                \
+    STATE(float, monetary, 0.0f)              /* spend with the current firm so far */                              \
+    STATE(std::uint8_t, failures, 0)          /* failures met with the current firm (saturates at 255) */           \
+    STATE(std::uint8_t, last_firm, kNoFirm)   /* the firm most recently left, kNoFirm if none */                    \
+    STATE(std::uint32_t, tarp_opened, 0)      /* tick of the failure under TARP observation */                      \
+    STATE(std::uint8_t, tarp_group, 0xFF)     /* its tarp_group(severity, outcome), or kNotObserved (0xFF) */       \
+    /* Network neighbours who buy from some firm (network acquisition influence only). */                          \
+    OPTIONAL(std::uint32_t, adopted_neighbours)                                                                     \
+    /* Targeted by the current firm's strategies, as decided at its last review (bits; */                          \
+    /* kept only when some firm targets part of its customers). */                                                  \
+    OPTIONAL(std::uint8_t, member)                                                                                  \
+    SCRATCH(std::uint8_t, next_firm, 0)       /* firm after this tick (differs if switching, kNoFirm if leaving) */  \
+    SCRATCH(double, next_satisfaction, 0.0)   /* satisfaction after the encounter, before stories */                \
+    SCRATCH(std::uint8_t, outcome, 0)         /* models::Outcome of this tick's encounter */                        \
+    /* Net stories heard about own firm (+ positive, - negative); for someone with no firm, */                     \
+    /* positive stories heard. */                                                                                   \
+    SCRATCH(std::int32_t, stories, 0)
+// clang-format on
+
+#define CRMSIM_CUSTOMER_NONE(...)
+#define CRMSIM_CUSTOMER_MEMBER(type, name, ...) sim::Column<type> name;
+#define CRMSIM_CUSTOMER_POINTER(type, name, ...) type* name;
+
+// Customer state as structure of arrays (CRMSIM_CUSTOMER_COLUMNS), plus the
+// traits drawn once per customer. State that no other customer reads during
+// a tick (stage, RFM counters, expectation) is updated in place by its
+// owner's decision.
 struct CustomerState {
-    explicit CustomerState(std::uint32_t n)
-        : firm("firm", n),
-          status("status", n),
-          stage("stage", n),
-          satisfaction("satisfaction", n),
-          expectation("expectation", n),
-          spend("spend", n),
-          purchases("purchases", n),
-          last_purchase("last_purchase", n),
-          monetary("monetary", n),
-          failures("failures", n),
-          last_firm("last_firm", n, kNoFirm),
-          since("since", n),
-          tarp_opened("tarp_opened", n),
-          tarp_group("tarp_group", n, 0xFF),
-          next_firm("next_firm", n),
-          next_satisfaction("next_satisfaction", n),
-          outcome("outcome", n),
-          stories("stories", n) {}
+#define CRMSIM_CUSTOMER_ALLOCATE(type, name, initial, ...) name = sim::Column<type>(#name, n, initial);
+    explicit CustomerState(std::uint32_t n){CRMSIM_CUSTOMER_COLUMNS(CRMSIM_CUSTOMER_ALLOCATE, CRMSIM_CUSTOMER_ALLOCATE,
+                                                                    CRMSIM_CUSTOMER_NONE, CRMSIM_CUSTOMER_ALLOCATE)}
+#undef CRMSIM_CUSTOMER_ALLOCATE
 
-    std::uint32_t size() const { return static_cast<std::uint32_t>(firm.size()); }
-    std::size_t bytes() const {
-        return firm.bytes() + status.bytes() + stage.bytes() + satisfaction.bytes() + expectation.bytes() +
-               spend.bytes() + purchases.bytes() + last_purchase.bytes() + monetary.bytes() + failures.bytes() +
-               last_firm.bytes() + since.bytes() + tarp_opened.bytes() + tarp_group.bytes() + next_firm.bytes() +
-               next_satisfaction.bytes() + outcome.bytes() + stories.bytes() + traits.bytes() +
-               adopted_neighbours.bytes() + member.bytes();
+    std::uint32_t size() const {
+        return static_cast<std::uint32_t>(firm.size());
     }
+#define CRMSIM_CUSTOMER_BYTES(type, name, ...) +name.bytes()
+    std::size_t bytes() const {
+        return traits.bytes() CRMSIM_CUSTOMER_COLUMNS(CRMSIM_CUSTOMER_BYTES, CRMSIM_CUSTOMER_BYTES,
+                                                      CRMSIM_CUSTOMER_BYTES, CRMSIM_CUSTOMER_BYTES);
+    }
+#undef CRMSIM_CUSTOMER_BYTES
 
-    sim::Column<std::uint8_t> firm;            // index into MarketParams::firms, kNoFirm for none
-    sim::Column<std::uint8_t> status;          // CustomerStatus
-    sim::Column<std::uint8_t> stage;           // Stage on the relationship ladder with the current firm
-    sim::Column<double> satisfaction;          // [0, 1]
-    sim::Column<float> expectation;            // [0, 1]
-    sim::Column<double> spend;                 // spend level, currency units per purchase
-    sim::Column<std::uint32_t> purchases;      // frequency: purchases from the current firm
-    sim::Column<std::uint32_t> last_purchase;  // recency: tick of the last purchase + 1 (0: none)
-    sim::Column<float> monetary;               // spend with the current firm so far
-    sim::Column<std::uint8_t> failures;        // failures met with the current firm (saturates at 255)
-    sim::Column<std::uint8_t> last_firm;       // the firm most recently left, kNoFirm if none
-    sim::Column<std::uint32_t> since;          // first tick with the current firm (or of having none):
-                                               // tenure at tick t is t - since
-    sim::Column<std::uint32_t> tarp_opened;    // tick of the failure under TARP observation
-    sim::Column<std::uint8_t> tarp_group;      // its tarp_group(severity, outcome), or kNotObserved (0xFF)
+    CRMSIM_CUSTOMER_COLUMNS(CRMSIM_CUSTOMER_MEMBER, CRMSIM_CUSTOMER_MEMBER, CRMSIM_CUSTOMER_MEMBER,
+                            CRMSIM_CUSTOMER_MEMBER)
     CustomerTraitValues traits;
-    // Network neighbours who buy from some firm (kept only for network
-    // acquisition influence; empty otherwise).
-    sim::Column<std::uint32_t> adopted_neighbours;
-    // Member of the current firm's top-value loyalty programme, as decided at
-    // the firm's last review (kept only when some firm targets by value).
-    sim::Column<std::uint8_t> member;
-
-    sim::Column<std::uint8_t> next_firm;    // firm after this tick (differs if switching, kNoFirm if leaving)
-    sim::Column<double> next_satisfaction;  // satisfaction after the encounter, before stories
-    sim::Column<std::uint8_t> outcome;      // models::Outcome of this tick's encounter
-    sim::Column<std::int32_t> stories;      // net stories heard about own firm (+ positive, - negative);
-                                            // for someone with no firm, positive stories heard
 };
 
 // The columns as raw pointers, taken once per chunk of work. Hot loops index
 // these rather than the Column objects: a byte store may alias anything, so
 // through the objects every store would make the compiler reload every
-// column's address.
+// column's address. An OPTIONAL column not kept is null.
 struct CustomerColumns {
-    explicit CustomerColumns(CustomerState& c)
-        : firm(c.firm.data()),
-          status(c.status.data()),
-          stage(c.stage.data()),
-          satisfaction(c.satisfaction.data()),
-          expectation(c.expectation.data()),
-          spend(c.spend.data()),
-          purchases(c.purchases.data()),
-          last_purchase(c.last_purchase.data()),
-          monetary(c.monetary.data()),
-          failures(c.failures.data()),
-          last_firm(c.last_firm.data()),
-          since(c.since.data()),
-          tarp_opened(c.tarp_opened.data()),
-          tarp_group(c.tarp_group.data()),
-          next_firm(c.next_firm.data()),
-          next_satisfaction(c.next_satisfaction.data()),
-          outcome(c.outcome.data()),
-          stories(c.stories.data()),
-          member(c.member.size() ? c.member.data() : nullptr) {}
+#define CRMSIM_CUSTOMER_DATA(type, name, ...) name = c.name.data();
+#define CRMSIM_CUSTOMER_OPTIONAL_DATA(type, name) name = c.name.size() ? c.name.data() : nullptr;
+    explicit CustomerColumns(CustomerState& c){CRMSIM_CUSTOMER_COLUMNS(CRMSIM_CUSTOMER_DATA, CRMSIM_CUSTOMER_DATA,
+                                                                       CRMSIM_CUSTOMER_OPTIONAL_DATA,
+                                                                       CRMSIM_CUSTOMER_DATA)}
+#undef CRMSIM_CUSTOMER_DATA
+#undef CRMSIM_CUSTOMER_OPTIONAL_DATA
 
-    std::uint8_t* firm;
-    std::uint8_t* status;
-    std::uint8_t* stage;
-    double* satisfaction;
-    float* expectation;
-    double* spend;
-    std::uint32_t* purchases;
-    std::uint32_t* last_purchase;
-    float* monetary;
-    std::uint8_t* failures;
-    std::uint8_t* last_firm;
-    std::uint32_t* since;
-    std::uint32_t* tarp_opened;
-    std::uint8_t* tarp_group;
-    std::uint8_t* next_firm;
-    double* next_satisfaction;
-    std::uint8_t* outcome;
-    std::int32_t* stories;
-    std::uint8_t* member;  // null unless kept
+    CRMSIM_CUSTOMER_COLUMNS(CRMSIM_CUSTOMER_POINTER, CRMSIM_CUSTOMER_POINTER, CRMSIM_CUSTOMER_POINTER,
+                            CRMSIM_CUSTOMER_POINTER)
 };
 
 }  // namespace models

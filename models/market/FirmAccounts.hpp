@@ -10,7 +10,7 @@ namespace models {
 
 struct FirmAccounts {
     double cost_of_sales;  // revenue - margin * revenue
-    double other_costs;    // recovery, service, programme, offers, acquisition, terminations
+    double other_costs;    // every COST of FirmMetrics.hpp: recovery, service, programme, offers, ...
     double profit;         // margin * revenue - other_costs
     double retention;      // share of the tick's starting customers still with the firm
     double clv;            // m r / (1 + i - r), m: profit per starting customer (Gupta & Lehmann)
@@ -26,9 +26,15 @@ struct FirmAccounts {
 inline FirmAccounts account(const FirmTally& t, double margin, double discount_rate) {
     FirmAccounts a{};
     a.cost_of_sales = t.revenue - margin * t.revenue;
-    // Summed in this order, RM-1's profit (other costs all 0) is margin * revenue - recovery_cost exactly.
-    a.other_costs =
-        t.recovery_cost + t.service_cost + t.programme_cost + t.offer_cost + t.acquisition_cost + t.termination_cost;
+    // Every COST of FirmMetrics.hpp, in its order (recovery first): RM-1's
+    // profit (other costs all 0) is margin * revenue - recovery_cost exactly,
+    // and a cost that is 0 changes no sum.
+    a.other_costs = 0.0;
+#define CRMSIM_METRIC_ADD_COST(field, ...) a.other_costs += t.field;
+    CRMSIM_FIRM_METRICS(CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_ADD_COST, CRMSIM_METRIC_NONE,
+                        CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE,
+                        CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE)
+#undef CRMSIM_METRIC_ADD_COST
     a.profit = margin * t.revenue - a.other_costs;
     const std::int64_t joined = t.switched_in + t.acquired_marketing + t.acquired_word_of_mouth + t.won_back;
     const std::int64_t start = t.customers - joined + t.switched_out;

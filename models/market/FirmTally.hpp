@@ -1,11 +1,10 @@
 #pragma once
-// Per-firm counts and sums for one tick: the market's recorded metrics.
-// Tallies are filled per chunk of customers and summed in chunk order, so the
-// floating-point totals do not depend on the thread count.
-#include "models/mechanisms/RelationshipLadder.hpp"
-#include "models/mechanisms/ServiceOutcome.hpp"
-#include "models/mechanisms/SwitchingHazard.hpp"
-#include "models/mechanisms/TarpTable.hpp"
+// Per-firm counts and sums for one tick: the market's recorded metrics,
+// defined in FirmMetrics.hpp. Tallies are filled per chunk of customers and
+// summed in chunk order, so the floating-point totals do not depend on the
+// thread count.
+#include "models/market/CustomerState.hpp"
+#include "models/market/FirmMetrics.hpp"
 #include "sim/recording/TableSchema.hpp"
 
 #include <array>
@@ -15,50 +14,22 @@
 
 namespace models {
 
+// The macros that expand FirmMetrics.hpp's list: each kind of entry to
+// nothing, or to what one of its users needs.
+#define CRMSIM_METRIC_NONE(...)
+#define CRMSIM_METRIC_INT_FIELD(field, ...) std::int64_t field = 0;
+#define CRMSIM_METRIC_DOUBLE_FIELD(field, ...) double field = 0.0;
+#define CRMSIM_METRIC_COUNTS_FIELD(field, extent) std::array<std::int64_t, extent> field{};
+#define CRMSIM_METRIC_HIDDEN_FIELD(type, field) type field{};
+
+// Per-firm counts and sums of one tick, one field per entry of
+// FirmMetrics.hpp that has one (in its order): the market's recorded metrics.
 struct FirmTally {
-    std::int64_t customers = 0;     // after the tick
-    std::int64_t switched_out = 0;  // customers who left during the tick
-    std::int64_t switched_in = 0;   // customers who joined during the tick
-    std::int64_t failures = 0;
-    std::int64_t major_failures = 0;
-    std::int64_t complaints = 0;
-    std::array<std::int64_t, kOutcomes> outcomes{};  // indexed by Outcome
-    std::int64_t negative_stories = 0;               // told by this firm's customers
-    std::int64_t positive_stories = 0;
-    double satisfaction_sum = 0.0;  // over customers after the tick
-    double revenue = 0.0;
-    double recovery_cost = 0.0;      // resolutions, case handling and compensation
-    double compensation_cost = 0.0;  // the compensation part of recovery_cost
-    // The firm's strategies and their costs.
-    double service_cost = 0.0;      // cost to serve its customers
-    double programme_cost = 0.0;    // loyalty programme: members and points
-    double offer_cost = 0.0;        // prevention offers, win-back and activation contacts
-    double acquisition_cost = 0.0;  // marketing and referral rewards
-    double termination_cost = 0.0;  // handling of ended relationships
-    std::int64_t members = 0;       // loyalty programme members this tick
-    std::int64_t offers = 0;        // prevention offers made
-    std::int64_t offers_accepted = 0;
-    std::int64_t terminated = 0;            // relationships the firm ended
-    std::int64_t limited = 0;               // customers under price / service limits
-    double terminated_cost_to_serve = 0.0;  // the cost to serve per tick the terminations save
-    std::int64_t won_back = 0;              // lapsed former customers won back
-    std::int64_t activated = 0;             // dormant customers buying again
-    std::int64_t cross_sold = 0;            // customers who took another product
+    CRMSIM_FIRM_METRICS(CRMSIM_METRIC_INT_FIELD, CRMSIM_METRIC_DOUBLE_FIELD, CRMSIM_METRIC_DOUBLE_FIELD,
+                        CRMSIM_METRIC_DOUBLE_FIELD, CRMSIM_METRIC_DOUBLE_FIELD, CRMSIM_METRIC_INT_FIELD,
+                        CRMSIM_METRIC_COUNTS_FIELD, CRMSIM_METRIC_NONE, CRMSIM_METRIC_NONE, CRMSIM_METRIC_HIDDEN_FIELD)
 
-    // The customer lifecycle.
-    std::int64_t dormant = 0;                         // customers who buy no more, after the tick
-    std::array<std::int64_t, kStages> stages{};       // customers by ladder stage, after the tick
-    std::int64_t acquired_marketing = 0;              // prospects won through external influence
-    std::int64_t acquired_word_of_mouth = 0;          // ... through internal influence (referrals)
-    std::array<std::int64_t, kChurnReasons> churn{};  // leavers by ChurnReason
-    std::int64_t left_market = 0;                     // leavers who buy from no firm afterwards
-    std::int64_t major_complaints = 0;
-    std::array<std::int64_t, kOutcomes> major_outcomes{};  // outcomes of major failures
-    std::int64_t purchases = 0;
-    std::int64_t promoters = 0;   // customers after the tick at or above MetricOptions::promoter_from
-    std::int64_t detractors = 0;  // ... below MetricOptions::detractor_below
-    TarpCounts tarp;              // TARP observations completed in the tick
-
+    // Every field summed (counts element by element).
     FirmTally& operator+=(const FirmTally& o);
 };
 
@@ -105,7 +76,8 @@ private:
     std::vector<FirmTally> lanes_;
 };
 
-// The recorded table: one row per (tick, firm).
+// The recorded table: one row per (tick, firm), a column per entry of
+// FirmMetrics.hpp that has one.
 std::vector<sim::ColumnSpec> firm_tick_columns();
 // What a row needs besides the firm's tally.
 struct RowContext {
@@ -117,5 +89,10 @@ struct RowContext {
 // Appends the row of `firm` at `tick`.
 void emit_firm_tick_row(std::uint32_t tick, std::uint32_t firm, const FirmTally& t, const RowContext& context,
                         const sim::RowSink& sink);
+// Adds to tally[f] (f < firms) the after-tick sums of the CUSTOMER_MEAN
+// entries over the customers of [begin, end) (each at their firm after the
+// tick), in customer order per tally lane: the same for any thread count.
+void sum_customer_means(const CustomerColumns& c, std::uint32_t begin, std::uint32_t end, std::size_t firms,
+                        FirmTally* tally);
 
 }  // namespace models

@@ -61,8 +61,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         wins_back_ = wins_back_ || f.strategies.win_back.enabled;
         const FirmStrategies& s = f.strategies;
-        acting_.push_back(s.loyalty.enabled || s.tactics.enabled || s.prevention.enabled || s.termination.enabled ||
-                          s.win_back.enabled);
+        acting_.push_back(acts_on_customers(s));
         any_strategic_ = any_strategic_ || acting_.back() || cost_to_serve_;
         appeal_.push_back({f.attractiveness + s.acquisition.appeal(), f.price});
         barrier_factor_.push_back(std::exp(-f.switching_barrier));

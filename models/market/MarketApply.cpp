@@ -216,16 +216,13 @@ void Market::apply(std::uint32_t tick) {
         // Without the ladder or dropout everyone is an active customer.
         if (!count_stages)
             for (FirmTally& t : tally) t.stages[index(Stage::Customer)] = t.customers;
+        // The decide phase left the after-tick fields at 0 in the chunk's
+        // tally, and this phase adds to no other: a plain sum.
         FirmTally* out = chunk_tally(chunk.index);
-        for (std::size_t f = 0; f < tally.size(); ++f) {
-            out[f].switched_in = tally[f].switched_in;
-            out[f].customers = tally[f].customers;
-            out[f].satisfaction_sum = tally[f].satisfaction_sum;
-            out[f].stages = tally[f].stages;
-            out[f].dormant = tally[f].dormant;
-            out[f].promoters = tally[f].promoters;
-            out[f].detractors = tally[f].detractors;
-        }
+        for (std::size_t f = 0; f < tally.size(); ++f) out[f] += tally[f];
+        // The metrics summed over customers by their registry entry alone
+        // (FirmMetrics.hpp, CUSTOMER_MEAN), while the chunk is in cache.
+        sum_customer_means(c, chunk.begin, chunk.end, tally.size(), out);
         chunk_scratch_[chunk.index].market = market;
     });
     if (track_adopters) tell_distant_neighbours();

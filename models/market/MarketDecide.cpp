@@ -278,7 +278,8 @@ template <Market::Scope kScope>
             t.recovery_cost += ComplaintRecovery::cost(recovery, outcome) + recovery.cost_per_case + compensation;
             t.compensation_cost += compensation;
         }
-        const double repurchase = ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
+        double repurchase = ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
+        if (kStrategies && acting_[f]) repurchase = after_failure(firm.strategies, repurchase, t);
         if (kLifecycle && m.paradox.applies(c.failures[i], severity, outcome)) {
             // Recovered so well that it beats good service (DESIGN 1.5), and
             // never below what the recovery alone would have given.

@@ -2,20 +2,22 @@
 // and the run's TARP table.
 #include "models/market/Market.hpp"
 
+#include <type_traits>
+
 namespace models {
 namespace {
 
+// A snapshot column of the customers' values, as integers or as doubles.
 template <class T>
-sim::ColumnData int_column(sim::ColumnSpec spec, const sim::Column<T>& values) {
-    sim::ColumnData column{std::move(spec), {}, {}, {}};
-    column.ints.assign(values.data(), values.data() + values.size());
-    return column;
-}
-
-template <class T>
-sim::ColumnData float_column(sim::ColumnSpec spec, const sim::Column<T>& values) {
-    sim::ColumnData column{std::move(spec), {}, {}, {}};
-    column.doubles.assign(values.data(), values.data() + values.size());
+sim::ColumnData snapshot_column(const char* name, const char* unit, const char* description,
+                                const sim::Column<T>& values) {
+    constexpr bool kFloat = std::is_floating_point_v<T>;
+    sim::ColumnData column{
+        {name, kFloat ? sim::ColumnType::Float64 : sim::ColumnType::Int64, unit, description}, {}, {}, {}};
+    if constexpr (kFloat)
+        column.doubles.assign(values.data(), values.data() + values.size());
+    else
+        column.ints.assign(values.data(), values.data() + values.size());
     return column;
 }
 
@@ -36,23 +38,11 @@ std::vector<sim::ColumnData> Market::snapshot() const {
     using sim::ColumnType;
     const CustomerState& c = customers_;
     std::vector<sim::ColumnData> columns;
-    columns.push_back(int_column(
-        {"firm", ColumnType::Int64, "1", "the customer's firm (index into the firms list; 255: none)"}, c.firm));
-    columns.push_back(
-        float_column({"satisfaction", ColumnType::Float64, "1", "the customer's satisfaction [0, 1]"}, c.satisfaction));
-    columns.push_back(float_column(
-        {"spend", ColumnType::Float64, "currency units", "the customer's spend level per purchase"}, c.spend));
-    columns.push_back(int_column(
-        {"status", ColumnType::Int64, "1", "0 prospect, 1 active, 2 dormant, 3 lapsed, 4 terminated"}, c.status));
-    columns.push_back(int_column(
-        {"stage", ColumnType::Int64, "1", "ladder stage: 0 prospect, 1 customer, 2 client, 3 advocate, 4 partner"},
-        c.stage));
-    columns.push_back(
-        float_column({"expectation", ColumnType::Float64, "1", "the customer's expectation [0, 1]"}, c.expectation));
-    columns.push_back(
-        int_column({"since", ColumnType::Int64, "tick",
-                    "first tick with the current firm (or of having none); tenure after tick t is t + 1 - since"},
-                   c.since));
+#define CRMSIM_SNAPSHOT_COLUMN(type, name, initial, unit, description) \
+    columns.push_back(snapshot_column(#name, unit, description, c.name));
+    CRMSIM_CUSTOMER_COLUMNS(CRMSIM_SNAPSHOT_COLUMN, CRMSIM_CUSTOMER_NONE, CRMSIM_CUSTOMER_NONE, CRMSIM_CUSTOMER_NONE)
+#undef CRMSIM_SNAPSHOT_COLUMN
+    // The RFM counters, which RM-1's customers do not store (Market::frequency).
     sim::ColumnData frequency{
         {"frequency", ColumnType::Int64, "purchases", "purchases from the current firm"}, {}, {}, {}};
     sim::ColumnData last{{"last_purchase", ColumnType::Int64, "tick",

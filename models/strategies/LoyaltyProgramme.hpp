@@ -13,6 +13,7 @@
 // at the top-share boundary are left out, so the programme never exceeds
 // its share; at the first review, when nobody has spent anything, it is empty.
 #include "models/strategies/Segmentation.hpp"
+#include "models/strategies/StrategyTraits.hpp"
 
 #include <cstdint>
 
@@ -21,6 +22,9 @@ namespace models {
 enum class ProgrammeType : std::uint8_t { Membership, Information, Points };
 
 struct LoyaltyProgramme {
+    static constexpr StrategyTraits kTraits{"loyalty", true, true};  // members are members every tick
+    bool active() const { return enabled; }
+
     bool enabled = false;
     ProgrammeType type = ProgrammeType::Membership;
     Targeting targeting = Targeting::Everyone;

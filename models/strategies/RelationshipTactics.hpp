@@ -10,6 +10,7 @@
 //   customisation         drift hazard cut (an offer fitted to the customer)
 //   service_enhancement   satisfaction gained per tick (better service)
 #include "models/strategies/Segmentation.hpp"
+#include "models/strategies/StrategyTraits.hpp"
 
 namespace models {
 
@@ -19,6 +20,9 @@ struct Tactic {
 };
 
 struct RelationshipTactics {
+    static constexpr StrategyTraits kTraits{"tactics", true, true};  // targeted customers, every tick
+    bool active() const { return enabled; }
+
     bool enabled = false;
     TargetRule target;
     Tactic social_reinforcement;

@@ -10,12 +10,17 @@
 // and customers at or above `threshold` get an offer. An offer costs
 // `offer_cost`; it works with `success`, and then lowers this tick's chance of
 // leaving by `hazard_cut` and raises satisfaction by `satisfaction_gain`.
+#include "models/strategies/StrategyTraits.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
 namespace models {
 
 struct SwitchingPrevention {
+    static constexpr StrategyTraits kTraits{"prevention", true, true};  // scores every customer every tick
+    bool active() const { return enabled; }
+
     bool enabled = false;
     double recency_weight = 0.0;
     double failure_weight = 0.2;

@@ -6,6 +6,8 @@
 // the relationship outright (the customer goes to a competitor, or out of the
 // market, and may tell others about it) or it limits it: a price markup
 // and a lower service level (cost to serve cut, more failures).
+#include "models/strategies/StrategyTraits.hpp"
+
 #include <cstdint>
 
 namespace models {
@@ -13,6 +15,9 @@ namespace models {
 enum class TerminationAction : std::uint8_t { End, Limit };
 
 struct Termination {
+    static constexpr StrategyTraits kTraits{"termination", true, true};  // selects by profit, any tick
+    bool active() const { return enabled; }
+
     bool enabled = false;
     bool unprofitable = true;  // select by profit
     bool draining = false;     // select the emotionally draining

@@ -8,11 +8,16 @@
 // customers gets an offer of another product (`cross_sell_cost` each); it
 // works with `cross_sell_success` and raises the customer's spend level by
 // `cross_sell_lift` from the next tick on.
+#include "models/strategies/StrategyTraits.hpp"
+
 #include <cstdint>
 
 namespace models {
 
 struct WinBack {
+    static constexpr StrategyTraits kTraits{"win_back", true, true};  // dormant and cross-sell contacts, any tick
+    bool active() const { return enabled; }
+
     bool enabled = false;
     std::uint32_t window = 26;         // ticks after leaving in which lapsed customers are contacted
     double success = 0.05;             // per contact and tick

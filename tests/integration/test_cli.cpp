@@ -68,6 +68,7 @@ TEST_F(Cli, HelpListsTheCommands) {
     EXPECT_TRUE(contains(r.out, "crmsim run CONFIG -o OUT.h5")) << r;
     EXPECT_TRUE(contains(r.out, "crmsim plan CONFIG")) << r;
     EXPECT_TRUE(contains(r.out, "crmsim summarize OUT.h5")) << r;
+    EXPECT_TRUE(contains(r.out, "crmsim metrics")) << r;
     EXPECT_EQ(r.err, "");
 }
 
@@ -76,6 +77,23 @@ TEST_F(Cli, RunHelpListsTheOptions) {
     ASSERT_EQ(r.status, 0) << r;
     for (const char* option : {"--set", "--threads", "--seed", "--overwrite", "--output"})
         EXPECT_TRUE(contains(r.out, option)) << option << "\n" << r;
+}
+
+// crmsim metrics prints the time-series columns as a Markdown table (the
+// one in docs/metrics.md, checked there by MetricRegistry.DocsTableIsTheRegistrys):
+// a header and one row per column, the new ones included; it takes no argument.
+TEST_F(Cli, MetricsPrintsTheColumnTable) {
+    const Result r = crmsim({"metrics"});
+    ASSERT_EQ(r.status, 0) << r;
+    EXPECT_EQ(r.out.rfind("| column | type | unit | description |\n|---|---|---|---|\n", 0), 0u) << r;
+    for (const char* row : {"| `tick` | int64 | tick |", "| `profit` | float64 | currency units |",
+                            "| `guarantee_cost` | float64 | currency units |", "| `mean_expectation` | float64 | 1 |"})
+        EXPECT_TRUE(contains(r.out, row)) << row << "\n" << r;
+    EXPECT_EQ(r.err, "");
+    const Result extra = crmsim({"metrics", "timeseries"});
+    EXPECT_EQ(extra.status, 2) << extra;
+    EXPECT_TRUE(contains(extra.err, "unexpected argument 'timeseries'")) << extra;
+    EXPECT_EQ(extra.out, "");
 }
 
 TEST_F(Cli, NoArgumentsIsBadInput) {
@@ -143,17 +161,23 @@ struct FirmRow {
     long final_customers = 0;
 };
 
+// Run 0's block of the summary: a line "  metric  firm0  firm1", then one
+// line per metric with a value per firm.
 std::vector<FirmRow> firm_rows(const std::string& summary) {
     std::vector<FirmRow> rows;
     std::istringstream lines(summary);
-    // Lines look like "   0  base/baseline/0   firm0   964   1028 ...": run, where, firm, customers, ->.
     for (std::string line; std::getline(lines, line);) {
         std::istringstream words(line);
-        FirmRow row;
-        long run = 0;
-        std::string where;
-        if (words >> run >> where >> row.name >> row.initial >> row.final_customers && row.name.rfind("firm", 0) == 0)
-            rows.push_back(row);
+        std::string first;
+        words >> first;
+        if (first == "metric") {
+            if (!rows.empty()) break;  // the next run's block
+            for (std::string name; words >> name;) rows.push_back(FirmRow{name});
+        }
+        for (FirmRow& row : rows) {
+            if (first == "initial_customers") words >> row.initial;
+            if (first == "final_customers") words >> row.final_customers;
+        }
     }
     return rows;
 }
@@ -165,7 +189,7 @@ TEST_F(Cli, RunWritesTheResultsAndPrintsAPerFirmSummary) {
     EXPECT_TRUE(fs::is_regular_file(out));
     EXPECT_FALSE(fs::exists(out + ".partial"));
     EXPECT_TRUE(contains(r.out, "tiny: 1 run(s) x 5 ticks x 2000 customers")) << r;
-    EXPECT_TRUE(contains(r.out, "base/baseline/0")) << r;
+    EXPECT_TRUE(contains(r.out, "\nrun 0  base / point 0 / rep 0 / baseline\n")) << r;
     EXPECT_TRUE(contains(r.out, "M agent-ticks/s per run), network builds")) << r;
 
     // Both firms, and customers move between them but never leave the market.

@@ -54,7 +54,7 @@ const std::string kSmall = kConfigs + "experiment_small.yaml";
 constexpr std::size_t kSmallRuns = 24;
 // 1 scenario x 8 replications x 2 policies (baseline, fast-recovery) of 3,000 customers, 10 ticks.
 const std::string kCrn = kConfigs + "experiment_crn.yaml";
-// 2 scenarios ("small-world", "unreachable": a network PLOD cannot build) x 2 replications x 2 policies.
+// 2 scenarios ("small-world", "overflow": revenue overflows to inf, which fails the run) x 2 replications x 2 policies.
 const std::string kFailing = kConfigs + "experiment_failing_run.yaml";
 
 using testing_support::compare_results;
@@ -445,11 +445,11 @@ TEST_F(Experiments, FailingRunIsRecordedAndTheOthersGoOn) {
     ASSERT_EQ(plan.size(), 8u);
     std::vector<std::int64_t> failed;
     for (const PlanRow& row : plan) {
-        if (row.scenario == "unreachable") {
+        if (row.scenario == "overflow") {
             failed.push_back(row.run_id);
             EXPECT_EQ(row.status, "failed") << "run " << row.run_id;
-            EXPECT_TRUE(contains(row.error, "scale_free: mean_degree")) << row.error;
-            EXPECT_TRUE(contains(row.error, "not reachable with 1000 nodes")) << row.error;
+            EXPECT_TRUE(contains(row.error, "money overflowed")) << row.error;
+            EXPECT_TRUE(contains(row.error, "firm firm0's revenue is infinite")) << row.error;
         } else {
             EXPECT_EQ(row.status, "complete") << "run " << row.run_id << ": " << row.error;
             EXPECT_EQ(row.error, "");
@@ -494,15 +494,15 @@ TEST_F(Experiments, FailingRunIsRecordedAndTheOthersGoOn) {
     const auto diff = c.read_doubles("mean_difference");
     ASSERT_FALSE(scenario.empty());
     for (std::size_t k = 0; k < scenario.size(); ++k) {
-        EXPECT_EQ(n[k], scenario[k] == "unreachable" ? 0 : 2) << "row " << k;
-        EXPECT_EQ(std::isnan(diff[k]), scenario[k] == "unreachable") << "row " << k;
+        EXPECT_EQ(n[k], scenario[k] == "overflow" ? 0 : 2) << "row " << k;
+        EXPECT_EQ(std::isnan(diff[k]), scenario[k] == "overflow") << "row " << k;
     }
 
     const Result summary = crmsim({"summarize", out});
     EXPECT_EQ(summary.status, 0) << summary;
     EXPECT_TRUE(contains(summary.out, "status       failed runs")) << summary;
     for (const std::int64_t id : failed)
-        EXPECT_TRUE(contains(summary.out, "run " + std::to_string(id) + ": failed: scale_free: mean_degree"))
+        EXPECT_TRUE(contains(summary.out, "run " + std::to_string(id) + ": failed: firm firm0's revenue is infinite"))
             << summary;
 }
 

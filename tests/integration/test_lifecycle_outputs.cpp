@@ -132,6 +132,46 @@ TEST_F(LifecycleOutputs, SnapshotAgreesWithTheTimeSeries) {
     EXPECT_GT(stages[0][2], 0);  // the ladder ran: some clients
 }
 
+// mean_expectation, a metric defined by its registry entry alone
+// (models/market/FirmMetrics.hpp), is the mean of the snapshot's expectation
+// over each firm's customers after the tick, and is documented in the file
+// like every column. The model sums in another order (by tally lane), so
+// equal up to rounding: each of the ~2,000 additions per firm rounds by at
+// most 2^-53 of the sum, far below 1e-12; a wrong customer set or a stale
+// value moves the mean by about 1e-4 or more (expectations spread by
+// disconfirmation here).
+TEST_F(LifecycleOutputs, MeanExpectationIsTheSnapshotsMean) {
+    const sim::h5::File file = run("expectation.h5", {"output.snapshot_every=" + std::to_string(kTicks)});
+    const sim::h5::Group runs = file.root().open_group("runs/0");
+    const sim::h5::Group snap = runs.open_group("snapshots/tick_" + std::to_string(kTicks - 1));
+    const auto firm = snap.read_ints("firm");
+    const auto expectation = snap.read_doubles("expectation");
+    std::map<std::int64_t, double> sum;
+    std::map<std::int64_t, std::int64_t> customers;
+    for (std::size_t i = 0; i < firm.size(); ++i) {
+        if (firm[i] == 255) continue;
+        sum[firm[i]] += expectation[i];
+        ++customers[firm[i]];
+    }
+    const sim::h5::Group ts = runs.open_group("timeseries");
+    const auto tick = ts.read_ints("tick"), ts_firm = ts.read_ints("firm");
+    const auto mean = ts.read_doubles("mean_expectation");
+    int rows = 0;
+    for (std::size_t row = 0; row < tick.size(); ++row) {
+        if (tick[row] != kTicks - 1) continue;
+        const std::int64_t f = ts_firm[row];
+        ASSERT_GT(customers[f], 0);
+        const double expected = sum[f] / static_cast<double>(customers[f]);
+        EXPECT_NEAR(mean[row], expected, 1e-12) << "firm " << f;
+        EXPECT_NE(mean[row], 0.75) << "firm " << f << ": still the initial expectation";
+        ++rows;
+    }
+    EXPECT_EQ(rows, 3);
+    EXPECT_EQ(ts.dataset_string_attribute("mean_expectation", "units"), "1");
+    EXPECT_NE(ts.dataset_string_attribute("mean_expectation", "description").find("expectation"), std::string::npos);
+    EXPECT_EQ(ts.dataset_string_attribute("guarantee_cost", "units"), "currency units");
+}
+
 }  // namespace
 
 namespace {

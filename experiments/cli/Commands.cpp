@@ -256,7 +256,10 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
         "runs in parallel (0: automatic: small runs side by side, big ones one at a time); results do not depend on "
         "it")("overwrite", "replace OUT.h5 if it exists (the old file stays until the new one is complete)")(
         "resume", "continue an interrupted experiment: finished runs in OUT.h5.partial/ are kept, the rest run")(
-        "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary");
+        "progress", "show progress even when stderr is not a terminal")("quiet,q", "no progress, no summary")(
+        "general-loops",
+        "run every customer through the general loops, no fast path: the same results, slower (for checking "
+        "the fast paths; CRMSIM_SIMD=scalar|avx2|avx512|native picks the vector width)");
     options.add(set_options());
     return command(
         args, options, "config",
@@ -280,7 +283,8 @@ int run_command(const std::vector<std::string>& args, const std::vector<std::str
             run.command_line = full_command_line;
 
             // All input is checked before the output is touched.
-            const ExperimentConfig config = load_config_or_results(v["config"].as<std::string>(), overrides_of(v));
+            ExperimentConfig config = load_config_or_results(v["config"].as<std::string>(), overrides_of(v));
+            config.market.general_loops = v.count("general-loops") > 0;
             if (mpi.active() && mpi.size() > 1) return run_distributed(config, run, mpi, quiet);
             check_output_path(run);
             const ExperimentResult result = run_or_explain(config, run);

@@ -282,7 +282,11 @@ models::SatisfactionUpdate read_satisfaction(ConfigNode node) {
 models::SwitchingHazard read_switching(ConfigNode node) {
     models::SwitchingHazard s;
     s.drift_hazard = node.probability("drift_hazard", s.drift_hazard);
+    s.shape = node.choice("drift_shape", "power", {"power", "logistic"}) == "power" ? models::DriftShape::Power
+                                                                                    : models::DriftShape::Logistic;
     s.convexity = node.number("convexity", s.convexity, kPositive);
+    s.logistic_midpoint = node.probability("logistic_midpoint", s.logistic_midpoint);
+    s.logistic_steepness = node.number("logistic_steepness", s.logistic_steepness, kPositive);
     ConfigNode stages = node.mapping("stage_factor");
     for (std::size_t i = 0; i < models::kStages; ++i)
         s.stage_factor[i] = stages.number(std::string(models::kStageNames[i]), s.stage_factor[i], 0.0);

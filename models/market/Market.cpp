@@ -89,6 +89,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
                                 params_.firms[f].service_quality, barrier_factor_[f], pull_[f]});
     staged_batches_ = may_decide_in_stages();
     staged_settling_ = scope_ != Scope::Rm1 && settles_lifecycle_stayers(firms);
+    if (params_.general_loops) use_general_loops();
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
     for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;

@@ -158,10 +158,11 @@ void Market::apply(std::uint32_t tick) {
                     return {kNoFirm, 0.0};
                 }
                 const std::int32_t stories = c.stories[i];
-                const double s = clamp_unit(c.next_satisfaction[i] + effect * stories);
+                const double s = WordOfMouth::after_stories(c.next_satisfaction[i], double(stories), effect);
                 c.satisfaction[i] = s;
                 if (expectation_effect != 0.0)
-                    c.expectation[i] = static_cast<float>(clamp_unit(c.expectation[i] + expectation_effect * stories));
+                    c.expectation[i] = static_cast<float>(
+                        WordOfMouth::after_stories(double(c.expectation[i]), double(stories), expectation_effect));
                 c.stories[i] = 0;
                 return {after, s};
             }

@@ -261,8 +261,8 @@ template <Market::Scope kScope>
     // RM-1's scope has no stage factors, barriers, variety seeking or pull.
     const double barrier =
         kLifecycle ? m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor : 1.0;
-    double drift = kLifecycle ? barrier * (m.switching.drift(s) + m.switching.variety_seeking) : m.switching.drift(s);
-    double p_switch = kLifecycle ? drift + barrier * pull_[f] : drift;
+    double drift = kLifecycle ? m.switching.drift(s, barrier) : m.switching.drift(s);
+    double p_switch = kLifecycle ? SwitchingHazard::leave_chance(drift, barrier, pull_[f]) : drift;
     ChurnReason reason = ChurnReason::Drift;
     const bool disconfirmation = kLifecycle && m.satisfaction.model == SatisfactionModel::Disconfirmation;
     // Reassurance lowers expectations before the encounter is judged.

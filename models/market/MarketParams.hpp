@@ -78,6 +78,10 @@ struct MarketParams {
     std::vector<FirmParams> firms;  // 2..254 firms
     Mechanisms mechanisms;
     MetricOptions metrics;
+    // Run every customer through the general loops, never a fast path
+    // (crmsim run --general-loops): the same results bit for bit, slower;
+    // for checking the fast paths (docs/fast-paths.md).
+    bool general_loops = false;
 };
 
 }  // namespace models

@@ -984,10 +984,12 @@ __attribute__((target("avx2"))) void settle_avx2(const LifecycleSettlement& q, s
 std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                      std::uint16_t* eventful, std::int64_t* quiet) {
 #if defined(__x86_64__)
-    // The vector loop knows the drift shapes (1 - s) and (1 - s)^2, and
-    // holds each firm constant for up to four firms in one register.
+    // The vector loop knows the power drift shapes (1 - s) and (1 - s)^2,
+    // and holds each firm constant for up to four firms in one register.
+    // (Not yet written over sim::Lanes: see docs/fast-paths.md.)
     const double convexity = q.m.switching.convexity;
-    if (sim::avx2_loops() && (convexity == 1.0 || convexity == 2.0) && q.firm_count <= 4)
+    if (sim::avx2_loops() && q.m.switching.shape == DriftShape::Power && (convexity == 1.0 || convexity == 2.0) &&
+        q.firm_count <= 4)
         return wide_loops() ? decide_avx512(q, b, n, eventful, quiet) : decide_avx2(q, b, n, eventful, quiet);
 #endif
     return decide_scalar(q, b, 0, n, eventful, 0, quiet);

@@ -2,18 +2,16 @@
 // RM-1's quiet customers. In a market that uses only RM-1's mechanisms
 // (Market::Scope::Rm1) nine customers in ten meet no failure, tell no one
 // and stay: their tick is a few arithmetic operations. These loops decide
-// and settle them four at a time (AVX2, where the processor has it:
-// sim::avx2_loops) or one
-// at a time, and leave everyone else to the general code. They give bit for bit what
-// the general code gives: the same operations in the same order per
-// customer, and sums per tally lane in customer order (tested in
-// tests/integration/test_rm1_loops.cpp).
+// and settle them four at a time (where the processor has AVX2 or AVX-512:
+// sim::dispatch) or one at a time, and leave everyone else to the general
+// code. They give bit for bit what the general code gives: the same
+// functions per customer (SwitchingHazard::drift,
+// SatisfactionUpdate::after_good_service, WordOfMouth::after_stories),
+// written once over a lane type (sim/simd/Pack.hpp), and sums per tally
+// lane in customer order (tested in tests/integration/test_rm1_loops.cpp).
 //
 // Not a special case for RM-1's file: any market whose mechanisms fit the
-// scope takes these loops. The scalar loops call the mechanisms themselves
-// (SwitchingHazard::drift, SatisfactionUpdate::after_good_service); the
-// vector ones spell out the same arithmetic lane by lane, so a change to
-// those formulas must be made there too, and the test fails until it is.
+// scope takes these loops.
 #include "models/market/FirmTally.hpp"
 #include "models/mechanisms/SatisfactionUpdate.hpp"
 #include "models/mechanisms/SwitchingHazard.hpp"

@@ -15,6 +15,7 @@
 //     coefficients per tick (per period) as estimated on per-period data.
 // The adopter then chooses a firm (FirmChoice).
 #include "sim/random/CounterStream.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -42,8 +43,21 @@ struct Acquisition {
         return probability == AdoptionProbability::Linear ? std::min(h, 1.0) : -std::expm1(-h);
     }
 
+    // Over a lane type V (double or sim::Pack): `stories` as doubles; only
+    // positive ones count.
+    template <class V>
+    V hazard(V adopter_share, V stories) const {
+        return V(external) + V(internal) * adopter_share + V(story_weight) * sim::lanes::max(stories, V(0.0));
+    }
     double hazard(double adopter_share, std::int32_t stories) const {
-        return external + internal * adopter_share + story_weight * std::max(0, stories);
+        return hazard(adopter_share, static_cast<double>(stories));
+    }
+
+    // Whether a draw x (sim::to_unit) surely means no adoption: at or above
+    // the hazard (see adopts). Nearly every prospect's tick.
+    template <class V>
+    auto surely_not(V adopter_share, V stories, V x) const {
+        return x >= hazard(adopter_share, stories);
     }
 
     // Whether the prospect adopts, and through which influence: the draw
@@ -56,7 +70,7 @@ struct Acquisition {
         // min(h, 1) <= h): a draw at or above h is no adoption without the
         // exponential. With the small hazards of a tick that is nearly every
         // prospect.
-        if (x >= h) return AcquisitionSource::None;
+        if (surely_not(adopter_share, static_cast<double>(stories), x)) return AcquisitionSource::None;
         const double p = adoption_probability(h);
         if (x >= p) return AcquisitionSource::None;
         return x < p * (external / h) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;

@@ -7,10 +7,12 @@
 // another. With every condition met, the ladder is a birth-death Markov
 // chain with constant rates (the validation test checks exactly that).
 #include "sim/random/CounterStream.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <utility>
 
 namespace models {
 
@@ -47,31 +49,40 @@ struct RelationshipLadder {
     std::uint32_t partner_tenure = 52;
     double demote_below = 0.50;  // satisfaction under which customers can slip a rung
 
-    bool may_climb(const LadderPosition& p) const {
-        switch (p.stage) {
-            case Stage::Customer:
-                return p.purchases >= client_purchases;
-            case Stage::Client:
-                return p.satisfaction >= advocate_satisfaction && p.tenure >= advocate_tenure;
-            case Stage::Advocate:
-                return p.satisfaction >= partner_satisfaction && p.tenure >= partner_tenure;
-            default:
-                return false;
-        }
+    // Per rung (customer, client, advocate, partner: stage - 1), the chance
+    // to climb from it (0 from partner) and the draw from which one slips
+    // from it (2: a customer never slips): the step below picks them by rung.
+    std::array<double, 4> climb_chances() const { return {promote[0], promote[1], promote[2], 0.0}; }
+    std::array<double, 4> slip_draws() const { return {2.0, 1.0 - demote[0], 1.0 - demote[1], 1.0 - demote[2]}; }
+
+    // Whether a customer climbs and whether they slip this tick (never
+    // both), from one uniform draw x: the low end of [0, 1) climbs, the high
+    // end slips (promote + demote of a stage must be at most 1). Written
+    // once over lanes: N holds stages, purchases and tenure, V
+    // satisfactions and draws (std::uint64_t and double for one customer,
+    // sim::Pack for several); climb_chance and slip_draw are the rung's
+    // (climb_chances, slip_draws). A prospect neither climbs nor slips.
+    template <class N, class V>
+    auto step(N stage, V satisfaction, N purchases, N tenure, V x, V climb_chance, V slip_draw) const {
+        const auto may_climb =
+            ((stage == N(index(Stage::Customer))) & (purchases >= N(client_purchases))) |
+            ((stage == N(index(Stage::Client))) & (satisfaction >= V(advocate_satisfaction)) &
+             (tenure >= N(advocate_tenure))) |
+            ((stage == N(index(Stage::Advocate))) & (satisfaction >= V(partner_satisfaction)) &
+             (tenure >= N(partner_tenure)));
+        const auto climbs = may_climb & (x < climb_chance);
+        const auto may_slip = (stage > N(index(Stage::Customer))) & (satisfaction < V(demote_below)) & (x >= slip_draw);
+        return std::pair{climbs, sim::lanes::and_not(may_slip, climbs)};
     }
 
-    // The stage after this tick, from one uniform draw `u`: the low end of
-    // [0, 1) climbs, the high end slips, so climbing and slipping exclude each
-    // other (promote + demote of a stage must be at most 1).
+    // The stage after this tick, from one uniform draw `u`.
     Stage next(const LadderPosition& p, std::uint32_t u) const {
-        if (!enabled || p.stage == Stage::Prospect) return p.stage;
-        const double x = sim::to_unit(u);
-        const std::size_t rung = index(p.stage) - 1;  // 0 for customer
-        if (p.stage != Stage::Partner && may_climb(p) && x < promote[rung])
-            return static_cast<Stage>(index(p.stage) + 1);
-        if (p.stage != Stage::Customer && p.satisfaction < demote_below && x >= 1.0 - demote[rung - 1])
-            return static_cast<Stage>(index(p.stage) - 1);
-        return p.stage;
+        if (!enabled) return p.stage;
+        const std::uint64_t rung = (index(p.stage) - 1) & 3;
+        const auto [climbs, slips] = step<std::uint64_t, double>(index(p.stage), p.satisfaction, p.purchases, p.tenure,
+                                                                 sim::to_unit(u), climb_chances()[rung],
+                                                                 slip_draws()[rung]);
+        return static_cast<Stage>(index(p.stage) + climbs - slips);
     }
 };
 

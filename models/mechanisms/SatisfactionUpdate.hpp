@@ -10,22 +10,27 @@
 //     performance plus a share of (performance - expectation), and
 //         S_t = anchor_weight * S_{t-1} + (1 - anchor_weight) * s_t;
 //     expectations move a share of the way towards performance.
-#include <algorithm>
+#include "sim/simd/Pack.hpp"
 
 namespace models {
 
 enum class SatisfactionModel : unsigned char { Rm1, Disconfirmation };
 
-struct SatisfactionState {
-    double satisfaction;
-    double expectation;
+// Satisfaction and expectation of one customer (V = double) or of a pack
+// of them (V = sim::Pack<double, W>).
+template <class V>
+struct SatisfactionStateOf {
+    V satisfaction;
+    V expectation;
 };
+using SatisfactionState = SatisfactionStateOf<double>;
 
 // std::clamp(x, 0.0, 1.0), the same for every x (-0.0 included), without a
 // branch (minsd, maxsd): whether stories push satisfaction past a bound
 // varies from customer to customer, and a branch would often mispredict.
-inline double clamp_unit(double x) {
-    return std::min(std::max(x, 0.0), 1.0);
+template <class V>
+V clamp_unit(V x) {
+    return sim::lanes::min(sim::lanes::max(x, V(0.0)), V(1.0));
 }
 
 struct SatisfactionUpdate {
@@ -36,14 +41,20 @@ struct SatisfactionUpdate {
     double expectation_adaptation = 0.10;  // disconfirmation: share of the gap expectations close per encounter
     double initial_expectation = 0.70;     // [0, 1]
 
-    double after_good_service(double s) const { return s + good_service_gain * (1.0 - s); }
+    // Every formula here is written once over a lane type V (double: one
+    // customer; sim::Pack: several), for every path and width.
+    template <class V>
+    V after_good_service(V s) const {
+        return s + V(good_service_gain) * (V(1.0) - s);
+    }
     static double after_failure(double repurchase) { return repurchase; }
 
     // Disconfirmation update for an encounter perceived at `performance`.
-    SatisfactionState after_encounter(SatisfactionState now, double performance) const {
-        const double transaction = clamp_unit(performance + disconfirmation_weight * (performance - now.expectation));
-        return {anchor_weight * now.satisfaction + (1.0 - anchor_weight) * transaction,
-                now.expectation + expectation_adaptation * (performance - now.expectation)};
+    template <class V>
+    SatisfactionStateOf<V> after_encounter(SatisfactionStateOf<V> now, V performance) const {
+        const V transaction = clamp_unit(performance + V(disconfirmation_weight) * (performance - now.expectation));
+        return {V(anchor_weight) * now.satisfaction + V(1.0 - anchor_weight) * transaction,
+                now.expectation + V(expectation_adaptation) * (performance - now.expectation)};
     }
 };
 

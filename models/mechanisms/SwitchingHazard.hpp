@@ -9,6 +9,7 @@
 // (multinomial logit, FirmChoice) or, with leave_market_share, leaves the
 // market, starting over at configured satisfaction and expectation.
 #include "models/mechanisms/RelationshipLadder.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <array>
 #include <cmath>
@@ -21,9 +22,19 @@ namespace models {
 enum class ChurnReason : std::uint8_t { None = 0, AfterFailure, Drift, CompetitorPull, Termination };
 inline constexpr std::size_t kChurnReasons = 5;
 
+// How the drift hazard falls with satisfaction s: (1 - s)^convexity, or
+// logistically, 1 / (1 + exp(steepness (s - midpoint))): nearly flat among
+// the very dissatisfied and the very satisfied, with the fall concentrated
+// around a threshold (a "zone of tolerance", Zeithaml, Berry & Parasuraman
+// 1993).
+enum class DriftShape : std::uint8_t { Power, Logistic };
+
 struct SwitchingHazard {
-    double drift_hazard = 0.02;  // per tick, times (1 - satisfaction)^convexity
-    double convexity = 1.0;
+    double drift_hazard = 0.02;  // per tick, times the shape (at most 1)
+    DriftShape shape = DriftShape::Power;
+    double convexity = 1.0;             // power
+    double logistic_midpoint = 0.5;     // logistic: the satisfaction at which the shape is 1/2
+    double logistic_steepness = 10.0;   // logistic: how sharply it falls there (per unit of satisfaction)
     std::array<double, kStages> stage_factor = {1.0, 1.0, 1.0, 1.0, 1.0};  // hazard multiplier by stage
     double variety_seeking = 0.0;             // hazard per tick added to drift, whatever the satisfaction
     double competitor_pull = 0.0;             // hazard per unit of utility by which the best competitor beats the firm
@@ -31,12 +42,35 @@ struct SwitchingHazard {
     double satisfaction_after_switch = 0.60;  // a new customer's starting satisfaction
     double expectation_after_switch = 0.70;
 
-    double drift(double satisfaction) const {
-        const double gap = 1.0 - satisfaction;
+    // Written once over a lane type V (double: one customer; sim::Pack:
+    // several at a time, sim/simd/Pack.hpp), for every path and width.
+    template <class V>
+    V drift(V satisfaction) const {
+        return V(drift_hazard) * (shape == DriftShape::Logistic ? logistic(satisfaction) : power(satisfaction));
+    }
+    template <class V>
+    V power(V satisfaction) const {
+        const V gap = V(1.0) - satisfaction;
         // pow() is slow and this runs for every customer every tick: the
         // common exponents are multiplied out.
-        const double shape = convexity == 1.0 ? gap : convexity == 2.0 ? gap * gap : std::pow(gap, convexity);
-        return drift_hazard * shape;
+        return convexity == 1.0 ? gap : convexity == 2.0 ? gap * gap : sim::lanes::pow(gap, convexity);
+    }
+    template <class V>
+    V logistic(V satisfaction) const {
+        return V(1.0) / (V(1.0) + sim::lanes::exp(V(logistic_steepness) * (satisfaction - V(logistic_midpoint))));
+    }
+    // The drift hazard of a customer whose stage and firm scale it by
+    // `barrier` (stage factor times the firm's barrier and policy), variety
+    // seeking included.
+    template <class V>
+    V drift(V satisfaction, V barrier) const {
+        return barrier * (drift(satisfaction) + V(variety_seeking));
+    }
+    // The chance of leaving this tick without a failure: drift plus the
+    // pull of better competitors, scaled by the same barrier.
+    template <class V>
+    static V leave_chance(V drift, V barrier, V pull) {
+        return drift + barrier * pull;
     }
     static double after_failure(double repurchase) { return 1.0 - repurchase; }
 

@@ -14,6 +14,7 @@
 // ticks). With that rule each group's share is an unbiased estimate of the
 // probability of staying `horizon` ticks.
 #include "models/mechanisms/ServiceOutcome.hpp"
+#include "sim/simd/Pack.hpp"
 
 #include <array>
 #include <cstdint>
@@ -39,8 +40,22 @@ struct TarpTracking {
     // 0: unknown, every observation that ends is counted).
     std::uint32_t run_ticks = 0;
 
+private:
+    // Written once over 32-bit ticks (std::uint32_t, or lanes holding
+    // them): elapsed time wraps as 32-bit arithmetic does.
+    template <class V>
+    auto completes(V opened, std::uint32_t tick) const {
+        return sim::lanes::wrap32(V(tick + 1) - opened) >= V(horizon);
+    }
+
+public:
     // Whether an observation opened at `opened` is complete at the end of `tick`.
-    bool complete(std::uint32_t opened, std::uint32_t tick) const { return tick + 1 - opened >= horizon; }
+    bool complete(std::uint32_t opened, std::uint32_t tick) const { return completes(opened, tick); }
+    // The same for the lanes of a pack (each holding a 32-bit tick).
+    template <int W>
+    sim::Mask<W> complete(sim::Pack<std::uint64_t, W> opened, std::uint32_t tick) const {
+        return completes(opened, tick);
+    }
     // Whether an observation opened at `opened` can complete before the run
     // ends (ticks 0 .. run_ticks - 1): only those are counted.
     bool counted(std::uint32_t opened) const {

@@ -11,6 +11,7 @@
 // buys from the same firm by a fixed step in satisfaction (and, optionally,
 // expectation); a prospect who hears a positive story becomes more likely to
 // adopt (Acquisition::story_weight).
+#include "models/mechanisms/SatisfactionUpdate.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
 
 #include <algorithm>
@@ -36,6 +37,14 @@ struct WordOfMouth {
     int sign(Outcome o) const { return enabled ? story_sign[index(o)] : 0; }
     double reach(int sign) const { return sign > 0 ? positive_reach : negative_reach; }
     double reach(int sign, double talkativeness) const { return std::min(1.0, reach(sign) * talkativeness); }
+
+    // A hearer's satisfaction (or expectation) after the tick's `stories`
+    // (signed count) about their firm, each moving it by `effect`: the
+    // settlement of every path and width (V: double or sim::Pack).
+    template <class V>
+    static V after_stories(V value, V stories, double effect) {
+        return clamp_unit(value + V(effect) * stories);
+    }
 };
 
 }  // namespace models

@@ -3,6 +3,8 @@
 // same results bit for bit: which to take, decided at run time, and what
 // the vector versions share. A few of them have an AVX-512 version too, for
 // processors that have it (avx512_loops).
+#include "sim/simd/Isa.hpp"
+
 #include <atomic>
 #include <cstdint>
 
@@ -12,20 +14,10 @@
 
 namespace sim {
 
-namespace detail {
-inline std::atomic<bool> avx2_loops_allowed{true};
-inline std::atomic<bool> avx512_loops_allowed{true};
-}  // namespace detail
-
-// Whether to take the AVX2 loops: the processor has AVX2 (asked once) and
-// no test has asked for the scalar ones.
+// Whether to take the AVX2 loops (sim::widest_isa: the processor has AVX2,
+// CRMSIM_SIMD allows it, and no test has asked for the scalar ones).
 inline bool avx2_loops() {
-#if defined(__x86_64__)
-    static const bool has_avx2 = __builtin_cpu_supports("avx2");
-    return has_avx2 && detail::avx2_loops_allowed.load(std::memory_order_relaxed);
-#else
-    return false;
-#endif
+    return widest_isa() >= Isa::Avx2;
 }
 
 // For tests of the scalar loops on a processor with AVX2: false makes every
@@ -34,16 +26,9 @@ inline void allow_avx2_loops(bool allowed) {
     detail::avx2_loops_allowed.store(allowed, std::memory_order_relaxed);
 }
 
-// Whether to take the AVX-512 versions where a loop has one: the AVX2 loops
-// are taken (avx2_loops), the processor has AVX-512F, and no test has asked
-// for the AVX2 ones.
+// Whether to take the AVX-512 versions where a loop has one.
 inline bool avx512_loops() {
-#if defined(__x86_64__)
-    static const bool has_avx512 = __builtin_cpu_supports("avx512f");
-    return has_avx512 && avx2_loops() && detail::avx512_loops_allowed.load(std::memory_order_relaxed);
-#else
-    return false;
-#endif
+    return widest_isa() >= Isa::Avx512;
 }
 
 // For tests of the AVX2 loops on a processor with AVX-512.

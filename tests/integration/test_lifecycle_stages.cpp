@@ -110,7 +110,8 @@ const Variation kVariations[] = {
      }},
     {"NoWordOfMouth", [](models::MarketParams& p) { p.mechanisms.word_of_mouth.enabled = false; }},
     {"LinearDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.0; }},
-    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},  // scalar only
+    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},
+    {"LogisticDrift", [](models::MarketParams& p) { p.mechanisms.switching.shape = models::DriftShape::Logistic; }},
     {"NoFailures", [](models::MarketParams& p) { p.mechanisms.service_failures.enabled = false; }},
     {"LimitedCapacity",
      [](models::MarketParams& p) {

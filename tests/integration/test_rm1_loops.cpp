@@ -78,7 +78,8 @@ const Variation kVariations[] = {
      }},
     {"TarpHorizonFour", [](models::MarketParams& p) { p.mechanisms.tarp.horizon = 4; }},
     {"SquaredDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 2.0; }},
-    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},  // scalar only
+    {"OtherDrift", [](models::MarketParams& p) { p.mechanisms.switching.convexity = 1.5; }},
+    {"LogisticDrift", [](models::MarketParams& p) { p.mechanisms.switching.shape = models::DriftShape::Logistic; }},
     {"UnequalFirms",
      [](models::MarketParams& p) {
          p.firms[1].service.failure_rate = 0.25;

@@ -172,6 +172,24 @@ TEST(SatisfactionUpdate, DisconfirmationAnchorsAndAdaptsExpectations) {
     EXPECT_DOUBLE_EQ(u.after_encounter({0.5, 0.9}, 0.1).satisfaction, 0.8 * 0.5);
 }
 
+// The logistic shape (docs/fast-paths.md's worked example): half the hazard
+// at the midpoint, nearly all of it well below, nearly none well above
+// (1 / (1 + e^-6) = 0.9975, 1 / (1 + e^6) = 0.0025).
+TEST(SwitchingHazard, LogisticDriftFallsAroundItsMidpoint) {
+    models::SwitchingHazard h;
+    h.shape = models::DriftShape::Logistic;
+    h.drift_hazard = 0.04;
+    h.logistic_midpoint = 0.6;
+    h.logistic_steepness = 20.0;
+    EXPECT_DOUBLE_EQ(h.drift(0.6), 0.02);
+    EXPECT_NEAR(h.drift(0.3), 0.04 / (1.0 + std::exp(-6.0)), 1e-15);
+    EXPECT_GT(h.drift(0.3), 0.04 * 0.997);
+    EXPECT_LT(h.drift(0.9), 0.04 * 0.003);
+    EXPECT_GT(h.drift(0.5), h.drift(0.7));
+    h.convexity = 2.0;  // a power-shape parameter: no effect on the logistic shape
+    EXPECT_DOUBLE_EQ(h.drift(0.6), 0.02);
+}
+
 TEST(SwitchingHazard, DriftIsConvexInDissatisfaction) {
     SwitchingHazard h;
     EXPECT_DOUBLE_EQ(h.drift(0.7), 0.02 * 0.3);  // RM-1

@@ -81,6 +81,11 @@ class Notebook(unittest.TestCase):
         self.assertIn("sum over ticks 13-25", text_of(self.cell('"churn_after_failure"')))
         self.assertIn("welch", text_of(self.cell("res.contrast(")))
 
+    def test_reruns_from_its_results_file_in_another_folder(self):
+        shown = text_of(self.cell("paradox-rerun.h5"))
+        self.assertIn("identical summary: True", shown)
+        self.assertIn("identical time series: True", shown)
+
     def test_draws_the_figures(self):
         for source in ("crmsim.plot.tarp(", "crmsim.plot.differences_over_time(", "crmsim.plot.forest("):
             with self.subTest(figure=source):

@@ -48,11 +48,15 @@ void plan(benchmark::State& state, const experiments::ExperimentConfig& config) 
 }
 
 void BM_PlanReplications(benchmark::State& state) {
-    const auto config = experiments::load_experiment_config(
-        kTiny, {"experiment.replications=" + std::to_string(state.range(0))});
+    const auto config =
+        experiments::load_experiment_config(kTiny, {"experiment.replications=" + std::to_string(state.range(0))});
     plan(state, config);
 }
-BENCHMARK(BM_PlanReplications)->RangeMultiplier(10)->Range(1000, 100000)->ArgName("runs")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PlanReplications)
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->ArgName("runs")
+    ->Unit(benchmark::kMillisecond);
 
 void BM_PlanSweepPoints(benchmark::State& state) {
     const std::string path = sweep_config(state.range(0));
@@ -60,7 +64,11 @@ void BM_PlanSweepPoints(benchmark::State& state) {
     plan(state, config);
     std::filesystem::remove(path);
 }
-BENCHMARK(BM_PlanSweepPoints)->RangeMultiplier(10)->Range(1000, 100000)->ArgName("runs")->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_PlanSweepPoints)
+    ->RangeMultiplier(10)
+    ->Range(1000, 100000)
+    ->ArgName("runs")
+    ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 
 }  // namespace

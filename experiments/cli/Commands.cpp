@@ -4,8 +4,8 @@
 #include "experiments/config/ConfigError.hpp"
 #include "experiments/config/ExperimentConfig.hpp"
 #include "experiments/plan/ExperimentPlan.hpp"
-#include "experiments/run/MetricsTable.hpp"
 #include "experiments/run/Calibration.hpp"
+#include "experiments/run/MetricsTable.hpp"
 #include "experiments/run/MpiRuns.hpp"
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/PartialResults.hpp"
@@ -389,7 +389,8 @@ int calibrate_command(const std::vector<std::string>& args, const std::vector<st
         const std::vector<CalibrationTarget> targets = read_targets(c.targets_path, config);
         if (std::filesystem::exists(c.output_path) && !c.overwrite)
             throw UsageError(c.output_path + " exists; give --overwrite to replace it");
-        if (c.jobs < 0 || c.jobs > kMaxThreads) throw UsageError("--jobs: must be 0 (automatic) to " + std::to_string(kMaxThreads));
+        if (c.jobs < 0 || c.jobs > kMaxThreads)
+            throw UsageError("--jobs: must be 0 (automatic) to " + std::to_string(kMaxThreads));
         calibrate(config, targets, c, std::cerr);
         std::cout << "fit written to " << c.output_path << "\n";
         return kExitOk;

@@ -16,9 +16,9 @@ struct CalibrationParameter {
 
 struct CalibrationSettings {
     std::vector<CalibrationParameter> parameters;  // empty: the config has no calibration section
-    std::uint32_t max_trials = 80;                  // objective evaluations of the search
-    double tolerance = 1e-3;  // stop when the simplex is this small (in the unit of each range) and its values
-                              // differ by this little
+    std::uint32_t max_trials = 80;                 // objective evaluations of the search
+    double tolerance = 1e-3;       // stop when the simplex is this small (in the unit of each range) and its values
+                                   // differ by this little
     double curvature_step = 0.05;  // finite-difference step for the curvature, in the unit of each range
 };
 

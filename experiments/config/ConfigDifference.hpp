@@ -7,7 +7,7 @@
 namespace experiments {
 
 struct ConfigDifference {
-    std::string key;  // dotted path (list items by index)
+    std::string key;                   // dotted path (list items by index)
     std::string old_value, new_value;  // flow YAML; "(absent)" when one side lacks the key
 };
 

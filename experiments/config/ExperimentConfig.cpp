@@ -4,10 +4,10 @@
 #include "experiments/config/OutputSpec.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/config/Utf8.hpp"
+#include "experiments/config/YamlChecks.hpp"
 #include "experiments/plan/SensitivityDesign.hpp"
 #include "experiments/run/SummaryMetrics.hpp"
 #include "models/market/FirmTally.hpp"
-#include "experiments/config/YamlChecks.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -247,8 +247,8 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
         v.overrides = node.overrides("set", read_policy_use(node, config_dir, firms, inputs));
         for (const Override& o : v.overrides)
             if (fixed_by_the_plan(o.path))
-                throw ConfigError(o.origin, o.path + " cannot be set by a " + key.substr(0, key.size() - 1) + ": " +
-                                                kFixedByThePlan);
+                throw ConfigError(
+                    o.origin, o.path + " cannot be set by a " + key.substr(0, key.size() - 1) + ": " + kFixedByThePlan);
         variants.push_back(std::move(v));
     }
     if (variants.empty()) variants.push_back(Variant{implicit, {}});
@@ -272,8 +272,7 @@ std::size_t read_baseline(std::vector<ConfigNode>& nodes, ConfigNode& root) {
 SweepParameter read_sweep_parameter(ConfigNode node, SweepMethod method) {
     SweepParameter p;
     p.key = canonical_path(node.required_text("key"));
-    if (fixed_by_the_plan(p.key))
-        throw node.error("key", p.key + " cannot be swept: " + kFixedByThePlan);
+    if (fixed_by_the_plan(p.key)) throw node.error("key", p.key + " cannot be swept: " + kFixedByThePlan);
     p.low = node.number("low", p.low);
     p.high = node.number("high", p.high);
     if (p.low > p.high) throw node.error("high", "must not be below low (" + format_number(p.low) + ")");
@@ -297,7 +296,8 @@ void read_sensitivity(ConfigNode& node, SweepSettings& s, const ExperimentSettin
     if (saltelli) {
         const std::int64_t n = node.integer("points", 64, 1, 10'000'000);
         if (n < kMinSaltelliBaseSamples)
-            throw node.error("points", "too few base samples (" + std::to_string(n) + ") for bootstrap intervals: saltelli needs at least " +
+            throw node.error("points", "too few base samples (" + std::to_string(n) +
+                                           ") for bootstrap intervals: saltelli needs at least " +
                                            std::to_string(kMinSaltelliBaseSamples));
         s.points = static_cast<std::uint32_t>(n);
         t.second_order = node.flag("second_order", false);
@@ -306,7 +306,8 @@ void read_sensitivity(ConfigNode& node, SweepSettings& s, const ExperimentSettin
     } else {
         const std::int64_t r = node.integer("trajectories", 10, 1, 10'000'000);
         if (r < kMinMorrisTrajectories)
-            throw node.error("trajectories", "too few trajectories (" + std::to_string(r) + ") for sigma and bootstrap intervals: morris needs at least " +
+            throw node.error("trajectories", "too few trajectories (" + std::to_string(r) +
+                                                 ") for sigma and bootstrap intervals: morris needs at least " +
                                                  std::to_string(kMinMorrisTrajectories));
         s.points = static_cast<std::uint32_t>(r);
         t.levels = static_cast<std::uint32_t>(node.integer("levels", 4, 2, 1'000'000));
@@ -315,8 +316,8 @@ void read_sensitivity(ConfigNode& node, SweepSettings& s, const ExperimentSettin
     }
     ConfigNode bootstrap = node.mapping("bootstrap");
     t.resamples = static_cast<std::uint32_t>(bootstrap.integer("resamples", 1000, 100, 1'000'000));
-    t.bootstrap_seed = static_cast<std::uint64_t>(bootstrap.integer(
-        "seed", static_cast<std::int64_t>(experiment.seed), 0, std::numeric_limits<std::int64_t>::max()));
+    t.bootstrap_seed = static_cast<std::uint64_t>(bootstrap.integer("seed", static_cast<std::int64_t>(experiment.seed),
+                                                                    0, std::numeric_limits<std::int64_t>::max()));
     t.confidence = bootstrap.number("confidence", 0.95, 0.5, 0.999);
     bootstrap.finish();
     const std::string use = node.choice("replications", "average", {"average", "noise"});
@@ -333,7 +334,8 @@ void read_sensitivity(ConfigNode& node, SweepSettings& s, const ExperimentSettin
 }
 
 // `key_origins`: where each parameter's key is written, for errors about its values.
-SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origins, const ExperimentSettings& experiment) {
+SweepSettings read_sweep(ConfigNode node, std::vector<ConfigLocation>& key_origins,
+                         const ExperimentSettings& experiment) {
     SweepSettings s;
     const std::string method = node.choice("method", "grid", {"grid", "lhs", "sobol", "saltelli", "morris"});
     s.method = method == "grid"       ? SweepMethod::Grid
@@ -388,7 +390,8 @@ CalibrationSettings read_calibration(ConfigNode node, std::vector<ConfigLocation
             throw item.error("high", "must be above low (" + format_number(p.range.low) + ")");
         p.range.scale =
             item.choice("scale", "linear", {"linear", "log"}) == "log" ? SweepScale::Log : SweepScale::Linear;
-        if (p.range.scale == SweepScale::Log && p.range.low <= 0) throw item.error("low", "must be above 0 on a log scale");
+        if (p.range.scale == SweepScale::Log && p.range.low <= 0)
+            throw item.error("low", "must be above 0 on a log scale");
         p.start = item.number("start", (p.range.low + p.range.high) / 2, p.range.low, p.range.high);
         for (const auto& other : c.parameters)
             if (other.range.key == p.range.key) throw item.error("key", "appears more than once in the calibration");
@@ -505,8 +508,8 @@ ConfigLocation firm_change_origin(const std::vector<Override>& variant, const st
     const Override* touching = nullptr;
     for (const Override& o : variant) {
         const bool list = o.path == "firms";
-        const bool name = o.path.rfind("firms.", 0) == 0 && o.path.size() > 5 &&
-                          o.path.compare(o.path.size() - 5, 5, ".name") == 0;
+        const bool name =
+            o.path.rfind("firms.", 0) == 0 && o.path.size() > 5 && o.path.compare(o.path.size() - 5, 5, ".name") == 0;
         if (list || name) return o.origin;
         if (!touching && o.path.rfind("firms", 0) == 0) touching = &o;
     }
@@ -570,7 +573,8 @@ void check_runs(const ConfigText& text, const std::vector<std::string>& override
     for (std::size_t k = 0; k < params.size(); ++k)
         for (const double end : {params[k].low, params[k].high}) {
             try {
-                const std::vector<Override> variant{Override{params[k].key, sweep_value(params[k], end), sweep_key_origins[k]}};
+                const std::vector<Override> variant{
+                    Override{params[k].key, sweep_value(params[k], end), sweep_key_origins[k]}};
                 check_same_firms(base, read(variant), variant, "sweep parameter " + params[k].key);
             } catch (const ConfigError& e) {
                 if (same_place(e.where(), sweep_key_origins[k])) throw;
@@ -579,8 +583,8 @@ void check_runs(const ConfigText& text, const std::vector<std::string>& override
 }
 
 // A calibration's parameters at both ends of their ranges, like a sweep's.
-void check_calibration(const ConfigText& text, const std::vector<std::string>& overrides,
-                       const ExperimentConfig& base, const std::vector<ConfigLocation>& origins) {
+void check_calibration(const ConfigText& text, const std::vector<std::string>& overrides, const ExperimentConfig& base,
+                       const std::vector<ConfigLocation>& origins) {
     std::vector<ConfigLocation> unused;
     const auto read = [&](const std::vector<Override>& variant) {
         read_config(text, parse_text(text.file, text.text), overrides, variant, unused, false, base.inputs);
@@ -621,7 +625,8 @@ SensitivityOutput read_output_spec(ConfigNode& node, std::uint32_t ticks) {
     }
     const std::int64_t last = static_cast<std::int64_t>(ticks) - 1;
     if (node.has("tick")) {
-        if (node.has("from") || node.has("to")) throw node.error("tick", "give either tick: or from: and to:, not both");
+        if (node.has("from") || node.has("to"))
+            throw node.error("tick", "give either tick: or from: and to:, not both");
         o.from_tick = o.to_tick = static_cast<std::uint32_t>(node.integer("tick", last, 0, last));
         o.name = o.column + "@" + std::to_string(o.from_tick);
     } else {

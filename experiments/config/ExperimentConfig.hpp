@@ -1,8 +1,8 @@
 #pragma once
 // The whole experiment as read from a YAML config (DESIGN.md 2, "Config
 // shape"): what to simulate, how long, with which seed, and what to write.
-#include "experiments/config/InputFiles.hpp"
 #include "experiments/config/CalibrationSettings.hpp"
+#include "experiments/config/InputFiles.hpp"
 #include "experiments/config/Overrides.hpp"
 #include "experiments/plan/SweepSampler.hpp"
 #include "models/market/MarketParams.hpp"

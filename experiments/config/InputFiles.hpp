@@ -15,7 +15,7 @@
 namespace experiments {
 
 enum class InputRole { Config, Policy, EdgeList };
-const char* role_name(InputRole role);  // "config", "policy", "edge_list"
+const char* role_name(InputRole role);              // "config", "policy", "edge_list"
 InputRole role_from_name(const std::string& name);  // throws std::invalid_argument
 
 struct InputFile {

@@ -585,9 +585,8 @@ models::MetricOptions read_metrics(ConfigNode node) {
 ConfigError population_bound_error(ConfigNode& node, const std::string& key, const std::string& message,
                                    const ConfigLocation& population_at, const std::string& default_value) {
     if (node.has(key)) return node.error(key, message);
-    return ConfigError(population_at, "too small for the default network." + key + " (" + default_value +
-                                          "), which " + message + "; set network." + key +
-                                          ", or a larger population.size");
+    return ConfigError(population_at, "too small for the default network." + key + " (" + default_value + "), which " +
+                                          message + "; set network." + key + ", or a larger population.size");
 }
 
 NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std::uint32_t population,
@@ -603,26 +602,24 @@ NetworkSettings read_network(ConfigNode node, const std::string& config_dir, std
         // A rewired edge needs a node outside the ring neighbourhood to go to.
         const std::uint64_t room = s.small_world.beta > 0 ? 1 : 0;
         if (s.small_world.k + room >= population)
-            throw population_bound_error(
-                node, "k",
-                "must be smaller than population.size" + std::string(room ? " - 1" : "") + " (" +
-                    std::to_string(population - room) + ")" +
-                    (room ? " when beta > 0, so rewired edges have somewhere to go" : ""),
-                population_at, std::to_string(s.small_world.k));
+            throw population_bound_error(node, "k",
+                                         "must be smaller than population.size" + std::string(room ? " - 1" : "") +
+                                             " (" + std::to_string(population - room) + ")" +
+                                             (room ? " when beta > 0, so rewired edges have somewhere to go" : ""),
+                                         population_at, std::to_string(s.small_world.k));
     } else if (kind == "erdos_renyi") {
         s.kind = NetworkKind::ErdosRenyi;
-        s.random_graph.mean_degree = node.number("mean_degree", s.random_graph.mean_degree, 0.0,
-                                                 std::numeric_limits<double>::max());
+        s.random_graph.mean_degree =
+            node.number("mean_degree", s.random_graph.mean_degree, 0.0, std::numeric_limits<double>::max());
         // The generator links each pair with probability mean_degree / (n - 1),
         // which must stay below 1 (sim/network/Generators.cpp).
         if (s.random_graph.mean_degree >= static_cast<double>(population) - 1.0)
-            throw population_bound_error(node, "mean_degree",
-                                         "must be below population.size - 1 (" +
-                                             format_number(static_cast<double>(population) - 1.0) +
-                                             "): an Erdos-Renyi network of " + std::to_string(population) +
-                                             " customers cannot have mean degree " +
-                                             format_number(s.random_graph.mean_degree),
-                                         population_at, format_number(s.random_graph.mean_degree));
+            throw population_bound_error(
+                node, "mean_degree",
+                "must be below population.size - 1 (" + format_number(static_cast<double>(population) - 1.0) +
+                    "): an Erdos-Renyi network of " + std::to_string(population) +
+                    " customers cannot have mean degree " + format_number(s.random_graph.mean_degree),
+                population_at, format_number(s.random_graph.mean_degree));
     } else if (kind == "scale_free") {
         s.kind = NetworkKind::ScaleFree;
         s.scale_free.mean_degree =

@@ -35,14 +35,14 @@ std::size_t item_named(const YAML::Node& list, const std::string& name, const st
         names.push_back(item["name"].Scalar());
     }
     const std::string path = list_path + "." + name;
-    if (names.empty()) throw fail(path, "'" + name + "' is not a list index (0 to " + std::to_string(list.size()) + ")");
+    if (names.empty())
+        throw fail(path, "'" + name + "' is not a list index (0 to " + std::to_string(list.size()) + ")");
     std::string known;
     for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
     const std::string near = closest_name(name, names);
     const std::string what = list_path == "firms" ? "no firm" : "no item of " + list_path;
-    throw fail(path, what + " is called \"" + name + "\"" +
-                         (near.empty() ? "" : " (did you mean \"" + near + "\"?)") + "; give an index or one of: " +
-                         known);
+    throw fail(path, what + " is called \"" + name + "\"" + (near.empty() ? "" : " (did you mean \"" + near + "\"?)") +
+                         "; give an index or one of: " + known);
 }
 
 }  // namespace

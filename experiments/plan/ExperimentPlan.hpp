@@ -26,7 +26,7 @@ struct ExperimentPlan {
     ExperimentDesign design;
     std::uint64_t seed = 0;
     bool common_random_numbers = true;
-    bool common_across_scenarios = false;  // experiment.common_random_numbers: across_scenarios
+    bool common_across_scenarios = false;           // experiment.common_random_numbers: across_scenarios
     std::vector<std::vector<double>> sweep_points;  // [point][parameter]
     std::vector<RunSpec> runs;
 };

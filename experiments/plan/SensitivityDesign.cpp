@@ -91,7 +91,8 @@ MorrisDesign morris_design(const SweepSettings& settings, std::uint64_t seed) {
     design.delta = static_cast<double>(half) / (p - 1);
     const auto level = [p](std::uint32_t l) { return static_cast<double>(l) / (p - 1); };
     for (std::uint32_t t = 0; t < settings.points; ++t) {
-        const std::vector<std::uint32_t> order = sim::uniform_permutation(sim::BlockEngine(stream, kPurposeMorrisOrder, t), k);
+        const std::vector<std::uint32_t> order =
+            sim::uniform_permutation(sim::BlockEngine(stream, kPurposeMorrisOrder, t), k);
         sim::BlockEngine start(stream, kPurposeMorrisStart, t);
         std::vector<std::uint32_t> from(k);
         std::vector<int> direction(k);

@@ -50,9 +50,9 @@ struct MorrisStep {
 };
 
 struct MorrisDesign {
-    double delta = 0.0;              // in the unit cube
-    UnitPoints points;               // r (k + 1) points
-    std::vector<MorrisStep> steps;   // r k steps, trajectory-major
+    double delta = 0.0;             // in the unit cube
+    UnitPoints points;              // r (k + 1) points
+    std::vector<MorrisStep> steps;  // r k steps, trajectory-major
 };
 
 // settings.points trajectories, settings.sensitivity.levels levels.

@@ -34,10 +34,10 @@ enum class SaltelliSampling { Sobol, Random };
 
 struct SensitivitySettings {
     std::vector<SensitivityOutput> outputs;
-    bool second_order = false;      // saltelli: also S2 for every pair
+    bool second_order = false;  // saltelli: also S2 for every pair
     SaltelliSampling sampling = SaltelliSampling::Sobol;
-    std::uint32_t levels = 4;       // morris: grid levels p (even); step delta = p / (2 (p - 1))
-    std::uint32_t resamples = 1000;  // bootstrap resamples
+    std::uint32_t levels = 4;          // morris: grid levels p (even); step delta = p / (2 (p - 1))
+    std::uint32_t resamples = 1000;    // bootstrap resamples
     std::uint64_t bootstrap_seed = 0;  // the bootstrap's own seed (default: the experiment seed)
     double confidence = 0.95;          // of the percentile bootstrap intervals
     ReplicationUse replications = ReplicationUse::Average;

@@ -57,10 +57,12 @@ void validate_sensitivity(const SweepSettings& s) {
         if (s.sensitivity.second_order && k < 2)
             throw std::invalid_argument("second-order indices need at least two parameters");
         if (2 * k > boost::random::default_sobol_table::max_dimension)
-            throw std::invalid_argument("saltelli over " + std::to_string(k) + " parameters: the Sobol base sample has 2k dimensions, at most " +
+            throw std::invalid_argument("saltelli over " + std::to_string(k) +
+                                        " parameters: the Sobol base sample has 2k dimensions, at most " +
                                         std::to_string(boost::random::default_sobol_table::max_dimension));
         const std::uint64_t stride = s.sensitivity.second_order ? 2 * k + 2 : k + 2;
-        if (std::uint64_t{s.points} * stride > kMaxPoints) throw std::invalid_argument("saltelli design has too many points");
+        if (std::uint64_t{s.points} * stride > kMaxPoints)
+            throw std::invalid_argument("saltelli design has too many points");
         return;
     }
     if (s.points < kMinMorrisTrajectories)
@@ -68,7 +70,8 @@ void validate_sensitivity(const SweepSettings& s) {
                                     " for sigma and bootstrap intervals");
     if (s.sensitivity.levels < 2 || s.sensitivity.levels % 2 != 0)
         throw std::invalid_argument("morris needs an even number of levels >= 2");
-    if (std::uint64_t{s.points} * (k + 1) > kMaxPoints) throw std::invalid_argument("morris design has too many points");
+    if (std::uint64_t{s.points} * (k + 1) > kMaxPoints)
+        throw std::invalid_argument("morris design has too many points");
 }
 
 void validate(const SweepSettings& s) {
@@ -146,7 +149,8 @@ std::vector<std::vector<double>> sample_lhs(const SweepSettings& s, std::uint64_
     std::vector<std::vector<double>> points(n, std::vector<double>(s.parameters.size()));
     for (std::size_t k = 0; k < s.parameters.size(); ++k) {
         const auto agent = static_cast<std::uint32_t>(k);
-        const std::vector<std::uint32_t> stratum = sim::uniform_permutation(sim::BlockEngine(stream, kPurposePermutation, agent), n);
+        const std::vector<std::uint32_t> stratum =
+            sim::uniform_permutation(sim::BlockEngine(stream, kPurposePermutation, agent), n);
         sim::BlockEngine position(stream, kPurposePosition, agent);
         for (std::uint32_t p = 0; p < n; ++p) {
             // One 32-bit word places the point inside its stratum; the min keeps

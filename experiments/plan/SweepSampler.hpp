@@ -37,7 +37,9 @@ struct SweepSettings {
     SensitivitySettings sensitivity;  // saltelli and morris only
 };
 
-inline bool is_sensitivity_design(SweepMethod m) { return m == SweepMethod::Saltelli || m == SweepMethod::Morris; }
+inline bool is_sensitivity_design(SweepMethod m) {
+    return m == SweepMethod::Saltelli || m == SweepMethod::Morris;
+}
 
 // points[p][k] = value of parameters[k] at sweep point p.
 // Grid: the Cartesian product, the last parameter varying fastest.

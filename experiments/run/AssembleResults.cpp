@@ -1,7 +1,7 @@
 #include "experiments/run/AssembleResults.hpp"
 
-#include "experiments/run/StoredExperiment.hpp"
 #include "experiments/run/SensitivityTable.hpp"
+#include "experiments/run/StoredExperiment.hpp"
 #include "experiments/run/SummaryMetrics.hpp"
 
 #include "experiments/stats/PairedComparison.hpp"
@@ -94,7 +94,8 @@ const std::vector<Metric>& metrics() {
          [](const FirmOutcome& o) { return double(o.terminated); }},
         {"won_back", "customers", "lapsed former customers won back, summed over ticks",
          [](const FirmOutcome& o) { return double(o.won_back); }},
-        {"final_customer_equity", "currency units", "customer equity after the last tick (expected discounted profit of its customers)",
+        {"final_customer_equity", "currency units",
+         "customer equity after the last tick (expected discounted profit of its customers)",
          [](const FirmOutcome& o) { return o.final_customer_equity; }},
     };
     return all;

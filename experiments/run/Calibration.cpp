@@ -74,7 +74,8 @@ Trial run_trial(const ExperimentConfig& base, const std::vector<CalibrationTarge
             if (std::isfinite(run_values[target.firm])) sum += run_values[target.firm], n += 1;
         const double mean = n > 0 ? sum / n : kNaN;
         for (const auto& run_values : v)
-            if (std::isfinite(run_values[target.firm])) squares += (run_values[target.firm] - mean) * (run_values[target.firm] - mean);
+            if (std::isfinite(run_values[target.firm]))
+                squares += (run_values[target.firm] - mean) * (run_values[target.firm] - mean);
         t.mean.push_back(mean);
         t.se.push_back(n > 1 ? std::sqrt(squares / (n - 1) / n) : 0.0);
     }
@@ -130,7 +131,10 @@ void write_fit(const std::string& path, const ExperimentConfig& base, const std:
         key.push_back(r.key);
         const double u = fit.best_unit[k];
         estimate.push_back(value_at(r, u));
-        const double su = fit.positive_definite ? std::sqrt(fit.covariance_unit(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k))) : kNaN;
+        const double su =
+            fit.positive_definite
+                ? std::sqrt(fit.covariance_unit(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k)))
+                : kNaN;
         // The interval is symmetric in the unit coordinate (log scale: in log value).
         const auto at = [&](double uu) {
             return r.scale == SweepScale::Log ? std::exp(std::log(r.low) + uu * (std::log(r.high) - std::log(r.low)))
@@ -317,7 +321,8 @@ void calibrate(const ExperimentConfig& base, const std::vector<CalibrationTarget
         for (std::size_t j = 0; j < i; ++j) {
             const auto jj = static_cast<Eigen::Index>(j);
             hessian(ii, jj) = hessian(jj, ii) =
-                (shifted(i, h, j, h) - shifted(i, h, j, -h) - shifted(i, -h, j, h) + shifted(i, -h, j, -h)) / (4 * h * h);
+                (shifted(i, h, j, h) - shifted(i, h, j, -h) - shifted(i, -h, j, h) + shifted(i, -h, j, -h)) /
+                (4 * h * h);
         }
     }
     const Eigen::LLT<Eigen::MatrixXd> llt(hessian);

@@ -9,10 +9,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <stdexcept>
-#include <utility>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 
 namespace experiments {
 namespace {

@@ -29,7 +29,8 @@ std::optional<std::string> kept_run_mismatch(const sim::h5::Group& root, const R
             return std::string("its ") + c.name + " is " + std::to_string(found) + ", the plan's is " +
                    std::to_string(c.value);
     }
-    for (const auto& [name, key] : {std::pair{"stream_key", expected.stream_key}, {"network_key", expected.network_key}}) {
+    for (const auto& [name, key] :
+         {std::pair{"stream_key", expected.stream_key}, {"network_key", expected.network_key}}) {
         const std::uint64_t found = root.unsigned_attribute(name);
         if (found != key.value)
             return std::string("its ") + name + " is " + hex(found) + ", the plan's is " + hex(key.value) +

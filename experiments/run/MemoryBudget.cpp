@@ -88,9 +88,9 @@ RunMemory run_memory(const ExperimentConfig& config, double bytes_per_customer) 
 }
 
 MemoryLimit memory_limit() {
-    MemoryLimit limit{static_cast<std::uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
-                          static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)),
-                      "physical memory"};
+    MemoryLimit limit{
+        static_cast<std::uint64_t>(::sysconf(_SC_PHYS_PAGES)) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)),
+        "physical memory"};
     const auto consider = [&](std::uint64_t bytes, const char* source) {
         if (bytes < limit.bytes) limit = {bytes, source};
     };

@@ -16,8 +16,8 @@ namespace experiments {
 struct RunMemory {
     double bytes_per_customer = 0;  // the model's columns, measured
     std::uint64_t customers = 0;
-    std::uint64_t edges = 0;        // undirected edges expected (file networks: 0, counted once apart)
-    std::uint64_t bytes = 0;        // the whole run: customers, network, snapshot and a fixed allowance
+    std::uint64_t edges = 0;  // undirected edges expected (file networks: 0, counted once apart)
+    std::uint64_t bytes = 0;  // the whole run: customers, network, snapshot and a fixed allowance
 };
 
 struct MemoryLimit {

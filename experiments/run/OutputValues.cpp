@@ -21,8 +21,8 @@ RunValues summary_values(const sim::h5::Group& root, const std::vector<RunRecord
 }
 
 // A time-series column at a tick, or its mean over a window, per run and firm.
-RunValues series_values(const sim::h5::Group& root, const std::vector<RunRecord>& records,
-                        const SensitivityOutput& o, std::size_t firms) {
+RunValues series_values(const sim::h5::Group& root, const std::vector<RunRecord>& records, const SensitivityOutput& o,
+                        std::size_t firms) {
     RunValues out(records.size(), Doubles(firms, kNaN));
     for (std::size_t r = 0; r < records.size(); ++r) {
         if (records[r].status != "complete") continue;

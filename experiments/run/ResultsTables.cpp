@@ -3,8 +3,7 @@
 namespace experiments {
 
 CheckedTable::CheckedTable(const sim::h5::Group& root, const std::string& name)
-    : group_(root.has(name) ? root.open_group(name) : throw DamagedResults("no /" + name + " table")),
-      name_(name) {}
+    : group_(root.has(name) ? root.open_group(name) : throw DamagedResults("no /" + name + " table")), name_(name) {}
 
 std::size_t CheckedTable::checked_length(const std::string& column, std::size_t length) {
     if (!rows_) rows_ = length;

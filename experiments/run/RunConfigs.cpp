@@ -59,8 +59,7 @@ std::shared_ptr<const ExperimentConfig> RunConfigs::of(const RunSpec& run) const
         const std::lock_guard lock(cache_mutex_);
         if (const auto found = cache_.find(variant); found != cache_.end()) return found->second;
     }
-    auto config = std::make_shared<const ExperimentConfig>(
-        load_run_config(base_, run_overrides(plan_, run)));
+    auto config = std::make_shared<const ExperimentConfig>(load_run_config(base_, run_overrides(plan_, run)));
     const std::lock_guard lock(cache_mutex_);
     if (cache_.emplace(variant, config).second) cache_order_.push_back(variant);
     if (cache_order_.size() > kCached) {

@@ -22,9 +22,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <climits>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <exception>
 #include <filesystem>
 #include <iomanip>
@@ -140,9 +140,8 @@ void show_all_done(sim::Progress& progress, std::size_t runs, std::uint64_t tick
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
 // The first error that is not a run's own failure (e.g. the disk is full)
 // stops the workers and is rethrown.
-void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs,
-             const FileNetworks& networks, const PartialResults& partial, const RunOptions& options,
-             sim::Progress& progress) {
+void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs, const FileNetworks& networks,
+             const PartialResults& partial, const RunOptions& options, sim::Progress& progress) {
     std::atomic<std::size_t> next{0}, finished{0};
     std::atomic<std::uint64_t> ticks_done{0};
     std::atomic<bool> stop{false};
@@ -204,7 +203,8 @@ void check_output_name_length(const std::string& output, const fs::path& folder)
     const auto longest = static_cast<std::size_t>(longest_name(folder.string()));
     if (name > longest)
         throw UsageError(output + ": the file name is too long: with the \".partial\" crmsim adds it has " +
-                         std::to_string(name) + " bytes, and this file system takes at most " + std::to_string(longest));
+                         std::to_string(name) + " bytes, and this file system takes at most " +
+                         std::to_string(longest));
     if (output.size() + 64 > PATH_MAX)
         throw UsageError(output + ": the path is too long (" + std::to_string(output.size()) + " bytes; at most " +
                          std::to_string(PATH_MAX - 64) + ")");
@@ -217,8 +217,9 @@ void check_output_entry(const std::string& output) {
     const EntryKind kind = entry_kind(output);
     if (kind == EntryKind::Folder) throw UsageError(output + ": is a folder; give a file name (-o OUT.h5)");
     if (kind == EntryKind::Link)
-        throw UsageError(output + ": is a symbolic link; crmsim never writes through or replaces a link: give the "
-                                  "path of a regular file (the link's target, if that is what you mean)");
+        throw UsageError(output +
+                         ": is a symbolic link; crmsim never writes through or replaces a link: give the "
+                         "path of a regular file (the link's target, if that is what you mean)");
     // Results replace the output by a rename, which would turn a device such
     // as /dev/null, or a pipe, into a plain file.
     if (kind == EntryKind::Other)
@@ -336,8 +337,8 @@ void ExperimentRunner::check_memory() const {
         "the experiment needs about " + format_bytes(need) + " of memory (" +
         (jobs > 1 ? std::to_string(jobs) + " runs at once x " : std::string()) + format_bytes(double(p.memory.bytes)) +
         " per run: " + std::to_string(p.memory.customers) + " customers x " +
-        format_bytes(p.memory.bytes_per_customer) + (p.memory.edges ? " and " + std::to_string(p.memory.edges) +
-                                                     " network edges x 8 B" : std::string()) +
+        format_bytes(p.memory.bytes_per_customer) +
+        (p.memory.edges ? " and " + std::to_string(p.memory.edges) + " network edges x 8 B" : std::string()) +
         "), but " + p.memory_limit.source + " allows " + format_bytes(double(p.memory_limit.bytes)) +
         (jobs > 1 ? "; lower --jobs, or population.size" : "; lower population.size (or the network's degree)"));
 }

@@ -34,11 +34,16 @@ EntryKind entry_kind(const std::string& path) {
 
 std::string describe_entry(EntryKind kind) {
     switch (kind) {
-        case EntryKind::Missing: return "missing";
-        case EntryKind::Regular: return "a regular file";
-        case EntryKind::Folder: return "a folder";
-        case EntryKind::Link: return "a symbolic link";
-        case EntryKind::Other: return "a device, pipe or socket";
+        case EntryKind::Missing:
+            return "missing";
+        case EntryKind::Regular:
+            return "a regular file";
+        case EntryKind::Folder:
+            return "a folder";
+        case EntryKind::Link:
+            return "a symbolic link";
+        case EntryKind::Other:
+            return "a device, pipe or socket";
     }
     return "unknown";
 }

@@ -17,7 +17,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using Strings = std::vector<std::string>;
 using Doubles = std::vector<double>;
 using Ints = std::vector<std::int64_t>;
-using PointReps = std::vector<Doubles>;   // [design point][replication]
+using PointReps = std::vector<Doubles>;  // [design point][replication]
 
 double mean_of_finite(const Doubles& v) {
     double sum = 0, n = 0;
@@ -37,7 +37,7 @@ bool all_finite(const Doubles& v) {
 // the unit's points; a unit with a failed run is left out whole.
 struct Evaluations {
     std::vector<Doubles> rows;
-    std::vector<std::size_t> unit;                 // the unit of each row
+    std::vector<std::size_t> unit;                   // the unit of each row
     std::vector<std::vector<std::size_t>> clusters;  // the rows of each unit kept
 };
 
@@ -79,7 +79,8 @@ struct Table {
     Ints firm, n;
     Doubles estimate, low, high;
 
-    void add(const Subject& s, const std::string& p, const std::string& p2, const std::string& name, const Interval& v) {
+    void add(const Subject& s, const std::string& p, const std::string& p2, const std::string& name,
+             const Interval& v) {
         method.push_back(s.method);
         scenario.push_back(s.scenario);
         policy.push_back(s.policy);
@@ -151,7 +152,8 @@ void add_morris(Table& table, const Subject& who, const SweepSettings& sweep, co
     const auto& params = sweep.parameters;
     if (e.clusters.size() < kMinUnits) {
         for (const auto& p : params)
-            for (const char* name : {"mu", "mu_star", "sigma"}) table.add(who, p.key, "", name, no_interval(e.clusters.size()));
+            for (const char* name : {"mu", "mu_star", "sigma"})
+                table.add(who, p.key, "", name, no_interval(e.clusters.size()));
         return;
     }
     const MorrisIntervals m = morris_effects(effects, e.clusters, bootstrap);
@@ -224,8 +226,9 @@ void write_sensitivity(const sim::h5::Group& root, const ExperimentConfig& base,
                     for (std::size_t p = 0; p < points; ++p)
                         for (std::uint32_t r = 0; r < reps; ++r)
                             y[p][r] = values[((s * points + p) * reps + r) * policies + q][f];
-                    const Subject who{saltelli ? "saltelli" : "morris", d.scenarios[s].name, d.policies[q].name,
-                                      o.name, base.market.firms[f].name, static_cast<std::int64_t>(f)};
+                    const Subject who{
+                        saltelli ? "saltelli" : "morris", d.scenarios[s].name,         d.policies[q].name, o.name,
+                        base.market.firms[f].name,        static_cast<std::int64_t>(f)};
                     if (saltelli)
                         add_saltelli(table, who, sweep, y, bootstrap);
                     else

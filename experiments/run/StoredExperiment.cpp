@@ -11,22 +11,24 @@ namespace {
 
 // What a rerun needs from a results file: its resolved config and its inputs.
 struct StoredInputs {
-    std::string config;          // the resolved config (YAML)
-    std::string config_file;     // the path the experiment's config was read from
+    std::string config;            // the resolved config (YAML)
+    std::string config_file;       // the path the experiment's config was read from
     std::vector<InputFile> files;  // the /inputs table; content set for stored edge lists
 };
 
 sim::h5::File open_results(const std::string& path) {
     if (!is_hdf5_file(path))
-        throw UsageError(path + ": not a crmsim results file (no HDF5 signature); give a config (YAML) or a results file");
+        throw UsageError(path +
+                         ": not a crmsim results file (no HDF5 signature); give a config (YAML) or a results file");
     try {
         sim::h5::File file(path, sim::h5::Mode::ReadOnly);
         const sim::h5::Group root = file.root();
         if (!root.has_attribute("format") || root.string_attribute("format") != "crmsim-results")
             throw UsageError(path + ": not a crmsim results file (no format attribute \"crmsim-results\")");
         if (!root.has_attribute("config") || !root.has("inputs"))
-            throw UsageError(path + ": written by an older crmsim, it keeps no inputs and cannot rerun itself; "
-                                    "run its config file instead");
+            throw UsageError(path +
+                             ": written by an older crmsim, it keeps no inputs and cannot rerun itself; "
+                             "run its config file instead");
         return file;
     } catch (const sim::h5::Error& e) {
         throw UsageError(path + ": a crmsim results file, but damaged: " + e.what());

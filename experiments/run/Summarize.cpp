@@ -12,10 +12,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
-#include <iostream>
 #include <cmath>
+#include <cstring>
 #include <iomanip>
+#include <iostream>
 #include <memory>
 #include <ostream>
 #include <sstream>
@@ -66,8 +66,8 @@ PlanTable read_plan(const sim::h5::Group& root) {
     for (std::size_t k = 0; k < id.size(); ++k)
         if (id[k] != static_cast<std::int64_t>(k))
             throw DamagedResults("/plan/run_id row " + std::to_string(k) + " is " + std::to_string(id[k]));
-    return {t.strings("scenario"), t.strings("policy"), t.strings("status"), t.strings("error"),
-            t.ints("replication"), t.ints("sweep_point")};
+    return {t.strings("scenario"), t.strings("policy"),   t.strings("status"),
+            t.strings("error"),    t.ints("replication"), t.ints("sweep_point")};
 }
 
 // /summary's metric columns: every column but the run and firm that key a row.

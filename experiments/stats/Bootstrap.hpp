@@ -23,7 +23,7 @@ struct Interval {
     double estimate = 0.0;  // the statistic on the data as they are
     double low = 0.0;       // percentile interval; NaN when no resample gave a finite value
     double high = 0.0;
-    std::size_t n = 0;      // clusters
+    std::size_t n = 0;  // clusters
 };
 
 // Computes several statistics at once from a list of clusters (indices into

@@ -54,8 +54,10 @@ NelderMeadResult nelder_mead(const std::function<double(const std::vector<double
         if (yr < y[0]) {
             const Point expanded = along(centroid, x[n], -2.0);
             const double ye = eval(expanded);
-            if (ye < yr) x[n] = expanded, y[n] = ye;
-            else x[n] = reflected, y[n] = yr;
+            if (ye < yr)
+                x[n] = expanded, y[n] = ye;
+            else
+                x[n] = reflected, y[n] = yr;
             continue;
         }
         if (yr < y[n - 1]) {

@@ -11,7 +11,7 @@ namespace experiments {
 
 struct NelderMeadSettings {
     std::size_t max_evaluations = 100;
-    double step = 0.25;            // the initial simplex: start + step along each axis
+    double step = 0.25;             // the initial simplex: start + step along each axis
     double value_tolerance = 1e-3;  // stop when the simplex's values differ by less than this ...
     double size_tolerance = 1e-3;   // ... and its vertices by less than this in every coordinate
 };

@@ -7,13 +7,15 @@ namespace {
 
 Eigen::ArrayXd rows_of(const Eigen::ArrayXd& v, const std::vector<std::size_t>& rows) {
     Eigen::ArrayXd out(static_cast<Eigen::Index>(rows.size()));
-    for (std::size_t r = 0; r < rows.size(); ++r) out[static_cast<Eigen::Index>(r)] = v[static_cast<Eigen::Index>(rows[r])];
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        out[static_cast<Eigen::Index>(r)] = v[static_cast<Eigen::Index>(rows[r])];
     return out;
 }
 
 Eigen::ArrayXXd rows_of(const Eigen::ArrayXXd& m, const std::vector<std::size_t>& rows) {
     Eigen::ArrayXXd out(static_cast<Eigen::Index>(rows.size()), m.cols());
-    for (std::size_t r = 0; r < rows.size(); ++r) out.row(static_cast<Eigen::Index>(r)) = m.row(static_cast<Eigen::Index>(rows[r]));
+    for (std::size_t r = 0; r < rows.size(); ++r)
+        out.row(static_cast<Eigen::Index>(r)) = m.row(static_cast<Eigen::Index>(rows[r]));
     return out;
 }
 

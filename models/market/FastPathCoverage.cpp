@@ -54,34 +54,46 @@ constexpr bool declares_every_field(const std::array<Field, N>&) {
     return N == field_count<Mechanism>();
 }
 
-#define CRMSIM_DECLARED(Mechanism, fields)                                                                        \
-    static_assert(declares_every_field<Mechanism>(fields), #Mechanism                                             \
-                  " has a field the fast paths have not declared: add it to " #fields " in "                       \
+#define CRMSIM_DECLARED(Mechanism, fields)                                            \
+    static_assert(declares_every_field<Mechanism>(fields), #Mechanism                 \
+                  " has a field the fast paths have not declared: add it to " #fields \
+                  " in "                                                              \
                   "models/market/FastPathCoverage.cpp, saying how the fast paths treat it (docs/fast-paths.md)")
 
 constexpr std::array kSwitching = {
-    Field{"drift_hazard", Coverage::Formula},       Field{"shape", Coverage::Formula},
-    Field{"convexity", Coverage::Formula},          Field{"logistic_midpoint", Coverage::Formula},
+    Field{"drift_hazard", Coverage::Formula},
+    Field{"shape", Coverage::Formula},
+    Field{"convexity", Coverage::Formula},
+    Field{"logistic_midpoint", Coverage::Formula},
     Field{"logistic_steepness", Coverage::Formula},
-    Field{"stage_factor", Coverage::Kernel},        Field{"variety_seeking", Coverage::Formula},
-    Field{"competitor_pull", Coverage::Kernel},     Field{"leave_market_share", Coverage::Eventful},
-    Field{"satisfaction_after_switch", Coverage::Eventful}, Field{"expectation_after_switch", Coverage::Eventful},
+    Field{"stage_factor", Coverage::Kernel},
+    Field{"variety_seeking", Coverage::Formula},
+    Field{"competitor_pull", Coverage::Kernel},
+    Field{"leave_market_share", Coverage::Eventful},
+    Field{"satisfaction_after_switch", Coverage::Eventful},
+    Field{"expectation_after_switch", Coverage::Eventful},
 };
 CRMSIM_DECLARED(SwitchingHazard, kSwitching);
 
 constexpr std::array kSatisfaction = {
     Field{"model", Coverage::Scope},  // RM-1's loops: the rm1 model only; the lifecycle's: both
-    Field{"good_service_gain", Coverage::Formula},      Field{"anchor_weight", Coverage::Formula},
-    Field{"disconfirmation_weight", Coverage::Formula}, Field{"expectation_adaptation", Coverage::Formula},
+    Field{"good_service_gain", Coverage::Formula},
+    Field{"anchor_weight", Coverage::Formula},
+    Field{"disconfirmation_weight", Coverage::Formula},
+    Field{"expectation_adaptation", Coverage::Formula},
     Field{"initial_expectation", Coverage::Eventful},
 };
 CRMSIM_DECLARED(SatisfactionUpdate, kSatisfaction);
 
 constexpr std::array kWordOfMouth = {
-    Field{"enabled", Coverage::Kernel},           Field{"negative_reach", Coverage::Eventful},
-    Field{"positive_reach", Coverage::Eventful},  Field{"story_effect", Coverage::Formula},
-    Field{"expectation_effect", Coverage::Scope}, Field{"dissatisfied_below", Coverage::Kernel},
-    Field{"advocate_talk", Coverage::Kernel},     Field{"weak_ties", Coverage::Eventful},
+    Field{"enabled", Coverage::Kernel},
+    Field{"negative_reach", Coverage::Eventful},
+    Field{"positive_reach", Coverage::Eventful},
+    Field{"story_effect", Coverage::Formula},
+    Field{"expectation_effect", Coverage::Scope},
+    Field{"dissatisfied_below", Coverage::Kernel},
+    Field{"advocate_talk", Coverage::Kernel},
+    Field{"weak_ties", Coverage::Eventful},
     Field{"weak_reach", Coverage::Eventful},
     Field{"story_sign", Coverage::Scope},  // quiet customers tell no one: sign(NoFailure) == 0
 };
@@ -101,9 +113,12 @@ constexpr std::array kLadder = {
 CRMSIM_DECLARED(RelationshipLadder, kLadder);
 
 constexpr std::array kAcquisition = {
-    Field{"enabled", Coverage::Kernel},   Field{"external", Coverage::Formula},
-    Field{"internal", Coverage::Formula}, Field{"influence", Coverage::Kernel},
-    Field{"story_weight", Coverage::Formula}, Field{"lapsed_return", Coverage::Kernel},
+    Field{"enabled", Coverage::Kernel},
+    Field{"external", Coverage::Formula},
+    Field{"internal", Coverage::Formula},
+    Field{"influence", Coverage::Kernel},
+    Field{"story_weight", Coverage::Formula},
+    Field{"lapsed_return", Coverage::Kernel},
     // Only for a draw below the hazard, which the general code decides: the
     // quiet loops' "a draw at or above h never adopts" holds for both readings.
     Field{"probability", Coverage::Eventful},
@@ -126,8 +141,10 @@ constexpr std::array<Field, 0> kRecovery = {};  // its parameters are the firms'
 CRMSIM_DECLARED(ComplaintRecovery, kRecovery);
 
 constexpr std::array kRepurchase = {
-    Field{"silent", Coverage::Eventful},   Field{"unresolved", Coverage::Eventful},
-    Field{"resolved", Coverage::Eventful}, Field{"resolved_quickly", Coverage::Eventful},
+    Field{"silent", Coverage::Eventful},
+    Field{"unresolved", Coverage::Eventful},
+    Field{"resolved", Coverage::Eventful},
+    Field{"resolved_quickly", Coverage::Eventful},
 };
 CRMSIM_DECLARED(RepurchaseIntention, kRepurchase);
 

@@ -121,12 +121,13 @@ std::vector<sim::Table> Market::run_tables() const {
                                       : std::numeric_limits<double>::quiet_NaN());
         }
     }
-    sim::Table table{"tarp",
-                     "TARP table: customers who met a failure, by firm, severity and outcome, and the share still "
-                     "with the firm after mechanisms.tarp.horizon ticks (only failures at or before tick ticks - horizon, "
-                     "whose observation can complete within the run)",
-                     {std::move(firm), std::move(severity), std::move(outcome), std::move(customers),
-                      std::move(retained), std::move(share)}};
+    sim::Table table{
+        "tarp",
+        "TARP table: customers who met a failure, by firm, severity and outcome, and the share still "
+        "with the firm after mechanisms.tarp.horizon ticks (only failures at or before tick ticks - horizon, "
+        "whose observation can complete within the run)",
+        {std::move(firm), std::move(severity), std::move(outcome), std::move(customers), std::move(retained),
+         std::move(share)}};
     return {std::move(table)};
 }
 

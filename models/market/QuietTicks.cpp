@@ -61,7 +61,8 @@ unsigned decide_lanes(const QuietDecision& q, std::uint32_t i, const sim::Block4
     }
     const S fail_word = sim::bit_cast<std::int64_t>(L::block_word(draws, kLaneFailure));
     const U switch_word = L::block_word(draws, kLaneSwitch);
-    const S bound0 = static_cast<std::int64_t>(q.fails[0].bound()), bound1 = static_cast<std::int64_t>(q.fails[1].bound());
+    const S bound0 = static_cast<std::int64_t>(q.fails[0].bound()),
+            bound1 = static_cast<std::int64_t>(q.fails[1].bound());
     const auto fails = fail_word < sim::lanes::select(at1, bound1, bound0);  // sim::BernoulliBound
     const auto observed = L::bytes(q.tarp_group + i) != U(kNotObserved);
     const D s = L::load(q.satisfaction + i);
@@ -98,7 +99,8 @@ struct DecideQuiet {
             for (unsigned m = bits; m != 0; m &= m - 1)
                 eventful[events++] = static_cast<std::uint16_t>(k + std::countr_zero(m));
         };
-        for (; k + W <= n; k += W) list(decide_lanes<sim::Lanes<I, W>>(q, b + k, draws + k, counts, revenue0, revenue1));
+        for (; k + W <= n; k += W)
+            list(decide_lanes<sim::Lanes<I, W>>(q, b + k, draws + k, counts, revenue0, revenue1));
         for (; k < n; ++k) list(decide_lanes<sim::Lanes<I, 1>>(q, b + k, draws + k, counts, revenue0, revenue1));
         return events;
     }

@@ -64,12 +64,11 @@ struct RelationshipLadder {
     // (climb_chances, slip_draws). A prospect neither climbs nor slips.
     template <class N, class V>
     auto step(N stage, V satisfaction, N purchases, N tenure, V x, V climb_chance, V slip_draw) const {
-        const auto may_climb =
-            ((stage == N(index(Stage::Customer))) & (purchases >= N(client_purchases))) |
-            ((stage == N(index(Stage::Client))) & (satisfaction >= V(advocate_satisfaction)) &
-             (tenure >= N(advocate_tenure))) |
-            ((stage == N(index(Stage::Advocate))) & (satisfaction >= V(partner_satisfaction)) &
-             (tenure >= N(partner_tenure)));
+        const auto may_climb = ((stage == N(index(Stage::Customer))) & (purchases >= N(client_purchases))) |
+                               ((stage == N(index(Stage::Client))) & (satisfaction >= V(advocate_satisfaction)) &
+                                (tenure >= N(advocate_tenure))) |
+                               ((stage == N(index(Stage::Advocate))) & (satisfaction >= V(partner_satisfaction)) &
+                                (tenure >= N(partner_tenure)));
         const auto climbs = may_climb & (x < climb_chance);
         const auto may_slip = (stage > N(index(Stage::Customer))) & (satisfaction < V(demote_below)) & (x >= slip_draw);
         return std::pair{climbs, sim::lanes::and_not(may_slip, climbs)};
@@ -79,9 +78,9 @@ struct RelationshipLadder {
     Stage next(const LadderPosition& p, std::uint32_t u) const {
         if (!enabled) return p.stage;
         const std::uint64_t rung = (index(p.stage) - 1) & 3;
-        const auto [climbs, slips] = step<std::uint64_t, double>(index(p.stage), p.satisfaction, p.purchases, p.tenure,
-                                                                 sim::to_unit(u), climb_chances()[rung],
-                                                                 slip_draws()[rung]);
+        const auto [climbs, slips] =
+            step<std::uint64_t, double>(index(p.stage), p.satisfaction, p.purchases, p.tenure, sim::to_unit(u),
+                                        climb_chances()[rung], slip_draws()[rung]);
         return static_cast<Stage>(index(p.stage) + climbs - slips);
     }
 };

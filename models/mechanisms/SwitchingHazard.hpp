@@ -32,9 +32,9 @@ enum class DriftShape : std::uint8_t { Power, Logistic };
 struct SwitchingHazard {
     double drift_hazard = 0.02;  // per tick, times the shape (at most 1)
     DriftShape shape = DriftShape::Power;
-    double convexity = 1.0;             // power
-    double logistic_midpoint = 0.5;     // logistic: the satisfaction at which the shape is 1/2
-    double logistic_steepness = 10.0;   // logistic: how sharply it falls there (per unit of satisfaction)
+    double convexity = 1.0;            // power
+    double logistic_midpoint = 0.5;    // logistic: the satisfaction at which the shape is 1/2
+    double logistic_steepness = 10.0;  // logistic: how sharply it falls there (per unit of satisfaction)
     std::array<double, kStages> stage_factor = {1.0, 1.0, 1.0, 1.0, 1.0};  // hazard multiplier by stage
     double variety_seeking = 0.0;             // hazard per tick added to drift, whatever the satisfaction
     double competitor_pull = 0.0;             // hazard per unit of utility by which the best competitor beats the firm

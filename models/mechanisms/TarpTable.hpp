@@ -58,9 +58,7 @@ public:
     }
     // Whether an observation opened at `opened` can complete before the run
     // ends (ticks 0 .. run_ticks - 1): only those are counted.
-    bool counted(std::uint32_t opened) const {
-        return run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks;
-    }
+    bool counted(std::uint32_t opened) const { return run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks; }
 };
 
 struct TarpCounts {

@@ -615,14 +615,18 @@ std::uint64_t Group::unsigned_attribute(const std::string& name) const {
 }
 
 void Group::set_string_list_attribute(const std::string& name, const std::vector<std::string>& values) const {
-    auto what = [&](const char* operation) { return [=, this] { return attribute_what(operation, id(), path_, name); }; };
-    if (check(H5Aexists(id(), name.c_str()), what("look up")) > 0) check(H5Adelete(id(), name.c_str()), what("replace"));
+    auto what = [&](const char* operation) {
+        return [=, this] { return attribute_what(operation, id(), path_, name); };
+    };
+    if (check(H5Aexists(id(), name.c_str()), what("look up")) > 0)
+        check(H5Adelete(id(), name.c_str()), what("replace"));
     const hsize_t dims[1] = {values.size()};
     Handle space(check(H5Screate_simple(1, dims, nullptr), what("create")));
     Handle type = utf8_vlen_string_type();
     Handle acpl = property_list(H5P_ATTRIBUTE_CREATE);
     check(H5Pset_char_encoding(acpl.id(), H5T_CSET_UTF8), what("create"));
-    Handle attribute(check(H5Acreate2(id(), name.c_str(), type.id(), space.id(), acpl.id(), H5P_DEFAULT), what("create")));
+    Handle attribute(
+        check(H5Acreate2(id(), name.c_str(), type.id(), space.id(), acpl.id(), H5P_DEFAULT), what("create")));
     std::vector<const char*> pointers;
     for (const std::string& value : values) pointers.push_back(value.c_str());
     if (!values.empty()) check(H5Awrite(attribute.id(), type.id(), pointers.data()), what("write"));

@@ -56,7 +56,9 @@ struct Lanes {
         return n;
     }
 
-    static D load(const double* p) { return D::load(p); }
+    static D load(const double* p) {
+        return D::load(p);
+    }
 
     // W bytes, one per lane.
     static U bytes(const std::uint8_t* p) {
@@ -77,8 +79,12 @@ struct Lanes {
     }
 
     // W 64-bit integers.
-    static S longs(const std::int64_t* p) { return S::load(p); }
-    static U longs(const std::uint64_t* p) { return U::load(p); }
+    static S longs(const std::int64_t* p) {
+        return S::load(p);
+    }
+    static U longs(const std::uint64_t* p) {
+        return U::load(p);
+    }
 
     // W 32-bit integers as doubles (exact).
     static D int_doubles(const std::int32_t* p) {

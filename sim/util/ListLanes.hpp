@@ -58,15 +58,16 @@ __attribute__((target("avx2,popcnt"))) inline std::uint32_t list_equal_bytes_avx
 __attribute__((target("avx2"))) inline std::uint32_t list_changed_bytes_avx2(const std::uint8_t* before,
                                                                              const std::uint8_t* after,
                                                                              std::uint32_t begin, std::uint32_t end,
-                                                                             int also, std::vector<std::uint32_t>& out) {
+                                                                             int also,
+                                                                             std::vector<std::uint32_t>& out) {
     const __m256i marked = _mm256_set1_epi8(static_cast<char>(also));
     const __m256i none = also < 0 ? _mm256_setzero_si256() : _mm256_set1_epi8(-1);
     std::uint32_t i = begin;
     for (; i + 32 <= end; i += 32) {
         const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(before + i));
         const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(after + i));
-        const __m256i same = _mm256_andnot_si256(_mm256_and_si256(none, _mm256_cmpeq_epi8(b, marked)),
-                                                 _mm256_cmpeq_epi8(b, a));
+        const __m256i same =
+            _mm256_andnot_si256(_mm256_and_si256(none, _mm256_cmpeq_epi8(b, marked)), _mm256_cmpeq_epi8(b, a));
         for (auto m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(same)); m != 0; m &= m - 1)
             out.push_back(i + static_cast<std::uint32_t>(std::countr_zero(m)));
     }

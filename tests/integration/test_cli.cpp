@@ -431,10 +431,9 @@ TEST_F(Cli, ARunThatCannotFitInMemoryIsRefusedBeforeWriting) {
     EXPECT_TRUE(contains(huge.err, "lower population.size")) << huge;
     expect_no_output_written();
 
-    const Result limited =
-        run_shell("ulimit -v 1000000; " + quote(kBinary) + " run " + quote(kTiny) + " -o " + quote(path("lim.h5")) +
-                      " --set population.size=50000000",
-                  dir_ / "stderr.txt");
+    const Result limited = run_shell("ulimit -v 1000000; " + quote(kBinary) + " run " + quote(kTiny) + " -o " +
+                                         quote(path("lim.h5")) + " --set population.size=50000000",
+                                     dir_ / "stderr.txt");
     EXPECT_EQ(limited.status, 2) << limited;
     EXPECT_TRUE(contains(limited.err, "the address-space limit (ulimit -v) allows")) << limited;
     expect_no_output_written();
@@ -546,11 +545,9 @@ TEST_F(CliPython, SummarizeOfDamagedIndicesAndLengthsIsBadInput) {
         {"run_id 2^40", "f['summary/run_id'][1] = 2**40", "/summary/run_id row 1 is 1099511627776"},
         {"run_id -1", "f['summary/run_id'][0] = -1", "/summary/run_id row 0 is -1"},
         {"plan run_id", "f['plan/run_id'][0] = 5", "/plan/run_id row 0 is 5"},
-        {"a shortened column",
-         "v = f['summary/revenue'][:1]; del f['summary/revenue']; f['summary/revenue'] = v",
+        {"a shortened column", "v = f['summary/revenue'][:1]; del f['summary/revenue']; f['summary/revenue'] = v",
          "/summary/revenue has 1 rows, the table 2"},
-        {"a text column where numbers are",
-         "del f['summary/profit']; f['summary/profit'] = [b'x', b'y']", "damaged"},
+        {"a text column where numbers are", "del f['summary/profit']; f['summary/profit'] = [b'x', b'y']", "damaged"},
         {"no /plan", "del f['plan']", "no /plan table"},
     };
     for (const Damage& d : damages) {

@@ -114,15 +114,7 @@ std::vector<PlanRow> read_plan(const std::string& path) {
     const auto status = g.read_strings("status"), error = g.read_strings("error");
     std::vector<PlanRow> rows(id.size());
     for (std::size_t k = 0; k < rows.size(); ++k)
-        rows[k] = PlanRow{scenario[k],
-                          policy[k],
-                          status[k],
-                          error[k],
-                          id[k],
-                          point[k],
-                          rep[k],
-                          stream[k],
-                          network[k]};
+        rows[k] = PlanRow{scenario[k], policy[k], status[k], error[k], id[k], point[k], rep[k], stream[k], network[k]};
     return rows;
 }
 
@@ -621,8 +613,9 @@ TEST_F(Experiments, ResumeSetsAsideARunFileCopiedOverAnother) {
 
     const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
     ASSERT_EQ(resumed.status, 0) << resumed;
-    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(over) + "'s finished file is not this run's: its run_id is " +
-                                          std::to_string(from) + ", the plan's is " + std::to_string(over)))
+    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(over) +
+                                          "'s finished file is not this run's: its run_id is " + std::to_string(from) +
+                                          ", the plan's is " + std::to_string(over)))
         << resumed;
     EXPECT_TRUE(contains(resumed.err, "set aside as " + run_file(out, over) + ".mismatched")) << resumed;
     const auto plan = read_plan(out);
@@ -648,8 +641,8 @@ TEST_F(Experiments, ResumeSetsAsideARunFileFromAnotherSeed) {
 
     const Result resumed = run(kSmall, out, with({"--resume", "--jobs", "2"}, kSlower));
     ASSERT_EQ(resumed.status, 0) << resumed;
-    EXPECT_TRUE(contains(resumed.err, "run " + std::to_string(both) +
-                                          "'s finished file is not this run's: its stream_key is"))
+    EXPECT_TRUE(
+        contains(resumed.err, "run " + std::to_string(both) + "'s finished file is not this run's: its stream_key is"))
         << resumed;
     EXPECT_TRUE(contains(resumed.err, "(another seed or design)")) << resumed;
     ASSERT_EQ(run(kSmall, path("reference.h5"), kSlower).status, 0);

@@ -83,7 +83,8 @@ const std::vector<Draw>& schema() {
         {"mechanisms.acquisition.lapsed_return", one_of({"true", "false"})},
         {"mechanisms.paradox.enabled", one_of({"true", "false"})},
         {"mechanisms.service_failures.enabled", one_of({"true", "false"})},
-        {"mechanisms.purchases.process", one_of({"every_tick", "poisson", "poisson", "poisson"})},  // poisson: staged loops
+        {"mechanisms.purchases.process",
+         one_of({"every_tick", "poisson", "poisson", "poisson"})},  // poisson: staged loops
         {"population.initial_prospects", uniform(0.0, 0.5)},
         {"population.initial_satisfaction", uniform(0.3, 1.0)},
         {"firms.0.service.failure_rate", uniform(0.0, 0.4)},
@@ -159,11 +160,11 @@ std::string compare_paths(const experiments::ExperimentConfig& config, const sim
             const auto& y = b.customers();
 #define CRMSIM_SAME(column) \
     if (!same_column(x.column, y.column)) return where + #column;
-            CRMSIM_SAME(firm) CRMSIM_SAME(status) CRMSIM_SAME(stage) CRMSIM_SAME(satisfaction)
-            CRMSIM_SAME(next_satisfaction) CRMSIM_SAME(expectation) CRMSIM_SAME(next_firm) CRMSIM_SAME(outcome)
-            CRMSIM_SAME(stories) CRMSIM_SAME(purchases) CRMSIM_SAME(monetary) CRMSIM_SAME(last_purchase)
-            CRMSIM_SAME(failures) CRMSIM_SAME(since) CRMSIM_SAME(tarp_group) CRMSIM_SAME(tarp_opened)
-            CRMSIM_SAME(last_firm)
+            CRMSIM_SAME(firm)
+            CRMSIM_SAME(status) CRMSIM_SAME(stage) CRMSIM_SAME(satisfaction) CRMSIM_SAME(next_satisfaction)
+                CRMSIM_SAME(expectation) CRMSIM_SAME(next_firm) CRMSIM_SAME(outcome) CRMSIM_SAME(stories)
+                    CRMSIM_SAME(purchases) CRMSIM_SAME(monetary) CRMSIM_SAME(last_purchase) CRMSIM_SAME(failures)
+                        CRMSIM_SAME(since) CRMSIM_SAME(tarp_group) CRMSIM_SAME(tarp_opened) CRMSIM_SAME(last_firm)
 #undef CRMSIM_SAME
         }
     }

@@ -132,8 +132,8 @@ TEST_F(Rerun, AResultsFileRerunsFromAnotherFolderWithItsInputsGone) {
         EXPECT_EQ(root.open_group("inputs/stored").read_bytes(digests[2]), ring_edges(300, 7));
     }
     // What sha256sum prints for the edge list.
-    const Result sum = testing_support::run_shell("sha256sum " + quote((study / "networks/ring.edges").string()),
-                                                  dir_ / "stderr.txt");
+    const Result sum =
+        testing_support::run_shell("sha256sum " + quote((study / "networks/ring.edges").string()), dir_ / "stderr.txt");
     {
         const sim::h5::File f(results, sim::h5::Mode::ReadOnly);
         const auto digests = f.root().open_group("inputs").read_strings("sha256");
@@ -147,8 +147,8 @@ TEST_F(Rerun, AResultsFileRerunsFromAnotherFolderWithItsInputsGone) {
     ASSERT_EQ(again.status, 0) << again;
     expect_same_datasets(results, (elsewhere / "again.h5").string());
     {
-        const sim::h5::File a(results, sim::h5::Mode::ReadOnly), b((elsewhere / "again.h5").string(),
-                                                                     sim::h5::Mode::ReadOnly);
+        const sim::h5::File a(results, sim::h5::Mode::ReadOnly),
+            b((elsewhere / "again.h5").string(), sim::h5::Mode::ReadOnly);
         EXPECT_EQ(a.root().string_attribute("config"), b.root().string_attribute("config"));
         // The rerun lists the results file as its config, and the same edge list digest.
         const auto roles = b.root().open_group("inputs").read_strings("role");
@@ -262,8 +262,7 @@ std::vector<std::string> differing_columns(const std::string& results) {
         const sim::h5::Group a = f.root().open_group("runs/" + std::to_string(ids[k]) + "/timeseries");
         const sim::h5::Group b = f.root().open_group("runs/" + std::to_string(ids[k + half]) + "/timeseries");
         for (const auto& column : a.children())
-            if (a.read_doubles(column) != b.read_doubles(column))
-                differing.push_back(std::to_string(k) + ":" + column);
+            if (a.read_doubles(column) != b.read_doubles(column)) differing.push_back(std::to_string(k) + ":" + column);
     }
     return differing;
 }
@@ -283,8 +282,8 @@ TEST_F(Rerun, AcrossScenariosScenariosThatDifferInAnUnusedParameterAreIdentical)
     const Result plan = crmsim({"plan", "crn.yaml"}, dir_);
     EXPECT_TRUE(contains(plan.out, "common random numbers across scenarios and sweep points")) << plan;
 
-    const Result own = crmsim({"run", "crn.yaml", "-o", "own.h5", "-q", "--set", "experiment.common_random_numbers=true"},
-                              dir_);
+    const Result own =
+        crmsim({"run", "crn.yaml", "-o", "own.h5", "-q", "--set", "experiment.common_random_numbers=true"}, dir_);
     ASSERT_EQ(own.status, 0) << own;
     // Every one of the 8 pairs differs: other draws from tick 0.
     std::set<std::string> pairs;

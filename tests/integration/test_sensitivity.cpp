@@ -40,7 +40,8 @@ struct Row {
 std::vector<Row> read_table(const std::string& file) {
     const sim::h5::File f(file, sim::h5::Mode::ReadOnly);
     const sim::h5::Group g = f.root().open_group("sensitivity");
-    const auto output = g.read_strings("output"), parameter = g.read_strings("parameter"), index = g.read_strings("index");
+    const auto output = g.read_strings("output"), parameter = g.read_strings("parameter"),
+               index = g.read_strings("index");
     const auto firm = g.read_ints("firm"), n = g.read_ints("n");
     const auto estimate = g.read_doubles("estimate"), low = g.read_doubles("ci_low"), high = g.read_doubles("ci_high");
     std::vector<Row> rows;
@@ -113,7 +114,8 @@ TEST_F(Sensitivity, MorrisGivesMuStarAndSigmaAndTheNoiseShareAndIsTheSameForAnyJ
 // their summed width. Measured: see docs/sensitivity.md.
 TEST_F(Sensitivity, CommonRandomNumbersAcrossTheDesignNarrowTheIntervals) {
     ASSERT_EQ(crmsim({"run", kSaltelli, "-o", path("crn.h5"), "-q"}).status, 0);
-    ASSERT_EQ(crmsim({"run", kSaltelli, "-o", path("own.h5"), "-q", "--set", "sweep.common_random_numbers=false"}).status, 0);
+    ASSERT_EQ(
+        crmsim({"run", kSaltelli, "-o", path("own.h5"), "-q", "--set", "sweep.common_random_numbers=false"}).status, 0);
     const auto width = [](const std::vector<Row>& rows) {
         double sum = 0;
         for (const Row& r : rows)
@@ -128,11 +130,13 @@ TEST_F(Sensitivity, TwoMpiRanksGiveTheSameIndices) {
     setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
     setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
     setenv("ASAN_OPTIONS", "detect_leaks=0", 0);
-    if (std::system("command -v mpirun > /dev/null") != 0) GTEST_FAIL() << "mpirun not found: .ci/deps.sh installs openmpi-bin";
+    if (std::system("command -v mpirun > /dev/null") != 0)
+        GTEST_FAIL() << "mpirun not found: .ci/deps.sh installs openmpi-bin";
     ASSERT_EQ(crmsim({"run", kMorris, "-o", path("one.h5"), "-q"}).status, 0);
-    const Result mpi = testing_support::run_shell("mpirun --oversubscribe -np 2 " + testing_support::quote(CRMSIM_BINARY) + " run " +
-                                                      testing_support::quote(kMorris) + " -o " + testing_support::quote(path("two.h5")) + " -q",
-                                                  folder_.dir() / "stderr.txt");
+    const Result mpi = testing_support::run_shell(
+        "mpirun --oversubscribe -np 2 " + testing_support::quote(CRMSIM_BINARY) + " run " +
+            testing_support::quote(kMorris) + " -o " + testing_support::quote(path("two.h5")) + " -q",
+        folder_.dir() / "stderr.txt");
     ASSERT_EQ(mpi.status, 0) << mpi;
     const auto d = testing_support::compare_results(path("one.h5"), path("two.h5"), testing_support::kTimingColumns);
     EXPECT_TRUE(d.differences.empty()) << d;

@@ -1008,8 +1008,7 @@ TEST_F(Strategies, ProfitIsRevenueLessEveryCostForEveryFirmEveryTick) {
         for (std::size_t f = 0; f < 2; ++f) {
             const models::FirmAccounts a = models::account(t[f], p.firms[f].margin, p.metrics.discount_rate);
             const double total = a.cost_of_sales + t[f].recovery_cost + t[f].service_cost + t[f].programme_cost +
-                                 t[f].offer_cost + t[f].acquisition_cost + t[f].termination_cost +
-                                 t[f].guarantee_cost;
+                                 t[f].offer_cost + t[f].acquisition_cost + t[f].termination_cost + t[f].guarantee_cost;
             const std::string at = "tick " + std::to_string(tick) + ", firm " + std::to_string(f);
             expect_close(t[f].revenue - total, a.profit, t[f].revenue, 1e-9, "profit, " + at);
             // The recorded row carries the same accounts.

@@ -12,10 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,8 +68,8 @@ TEST(ResolvedConfig, APathWrittenTwiceKeepsTheLastValue) {
                                      "    set: {firms.1.recovery: {quick: 0.3}, firms.b.recovery.slow: 0.2}\n";
     const ExperimentConfig first = load_experiment_config((dir / "c.yaml").string(), {});
     const ExperimentConfig run = load_run_config(first, first.design.policies[1].overrides);
-    const ExperimentConfig stored = load_experiment_config(ConfigText{"stored", first.resolved_yaml, "/nowhere"}, {},
-                                                           nullptr);
+    const ExperimentConfig stored =
+        load_experiment_config(ConfigText{"stored", first.resolved_yaml, "/nowhere"}, {}, nullptr);
     const ExperimentConfig rerun = load_run_config(stored, stored.design.policies[1].overrides);
     EXPECT_EQ(run.market.firms[1].recovery.quick, 0.3);
     EXPECT_EQ(rerun.market.firms[1].recovery.quick, run.market.firms[1].recovery.quick);
@@ -108,8 +108,8 @@ TEST(InputFiles, EachFileIsReadOnceAndListedWithItsDigest) {
 
 TEST(ConfigDifference, NamesTheFirstKeyThatDiffersWithBothValues) {
     EXPECT_FALSE(first_difference("a: 1\nb: [1, 2]\n", "a: 1\nb: [1, 2]\n"));
-    const auto d = first_difference("firms:\n  - {name: a, failure_rate: 0.1}\n",
-                                    "firms:\n  - {name: a, failure_rate: 0.05}\n");
+    const auto d =
+        first_difference("firms:\n  - {name: a, failure_rate: 0.1}\n", "firms:\n  - {name: a, failure_rate: 0.05}\n");
     ASSERT_TRUE(d);
     EXPECT_EQ(d->key, "firms.0.failure_rate");
     EXPECT_EQ(d->old_value, "0.1");
@@ -132,7 +132,8 @@ TEST(CommonRandomNumbers, AcrossScenariosKeysByReplicationAlone) {
             for (std::uint32_t q = 0; q < 2; ++q) {
                 RunSpec run{0, s, p, 1, q, {}, {}};
                 keys.insert(run_stream_key(7, run, true, false, true).value);
-                EXPECT_NE(run_stream_key(7, run, true, true, true).value, run_stream_key(7, run, true, false, true).value);
+                EXPECT_NE(run_stream_key(7, run, true, true, true).value,
+                          run_stream_key(7, run, true, false, true).value);
             }
     EXPECT_EQ(keys.size(), 1u);
     const RunSpec first{0, 0, 0, 1, 0, {}, {}}, other_rep{0, 0, 0, 2, 0, {}, {}};

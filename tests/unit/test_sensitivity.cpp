@@ -31,7 +31,8 @@ SweepSettings design(SweepMethod method, std::size_t k, std::uint32_t points) {
     SweepSettings s;
     s.method = method;
     s.points = points;
-    for (std::size_t i = 0; i < k; ++i) s.parameters.push_back({"x" + std::to_string(i), 0.0, 1.0, SweepScale::Linear, 2, false});
+    for (std::size_t i = 0; i < k; ++i)
+        s.parameters.push_back({"x" + std::to_string(i), 0.0, 1.0, SweepScale::Linear, 2, false});
     return s;
 }
 
@@ -259,7 +260,8 @@ TEST(SobolIndices, IshigamiIntervalsCoverAtTheirNominalRate) {
     for (int m = 0; m < kDesigns; ++m) {
         const SobolIntervals got =
             sobol_indices(evaluate(s, 1000 + m, ishigami), one_row_each(512), {400, 5000u + m, kNominal});
-        for (std::size_t i = 0; i < 3; ++i) first[i] += covers(got.first[i], exact.first[i]), total[i] += covers(got.total[i], exact.total[i]);
+        for (std::size_t i = 0; i < 3; ++i)
+            first[i] += covers(got.first[i], exact.first[i]), total[i] += covers(got.total[i], exact.total[i]);
     }
     const double expected = kNominal * kDesigns, tolerance = 3.5 * std::sqrt(kDesigns * kNominal * (1 - kNominal));
     for (std::size_t i = 0; i < 3; ++i) {
@@ -328,7 +330,8 @@ TEST(ReplicationNoise, RecoversAKnownSplit) {
         for (auto& v : y[p]) v = effect + std::sqrt(3.0) * normal();
     }
     const Interval share = noise_share_interval(y, {1000, 3, 0.95});
-    EXPECT_TRUE(covers(share, 3.0 / (3.0 + 400.0 / 399.0))) << share.estimate << " [" << share.low << ", " << share.high << "]";
+    EXPECT_TRUE(covers(share, 3.0 / (3.0 + 400.0 / 399.0)))
+        << share.estimate << " [" << share.low << ", " << share.high << "]";
     EXPECT_LT(share.high - share.low, 0.15);
     // No noise at all: every replication of a point alike.
     for (auto& point : y) point.assign(4, point[0]);

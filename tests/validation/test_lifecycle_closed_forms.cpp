@@ -139,8 +139,8 @@ void expect_bass_curve(models::AdoptionProbability reading, double worst_allowed
         market.step(tick);
         const double h = a.external + a.internal * discrete;
         const double adopt = linear ? h : -std::expm1(-h);
-        const double slope = linear ? 1.0 - h + a.internal * (1.0 - discrete)
-                                    : std::exp(-h) * (1.0 + a.internal * (1.0 - discrete));
+        const double slope =
+            linear ? 1.0 - h + a.internal * (1.0 - discrete) : std::exp(-h) * (1.0 + a.internal * (1.0 - discrete));
         expected_marketing += kPeople * (1.0 - discrete) * adopt * (a.external / h);
         variance = variance * slope * slope + (1.0 - discrete) * adopt * (1.0 - adopt) / kPeople;
         discrete += (1.0 - discrete) * adopt;
@@ -322,7 +322,7 @@ TarpBranch tarp_branch(const models::MarketParams& p, std::size_t f, std::size_t
     const double p_out = out == Outcome::Silent            ? 1.0 - p_complain
                          : out == Outcome::ResolvedQuickly ? p_complain * firm.recovery.quick
                          : out == Outcome::Resolved        ? p_complain * firm.recovery.slow
-                                                           : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
+                                                    : p_complain * (1.0 - firm.recovery.quick - firm.recovery.slow);
     return {p_sev * p_out, m.repurchase.after(out, sev)};
 }
 

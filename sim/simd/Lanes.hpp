@@ -12,8 +12,18 @@
 #include "sim/simd/Pack.hpp"
 #include "sim/util/ListLanes.hpp"
 
-#if defined(__x86_64__)
+// Clang refuses a call between a function compiled for AVX and one compiled
+// without it when a 256- or 512-bit vector is passed (the ABI differs), and
+// the portable Lanes functions are compiled for the default target and
+// inlined into the dispatched loop only later. So clang builds (the
+// sanitizer and fuzzing builds) take the portable versions, which give the
+// same bits (tests/unit/test_lanes.cpp); GCC builds, the release ones, take
+// the x86 ones.
+#if defined(__x86_64__) && !defined(__clang__)
+#define CRMSIM_X86_LANES 1
 #include "sim/simd/X86Lanes.hpp"
+#else
+#define CRMSIM_X86_LANES 0
 #endif
 
 #include <array>
@@ -39,7 +49,7 @@ struct Lanes {
     using S = Pack<std::int64_t, W>;
     using M = Mask<W>;
 
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
     // The x86 versions exist for four lanes (AVX2, which every AVX-512
     // processor has too) and eight (AVX-512).
     static constexpr bool x86_4 = I != Isa::Scalar && W == 4;
@@ -62,7 +72,7 @@ struct Lanes {
 
     // W bytes, one per lane.
     static U bytes(const std::uint8_t* p) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::bytes4(p);
         if constexpr (x86_8) return x86::bytes8(p);
 #endif
@@ -71,7 +81,7 @@ struct Lanes {
 
     // W 32-bit words, one per lane (zero-extended).
     static U words(const std::uint32_t* p) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::words4(p);
         if constexpr (x86_8) return x86::words8(p);
 #endif
@@ -88,7 +98,7 @@ struct Lanes {
 
     // W 32-bit integers as doubles (exact).
     static D int_doubles(const std::int32_t* p) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::int_doubles4(p);
         if constexpr (x86_8) return x86::int_doubles8(p);
 #endif
@@ -97,7 +107,7 @@ struct Lanes {
 
     // W floats as doubles (exact).
     static D float_doubles(const float* p) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::float_doubles4(p);
         if constexpr (x86_8) return x86::float_doubles8(p);
 #endif
@@ -106,7 +116,7 @@ struct Lanes {
 
     // Word w of W consecutive counter-based blocks, one per lane.
     static U block_word(const Block4* blocks, int w) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::block_word4(blocks, w);
         if constexpr (x86_8) return x86::block_word8(blocks, w);
 #endif
@@ -117,7 +127,7 @@ struct Lanes {
 
     // Bit j set where lane j holds.
     static unsigned bits(M m) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::bits4(m.v);
         if constexpr (x86_8) return x86::bits8(m.v);
 #endif
@@ -136,14 +146,14 @@ struct Lanes {
     // Stores x's lanes where m holds; the others keep what p holds. Masked
     // at the memory: other threads may write the lanes not stored.
     static void store_where(double* p, M m, D x) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::store_where4(p, m.v, x.v);
 #endif
         for (int j = 0; j < W; ++j)
             if (m.v[j]) p[j] = x.v[j];
     }
     static void store_where(std::int32_t* p, M m, std::int32_t value) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::store_where4(p, m.v, value);
         if constexpr (x86_8) return x86::store_where8(p, m.v, value);
 #endif
@@ -151,7 +161,7 @@ struct Lanes {
             if (m.v[j]) p[j] = value;
     }
     static void store_where(float* p, M m, D x) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::store_floats_where4(p, m.v, x.v);
         if constexpr (x86_8) return x86::store_floats_where8(p, m.v, x.v);
 #endif
@@ -162,7 +172,7 @@ struct Lanes {
     // W 32-bit integers as doubles, read only where m holds (0 elsewhere):
     // other threads may be writing the others.
     static D int_doubles_where(const std::int32_t* p, M m) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::int_doubles_where4(p, m.v);
         if constexpr (x86_8) return x86::int_doubles_where8(p, m.v);
 #endif
@@ -174,7 +184,7 @@ struct Lanes {
     // Entry idx (0 .. 3) of a four-entry table, per lane.
     template <class T>
     static Pack<T, W> pick(const std::array<T, 4>& table, U idx) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::pick4(table.data(), idx.v);
         if constexpr (x86_8) return x86::pick8(table.data(), idx.v);
 #endif
@@ -195,7 +205,7 @@ struct Lanes {
     // Writes first + j for the lanes j in `bits` to out[0 ..], in order;
     // returns how many. Writes up to W entries (room: kListSlack).
     static std::uint32_t list(unsigned bits, std::uint32_t first, std::uint16_t* out) {
-#if defined(__x86_64__)
+#if CRMSIM_X86_LANES
         if constexpr (I != Isa::Scalar && W >= 4 && W <= 8) return list_lanes(bits, first, out);
 #endif
         std::uint32_t n = 0;

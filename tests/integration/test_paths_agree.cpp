@@ -160,11 +160,25 @@ std::string compare_paths(const experiments::ExperimentConfig& config, const sim
             const auto& y = b.customers();
 #define CRMSIM_SAME(column) \
     if (!same_column(x.column, y.column)) return where + #column;
+            // clang-format off
             CRMSIM_SAME(firm)
-            CRMSIM_SAME(status) CRMSIM_SAME(stage) CRMSIM_SAME(satisfaction) CRMSIM_SAME(next_satisfaction)
-                CRMSIM_SAME(expectation) CRMSIM_SAME(next_firm) CRMSIM_SAME(outcome) CRMSIM_SAME(stories)
-                    CRMSIM_SAME(purchases) CRMSIM_SAME(monetary) CRMSIM_SAME(last_purchase) CRMSIM_SAME(failures)
-                        CRMSIM_SAME(since) CRMSIM_SAME(tarp_group) CRMSIM_SAME(tarp_opened) CRMSIM_SAME(last_firm)
+            CRMSIM_SAME(status)
+            CRMSIM_SAME(stage)
+            CRMSIM_SAME(satisfaction)
+            CRMSIM_SAME(next_satisfaction)
+            CRMSIM_SAME(expectation)
+            CRMSIM_SAME(next_firm)
+            CRMSIM_SAME(outcome)
+            CRMSIM_SAME(stories)
+            CRMSIM_SAME(purchases)
+            CRMSIM_SAME(monetary)
+            CRMSIM_SAME(last_purchase)
+            CRMSIM_SAME(failures)
+            CRMSIM_SAME(since)
+            CRMSIM_SAME(tarp_group)
+            CRMSIM_SAME(tarp_opened)
+            CRMSIM_SAME(last_firm)
+            // clang-format on
 #undef CRMSIM_SAME
         }
     }

@@ -1,5 +1,9 @@
 #include "experiments/config/YamlChecks.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include <sstream>
 #include <vector>
 
 namespace experiments {
@@ -30,15 +34,53 @@ bool second_document_is_after_end_marker(const std::string& text, std::size_t po
     return dots != std::string::npos && (dashes == std::string::npos || dots > dashes);
 }
 
+// Notes where a document's first content starts; keeps nothing else, so
+// reading past the first document costs no memory.
+class FirstContent : public YAML::EventHandler {
+public:
+    bool seen = false;
+    YAML::Mark mark;
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}  // an empty document holds nothing to ignore
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { note(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t, const std::string&) override { note(m); }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        note(m);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        note(m);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void note(const YAML::Mark& m) {
+        if (!seen) mark = m;
+        seen = true;
+    }
+};
+
+// At most this many documents are looked at after the first: yaml-cpp's
+// LoadAll keeps every document, and on some malformed input (found by the
+// config fuzzer: a first line ", k: 10}") it never stops producing empty
+// ones, which took 23 GB.
+constexpr int kDocumentsChecked = 64;
+
 }  // namespace
 
 YAML::Node load_one_document(const std::string& path, const std::string& text) {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.empty()) return YAML::Node();
-    for (std::size_t k = 1; k < documents.size(); ++k) {
-        const YAML::Node& next = documents[k];
-        if (!next.IsDefined() || next.IsNull()) continue;  // an empty document holds nothing to ignore
-        const YAML::Mark mark = next.Mark();
+    YAML::Node first = YAML::Load(text);
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    FirstContent skipped;
+    if (!parser.HandleNextDocument(skipped)) return first;
+    for (int k = 0; k < kDocumentsChecked; ++k) {
+        FirstContent next;
+        if (!parser.HandleNextDocument(next)) break;
+        if (!next.seen) continue;
+        const YAML::Mark mark = next.mark;
         const int line = mark.is_null() ? 0 : mark.line + 1;
         const bool after_end = !mark.is_null() && second_document_is_after_end_marker(text, mark.pos);
         throw ConfigError({path, line, mark.is_null() ? 0 : mark.column + 1, ""},
@@ -47,7 +89,7 @@ YAML::Node load_one_document(const std::string& path, const std::string& text) {
                                     : "a second YAML document (after ---): a config is one YAML document, and "
                                       "crmsim would ignore this one; merge it into the first or remove the '---'");
     }
-    return documents.front();
+    return first;
 }
 
 void reject_tags(const YAML::Node& node, const ConfigLocation& origin, const std::string& path) {

@@ -16,16 +16,20 @@ CC=clang CXX=clang++ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo 
 cmake --build build-asan -j "$(nproc)"
 
 # The fuzzer adds what it finds to its first folder: give it a scratch copy.
+# `timeout` bounds each run whatever happens inside it (a hung child of the
+# target would otherwise hold the pipe to tail open).
 corpus=$(mktemp -d)
 cp tests/fuzz/corpus/* "$corpus"/
-./build-asan/tests/fuzz/config_fuzzer "$corpus" -max_total_time="${CRMSIM_FUZZ_SECONDS:-60}" -rss_limit_mb=4096 \
-  -print_final_stats=1 2>&1 | tail -n 5
+config_seconds="${CRMSIM_FUZZ_SECONDS:-60}"
+timeout -k 10 $((config_seconds + 120)) ./build-asan/tests/fuzz/config_fuzzer "$corpus" \
+  -max_total_time="$config_seconds" -rss_limit_mb=4096 -print_final_stats=1 2>&1 | tail -n 5
 rm -rf "$corpus"
 # The results reader (summarize, run records) over damaged copies of a real results file.
 corpus=$(mktemp -d)
 cp tests/fuzz/results-corpus/* "$corpus"/
-./build-asan/tests/fuzz/results_fuzzer "$corpus" -max_total_time="${CRMSIM_RESULTS_FUZZ_SECONDS:-30}" \
-  -rss_limit_mb=4096 -timeout=10 -print_final_stats=1 2>&1 | tail -n 5
+results_seconds="${CRMSIM_RESULTS_FUZZ_SECONDS:-30}"
+timeout -k 10 $((results_seconds + 120)) ./build-asan/tests/fuzz/results_fuzzer "$corpus" \
+  -max_total_time="$results_seconds" -rss_limit_mb=4096 -timeout=10 -print_final_stats=1 2>&1 | tail -n 5
 rm -rf "$corpus"
 echo "crmsim: fuzzing found no crash"
 

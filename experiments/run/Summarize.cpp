@@ -6,6 +6,8 @@
 #include "experiments/run/UsageError.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
@@ -241,12 +244,31 @@ std::string read_all(int fd) {
 // The exit statuses of the child that reads the file.
 constexpr int kChildOk = 0, kChildBadInput = 2, kChildFailed = 3;
 
+// The CPU seconds the child may take: generous for any real file.
+rlim_t cpu_limit(const std::string& path, const SummarizeOptions& options) {
+    if (options.cpu_seconds > 0) return options.cpu_seconds;
+    struct stat st {};
+    const rlim_t bytes = ::stat(path.c_str(), &st) == 0 ? static_cast<rlim_t>(st.st_size) : 0;
+    return 60 + bytes / (rlim_t{4} << 20);
+}
+
+// In the child: die with the parent (a parent killed by a signal must not
+// leave a reader behind that holds its pipes open), and stop after `seconds`
+// of CPU time (SIGXCPU, then SIGKILL a second later).
+void bound_the_child(rlim_t seconds) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const struct rlimit limit {seconds, seconds + 1};
+    ::setrlimit(RLIMIT_CPU, &limit);
+}
+
 // HDF5 1.10 crashes, rather than fails, on some damaged files: a
 // variable-length string whose length in the global heap was flipped makes
-// H5HG_read copy past its buffer (SIGSEGV). No check before reading can see
-// it, so the file is read in a child process: its output and error come back
-// through pipes, and a child killed by a signal means a damaged file.
+// H5HG_read copy past its buffer (SIGSEGV), or loop without end. No check
+// before reading can see it, so the file is read in a child process with a
+// CPU-time limit: its output and error come back through pipes, and a child
+// killed by a signal means a damaged file.
 void summarize_isolated(const std::string& path, std::ostream& out, const SummarizeOptions& options) {
+    const rlim_t seconds = cpu_limit(path, options);
     int output[2], error[2];
     if (::pipe(output) != 0 || ::pipe(error) != 0) throw std::runtime_error("cannot create a pipe");
     std::cout.flush();
@@ -254,6 +276,7 @@ void summarize_isolated(const std::string& path, std::ostream& out, const Summar
     const pid_t child = ::fork();
     if (child < 0) throw std::runtime_error("cannot fork to read " + path);
     if (child == 0) {
+        bound_the_child(seconds);
         ::close(output[0]);
         ::close(error[0]);
         int status = kChildOk;
@@ -290,6 +313,9 @@ void summarize_isolated(const std::string& path, std::ostream& out, const Summar
     if (WIFEXITED(status) && WEXITSTATUS(status) == kChildFailed) throw std::runtime_error(message);
     // Killed by a signal, or ended by a sanitizer's report (exit status 1):
     // the reading went wrong inside, on this file.
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+        throw UsageError(path + ": a crmsim results file, but damaged: reading it did not end within " +
+                         std::to_string(seconds) + " CPU seconds inside HDF5");
     const std::string how = WIFSIGNALED(status) ? std::string(::strsignal(WTERMSIG(status)))
                                                 : "exit status " + std::to_string(WEXITSTATUS(status));
     throw UsageError(path + ": a crmsim results file, but damaged: reading it crashed inside HDF5 (" + how + ")");

@@ -20,6 +20,11 @@ struct SummarizeOptions {
     // damaged file is reported as bad input. Off for a file this process has
     // just written (and under MPI, where fork is unwelcome).
     bool isolated = true;
+    // The child's CPU-time limit in seconds; 0: 60 s plus one second per
+    // 4 MiB of file. HDF5 1.10 also loops without end on some damaged files
+    // (a global heap collection whose sizes were flipped): the limit turns
+    // that hang into bad input.
+    unsigned cpu_seconds = 0;
 };
 
 // Throws UsageError if the file is missing, not a regular file, not a crmsim

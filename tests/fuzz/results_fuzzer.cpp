@@ -33,8 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
     std::ostringstream printed;
+    experiments::SummarizeOptions options;
+    options.cpu_seconds = 2;  // well inside libFuzzer's -timeout: a reader that does not end is bad input
     try {
-        experiments::summarize_file(scratch_path(), printed);
+        experiments::summarize_file(scratch_path(), printed, options);
     } catch (const experiments::UsageError&) {
         // Bad input, reported: the expected outcome for a damaged file.
     }

@@ -1,6 +1,8 @@
 // The crmsim command line as a user runs it: the real binary in a shell, its
 // exit status (0 ok, 2 bad input, 1 failure while running), what it prints,
 // and which files it leaves behind. Runs are tiny (2,000 customers, 5 ticks).
+#include "experiments/run/Summarize.hpp"
+#include "experiments/run/UsageError.hpp"
 #include "sim/random/SeedDerivation.hpp"
 
 #include "tests/support/Crmsim.hpp"
@@ -538,6 +540,22 @@ TEST_F(CliPython, SummarizeOfADamagedResultsFileIsBadInput) {
     EXPECT_TRUE(contains(r.err, out + ": a crmsim results file, but damaged")) << r;
 }
 
+// A damaged file on which HDF5's global-heap reader loops without end (found
+// by the results fuzzer; it hung CI) is bad input once the reading child has
+// used its CPU-time limit, and summarize returns.
+TEST(Summarize, AFileOnWhichHdf5LoopsWithoutEndIsBadInput) {
+    const std::string file = CRMSIM_SOURCE_DIR "/tests/fuzz/results-corpus/hdf5-global-heap-endless-loop.h5";
+    experiments::SummarizeOptions options;
+    options.cpu_seconds = 2;
+    std::ostringstream printed;
+    try {
+        experiments::summarize_file(file, printed, options);
+        FAIL() << "summarized a damaged file:\n" << printed.str();
+    } catch (const experiments::UsageError& e) {
+        EXPECT_TRUE(contains(e.what(), "damaged: reading it did not end within 2 CPU seconds")) << e.what();
+    }
+}
+
 // Damaged results files (issue 23, item 4): indices and lengths read from the
 // file are checked, so each damage is exit 2 with a message, never a crash
 // (SIGSEGV, std::bad_alloc), exit 1, or a value the file does not hold.
@@ -589,8 +607,10 @@ TEST_F(CliPython, SummarizeOfFlippedMetadataBitsIsBadInputOrUnchanged) {
         }
         const Result r = crmsim({"summarize", out});
         EXPECT_TRUE(r.status == 0 || r.status == 2) << "byte " << offset << "\n" << r;
-        if (r.status == 2) ++damaged;
-        if (r.status == 2) EXPECT_TRUE(contains(r.err, out + ": ")) << "byte " << offset << "\n" << r;
+        if (r.status == 2) {
+            ++damaged;
+            EXPECT_TRUE(contains(r.err, out + ": ")) << "byte " << offset << "\n" << r;
+        }
     }
     EXPECT_GT(damaged, 0);  // the flips did reach what summarize reads
     EXPECT_FALSE(clean.empty());

@@ -111,9 +111,11 @@ TEST(SweepGrid, NoParametersGiveOneEmptyPoint) {
 // ---- Latin hypercube ------------------------------------------------------
 
 SweepSettings lhs(std::uint32_t points) {
-    return {SweepMethod::LatinHypercube,
-            {linear("firms.0.recovery.quick", 0, 1), linear("b", -5, 3), logscale("c", 1e-3, 10)},
-            points};
+    SweepSettings settings;
+    settings.method = SweepMethod::LatinHypercube;
+    settings.parameters = {linear("firms.0.recovery.quick", 0, 1), linear("b", -5, 3), logscale("c", 1e-3, 10)};
+    settings.points = points;
+    return settings;
 }
 
 TEST(SweepLatinHypercube, OnePointPerStratumInEveryParameter) {

@@ -22,12 +22,15 @@
 namespace {
 namespace fs = std::filesystem;
 
-// Each check runs on RM-1 and on the full lifecycle model (every mechanism on).
+// Each check runs on RM-1 and on the full lifecycle model (every mechanism on;
+// tests/data/regression/lifecycle.yaml, the lifecycle example with RM-1's
+// high failure rates, so that stories, switches and recoveries are many in a
+// few ticks).
 class Determinism : public ::testing::TestWithParam<const char*> {
 protected:
     void TearDown() override { sim::set_threads(default_threads_); }
 
-    static std::string config_path() { return std::string(CRMSIM_SOURCE_DIR "/configs/") + GetParam(); }
+    static std::string config_path() { return std::string(CRMSIM_SOURCE_DIR "/") + GetParam(); }
 
     // Runs a small experiment (2 replications) and returns the file path.
     std::string run(const std::string& name, int threads, std::vector<std::string> overrides = {}) {
@@ -142,7 +145,8 @@ TEST_P(Determinism, StoriesToldChunkByChunkGiveWhatASeparatePhaseGives) {
     EXPECT_GT(stories, 1000) << "too few stories to compare";
 }
 
-INSTANTIATE_TEST_SUITE_P(Models, Determinism, ::testing::Values("reference/rm1.yaml", "examples/lifecycle.yaml"),
+INSTANTIATE_TEST_SUITE_P(Models, Determinism,
+                         ::testing::Values("configs/reference/rm1.yaml", "tests/data/regression/lifecycle.yaml"),
                          [](const auto& info) { return std::string(info.index == 0 ? "Rm1" : "Lifecycle"); });
 
 // RM-1 with every lifecycle mechanism off gives exactly what it gave before
@@ -182,9 +186,11 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
 // fields now follow models/market/FirmMetrics.hpp, and metrics added since
 // are not in the digest), and of the final satisfaction and firm columns.
 // Update it only for a deliberate change to the model.
+// The market is tests/data/regression/lifecycle.yaml, the example as it was
+// then (the example now has published yearly rates).
 TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) {
-    const auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
-                                                            {"population.size=20000"});
+    const auto config =
+        experiments::load_experiment_config(CRMSIM_TEST_DATA "/regression/lifecycle.yaml", {"population.size=20000"});
     const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
     models::Market market(config.market, network, sim::StreamKey{2026});
     testing_support::Fnv1a digest;

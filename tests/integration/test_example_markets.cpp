@@ -97,7 +97,9 @@ struct Estimate {
 double annual_churn(const Tally& t, double ticks_per_year) {
     return 1.0 - std::pow(1.0 - t.leavers / t.starting, ticks_per_year);
 }
-double complaint_share(const Tally& t) { return t.complaints / t.failures; }
+double complaint_share(const Tally& t) {
+    return t.complaints / t.failures;
+}
 
 // The larger of the binomial standard error and sd / sqrt(n) over the runs.
 template <typename F>
@@ -115,7 +117,12 @@ struct Case {
     std::vector<std::string> overrides;  // a smaller run; at least 3 replications
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.config; }
+// 20,000 customers, 3 replications: at least 3 runs of the baseline for the spread.
+const std::vector<std::string> kSmall = {"population.size=20000", "experiment.replications=3"};
+
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.config;
+}
 
 class ExampleMarkets : public ::testing::TestWithParam<Case> {};
 
@@ -166,12 +173,11 @@ TEST_P(ExampleMarkets, YearlyRatesLieInTheCitedRangesAndMatchTheHeader) {
 
     const double k = 365.0 / config.experiment.tick_days;
     const double h = all.leavers / all.starting;
-    const Estimate churn =
-        estimate(all, runs, [&](const Tally& t) { return annual_churn(t, k); },
-                 k * std::pow(1 - h, k - 1) * std::sqrt(h * (1 - h) / all.starting));
+    const Estimate churn = estimate(
+        all, runs, [&](const Tally& t) { return annual_churn(t, k); },
+        k * std::pow(1 - h, k - 1) * std::sqrt(h * (1 - h) / all.starting));
     const double q = complaint_share(all);
-    const Estimate complaints =
-        estimate(all, runs, complaint_share, std::sqrt(q * (1 - q) / all.failures));
+    const Estimate complaints = estimate(all, runs, complaint_share, std::sqrt(q * (1 - q) / all.failures));
 
     for (const auto& [what, e] : {std::pair{std::string("annual churn"), churn},
                                   std::pair{std::string("complaints per failure"), complaints}}) {
@@ -185,15 +191,17 @@ TEST_P(ExampleMarkets, YearlyRatesLieInTheCitedRangesAndMatchTheHeader) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Configs, ExampleMarkets,
-    ::testing::Values(Case{"examples/quickstart.yaml", {"population.size=40000"}},
-                      Case{"examples/recovery-policies.yaml", {"population.size=20000", "experiment.replications=3"}}),
-    [](const ::testing::TestParamInfo<Case>& info) {
-        std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
-        for (char& ch : name)
-            if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-        return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Configs, ExampleMarkets,
+                         ::testing::Values(Case{"examples/quickstart.yaml", {"population.size=40000"}},
+                                           Case{"examples/recovery-policies.yaml", kSmall},
+                                           Case{"examples/strategy-comparison.yaml", kSmall},
+                                           Case{"examples/lifecycle.yaml", kSmall},
+                                           Case{"examples/termination-word-of-mouth.yaml", kSmall}),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                             std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
+                             for (char& ch : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                             return name;
+                         });
 
 }  // namespace

@@ -19,12 +19,14 @@ constexpr int kTicks = 8;
 
 class LifecycleOutputs : public ::testing::Test {
 protected:
-    // The full lifecycle example, small, one replication, with the given extra settings.
+    // The full lifecycle market, small, one replication, with the given extra
+    // settings: tests/data/regression/lifecycle.yaml, the lifecycle example
+    // with RM-1's high failure rates, so that every flow happens in a few ticks.
     sim::h5::File run(const std::string& name, std::vector<std::string> overrides) {
         overrides.insert(overrides.end(), {"population.size=6000", "experiment.ticks=" + std::to_string(kTicks),
                                            "experiment.replications=1"});
         const auto config =
-            experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml", overrides);
+            experiments::load_experiment_config(CRMSIM_TEST_DATA "/regression/lifecycle.yaml", overrides);
         experiments::RunOptions options;
         options.output_path = folder_.path(name);
         EXPECT_TRUE(experiments::run_experiment(config, options).all_complete());

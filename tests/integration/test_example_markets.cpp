@@ -196,7 +196,8 @@ INSTANTIATE_TEST_SUITE_P(Configs, ExampleMarkets,
                                            Case{"examples/recovery-policies.yaml", kSmall},
                                            Case{"examples/strategy-comparison.yaml", kSmall},
                                            Case{"examples/lifecycle.yaml", kSmall},
-                                           Case{"examples/termination-word-of-mouth.yaml", kSmall}),
+                                           Case{"examples/termination-word-of-mouth.yaml", kSmall},
+                                           Case{"tarp/calibration.yaml", {"population.size=100000"}}),
                          [](const ::testing::TestParamInfo<Case>& info) {
                              std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
                              for (char& ch : name)

@@ -191,18 +191,19 @@ TEST_P(ExampleMarkets, YearlyRatesLieInTheCitedRangesAndMatchTheHeader) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, ExampleMarkets,
-                         ::testing::Values(Case{"examples/quickstart.yaml", {"population.size=40000"}},
-                                           Case{"examples/recovery-policies.yaml", kSmall},
-                                           Case{"examples/strategy-comparison.yaml", kSmall},
-                                           Case{"examples/lifecycle.yaml", kSmall},
-                                           Case{"examples/termination-word-of-mouth.yaml", kSmall},
-                                           Case{"tarp/calibration.yaml", {"population.size=100000"}}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
-                             std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
-                             for (char& ch : name)
-                                 if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Configs, ExampleMarkets,
+    ::testing::Values(Case{"examples/quickstart.yaml", {"population.size=40000"}},
+                      Case{"examples/recovery-policies.yaml", kSmall},
+                      Case{"examples/strategy-comparison.yaml", kSmall}, Case{"examples/lifecycle.yaml", kSmall},
+                      Case{"examples/termination-word-of-mouth.yaml", kSmall},
+                      Case{"tarp/calibration.yaml", {"population.size=100000"}},
+                      Case{"tarp/recovery-strategies.yaml", {"population.size=40000", "experiment.replications=3"}}),
+    [](const ::testing::TestParamInfo<Case>& info) {
+        std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
+        for (char& ch : name)
+            if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+        return name;
+    });
 
 }  // namespace

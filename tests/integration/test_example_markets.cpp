@@ -198,7 +198,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"examples/strategy-comparison.yaml", kSmall}, Case{"examples/lifecycle.yaml", kSmall},
                       Case{"examples/termination-word-of-mouth.yaml", kSmall},
                       Case{"tarp/calibration.yaml", {"population.size=100000"}},
-                      Case{"tarp/recovery-strategies.yaml", {"population.size=40000", "experiment.replications=3"}}),
+                      Case{"tarp/recovery-strategies.yaml", {"population.size=40000", "experiment.replications=3"}},
+                      Case{"tarp/recovery-paradox.yaml", {"population.size=20000", "experiment.replications=3"}}),
     [](const ::testing::TestParamInfo<Case>& info) {
         std::string name = info.param.config.substr(0, info.param.config.find(".yaml"));
         for (char& ch : name)

@@ -280,11 +280,18 @@ TEST_F(TarpStudies, RecoveryStrategiesMoveCustomersTheWayTheModelImplies) {
 
 // (c) The recovery paradox acts on quick recoveries of minor failures only.
 TEST_F(TarpStudies, RecoveryParadoxRaisesRepurchaseOnlyWhereItsConditionsHold) {
-    // 20,000 customers, half a year, 2 replications (of 50,000, a year, 4):
-    // about 2,000 (rare failures) to 9,000 minor quick recoveries per
-    // scenario and policy at firm 0.
+    // 20,000 customers, half a year, 2 replications (of 200,000, a year, 4),
+    // with the study's scenarios at RM-1-like failure rates, 10 % and 2 % a
+    // tick instead of 0.6 % and 0.15 %: about 2,000 (rare failures) to 9,000
+    // minor quick recoveries per scenario and policy at firm 0. The pattern
+    // checked is the paradox's conditions, which do not depend on the rates.
     const std::string path =
-        run("recovery-paradox.yaml", {"population.size=20000", "experiment.ticks=26", "experiment.replications=2"});
+        run("recovery-paradox.yaml",
+            {"population.size=20000", "experiment.ticks=26", "experiment.replications=2",
+             "scenarios=[{name: frequent-failures, set: {firms.0.failure_rate: 0.10, firms.1.failure_rate: 0.10}}, "
+             "{name: rare-failures, set: {firms.0.failure_rate: 0.02, firms.1.failure_rate: 0.02}}, "
+             "{name: rm1-satisfaction, set: {firms.0.failure_rate: 0.10, firms.1.failure_rate: 0.10, "
+             "mechanisms.satisfaction.model: rm1}}]"});
     const sim::h5::File f(path, sim::h5::Mode::ReadOnly);
 
     // (scenario, policy, firm, severity) -> resolved-quickly cell, pooled over replications.

@@ -416,6 +416,23 @@ class LayoutVariants(PackageTestCase):
             self.assertIn(says, str(raised.exception))
 
 
+class WilsonInterval(unittest.TestCase):
+    """The interval contains the share, also where every trial or none succeeded (rounding put
+    the upper bound 1.1e-16 below a share of 1 at n = 10, and the TARP figure failed on it)."""
+
+    def test_contains_the_share_at_the_ends(self):
+        from crmsim import statistics
+        n = np.arange(1, 3001)
+        for k in (n, np.zeros_like(n), n // 2):
+            share, low, high = statistics.wilson(k, n)
+            self.assertTrue(np.all(low <= share) and np.all(share <= high))
+        # An inner share, by hand: centre (0.37 + 1.96²/200) / (1 + 1.96²/100) = 0.37482, half
+        # 1.96 sqrt(0.37 · 0.63 / 100 + 1.96²/40000) / 1.038416 = 0.09299.
+        share, low, high = statistics.wilson([37], [100])
+        self.assertAlmostEqual(low[0], 0.2818, places=4)
+        self.assertAlmostEqual(high[0], 0.4678, places=4)
+
+
 class ReadmeExample(unittest.TestCase):
     """The README's first study in Python, run as written (smaller: 2,000 customers) in a
     scratch folder that has the repository's configs/."""

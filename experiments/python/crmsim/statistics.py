@@ -101,5 +101,9 @@ def wilson(successes, trials, level=0.95):
         denominator = 1 + z ** 2 / n
         centre = (p + z ** 2 / (2 * n)) / denominator
         half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / denominator
+    # The interval contains p in exact arithmetic; at p = 0 or 1 rounding can put a bound a few
+    # ulps on the wrong side (n = 10, all retained: high = p - 1.1e-16), which plots as a
+    # negative error bar, so the bounds are clamped to p.
+    low, high = np.minimum(centre - half, p), np.maximum(centre + half, p)
     empty = n == 0
-    return (np.where(empty, NAN, p), np.where(empty, NAN, centre - half), np.where(empty, NAN, centre + half))
+    return (np.where(empty, NAN, p), np.where(empty, NAN, low), np.where(empty, NAN, high))

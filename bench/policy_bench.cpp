@@ -1,5 +1,5 @@
 // What a firm's strategy costs in model throughput: the full customer
-// lifecycle (configs/examples/lifecycle.yaml, every mechanism on) with one
+// lifecycle (tests/data/regression/lifecycle.yaml, every mechanism on) with one
 // strategy switched on for firm 0 (issue 4), beside the same model without.
 //
 // BM_Policy/<policy>/N times T = 60 ticks on one thread with recording on
@@ -27,7 +27,7 @@
 
 namespace {
 
-constexpr const char* kLifecycle = CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml";
+constexpr const char* kLifecycle = CRMSIM_SOURCE_DIR "/tests/data/regression/lifecycle.yaml";
 
 // The config keys that switch a policy on for firm 0.
 const std::vector<std::string>& policy(const std::string& name) {

@@ -1,5 +1,5 @@
 // Model throughput: RM-1 (shared/reference-model.md, "Benchmark sizes") and
-// the full customer lifecycle (configs/examples/lifecycle.yaml, every
+// the full customer lifecycle (tests/data/regression/lifecycle.yaml, every
 // mechanism on) on the same machine.
 //
 // BM_Rm1/N/threads and BM_Lifecycle/N/threads time T = 60 ticks with
@@ -49,7 +49,7 @@
 namespace {
 
 constexpr const char* kRm1 = CRMSIM_SOURCE_DIR "/configs/reference/rm1.yaml";
-constexpr const char* kLifecycle = CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml";
+constexpr const char* kLifecycle = CRMSIM_SOURCE_DIR "/tests/data/regression/lifecycle.yaml";
 
 experiments::ExperimentConfig load(const char* path, std::uint32_t customers) {
     return experiments::load_experiment_config(path, {"population.size=" + std::to_string(customers)});

@@ -10,8 +10,8 @@
 #include "experiments/stats/NelderMead.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
-#include <Eigen/Dense>
 #include <sys/stat.h>
+#include <Eigen/Dense>
 
 #include <algorithm>
 #include <cerrno>
@@ -73,7 +73,8 @@ struct WorkFolder {
     std::string path;
     WorkFolder(std::string folder, bool overwrite) : path(std::move(folder)) {
         const EntryKind kind = entry_kind(path);
-        if (kind == EntryKind::Folder && overwrite) fs::remove_all(path);
+        if (kind == EntryKind::Folder && overwrite)
+            fs::remove_all(path);
         else if (kind != EntryKind::Missing)
             throw UsageError(path + " is in the way (" + describe_entry(kind) +
                              (kind == EntryKind::Folder ? ", left by an interrupted calibrate: --overwrite removes it"

@@ -70,8 +70,8 @@ RunValues series_values(const sim::h5::Group& root, const std::vector<RunRecord>
     RunValues out(records.size(), Doubles(firms, kNaN));
     for (std::size_t r = 0; r < records.size(); ++r)
         if (records[r].status == "complete")
-            out[r] = series_output(root.open_group("runs/" + std::to_string(records[r].spec.run_id) + "/timeseries"),
-                                   o, firms);
+            out[r] = series_output(root.open_group("runs/" + std::to_string(records[r].spec.run_id) + "/timeseries"), o,
+                                   firms);
     return out;
 }
 

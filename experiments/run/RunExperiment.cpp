@@ -108,8 +108,6 @@ int threads_per_run(const RunOptions& o) {
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
 }
 
-
-
 std::string runs_done_label(std::size_t done, std::size_t total) {
     return std::to_string(done) + "/" + std::to_string(total) + " runs done  ";
 }

@@ -35,12 +35,12 @@ const fs::path kCorpus = fs::path(CRMSIM_TEST_DATA) / "bad-configs";
 
 // What line 1 of a corpus file promises about the error.
 struct Expectation {
-    std::string file;     // the file the error is in, relative to the corpus (a policy file); empty: the config
-    int line = 0;         // 1-based; 0: the message names no line
-    std::string key;      // the dotted key named; empty: a file-level problem with no key
-    int plan_status = 2;  // the exit status of `crmsim plan` (0 where plan cannot see the problem)
+    std::string file;             // the file the error is in, relative to the corpus (a policy file); empty: the config
+    int line = 0;                 // 1-based; 0: the message names no line
+    std::string key;              // the dotted key named; empty: a file-level problem with no key
+    int plan_status = 2;          // the exit status of `crmsim plan` (0 where plan cannot see the problem)
     std::string command = "run";  // the command that must refuse it: run, or calibrate (a config run takes)
-    std::string message;  // a fragment of the error text
+    std::string message;          // a fragment of the error text
 };
 
 // Parses `# expect: [file=F] line=N key=K [plan=S] [command=C] message="..."`; the message
@@ -138,8 +138,8 @@ TEST_P(BadConfigCorpus, IsBadInputAndWritesNothing) {
     std::getline(in, first_line);
     Expectation expect;
     ASSERT_TRUE(parse_expectation(first_line, expect))
-        << config
-        << ": line 1 must be  # expect: [file=F] line=N key=K [plan=S] [command=C] message=\"...\"  but is: " << first_line;
+        << config << ": line 1 must be  # expect: [file=F] line=N key=K [plan=S] [command=C] message=\"...\"  but is: "
+        << first_line;
 
     // Every other file finds its output already there, and gets --overwrite:
     // even allowed to replace it, crmsim must reject the config first.

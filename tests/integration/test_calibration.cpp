@@ -191,23 +191,24 @@ TEST_P(CalibrationTargets, RecoverAKnownParameterWithinItsInterval) {
     EXPECT_NEAR(fitted_value, value, 4 * sd) << fitted;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Kinds, CalibrationTargets,
-    ::testing::Values(
-        // A complaint rate: complaints per failure over the run (as a ratio of sums).
-        Recovery{"mechanisms.complaints.minor", 0.30, 0.05, 0.9, 0.7,
-                 "column: complaints, per: failures, from: 0, to: 11", complaints_per_failure},
-        // A market share at the end.
-        Recovery{"firms.0.failure_rate", 0.10, 0.02, 0.3, 0.25, "column: customers, per: market, tick: 11",
-                 market_share_at_end},
-        // A TARP table cell at horizon 1: the share of customers with a minor failure who did not
-        // complain still with the firm (TARP's 37 %), about 2,300 observations over 4 runs.
-        Recovery{"mechanisms.repurchase.silent.minor", 0.37, 0.1, 0.9, 0.8,
-                 "tarp: {severity: minor, outcome: silent}, horizon: 1", tarp_minor_silent,
-                 tarp_minor_silent_observations}),
-    [](const ::testing::TestParamInfo<Recovery>& info) {
-        return std::string(info.index == 0 ? "ComplaintRate" : info.index == 1 ? "MarketShare" : "TarpCell");
-    });
+INSTANTIATE_TEST_SUITE_P(Kinds, CalibrationTargets,
+                         ::testing::Values(
+                             // A complaint rate: complaints per failure over the run (as a ratio of sums).
+                             Recovery{"mechanisms.complaints.minor", 0.30, 0.05, 0.9, 0.7,
+                                      "column: complaints, per: failures, from: 0, to: 11", complaints_per_failure},
+                             // A market share at the end.
+                             Recovery{"firms.0.failure_rate", 0.10, 0.02, 0.3, 0.25,
+                                      "column: customers, per: market, tick: 11", market_share_at_end},
+                             // A TARP table cell at horizon 1: the share of customers with a minor failure who did not
+                             // complain still with the firm (TARP's 37 %), about 2,300 observations over 4 runs.
+                             Recovery{"mechanisms.repurchase.silent.minor", 0.37, 0.1, 0.9, 0.8,
+                                      "tarp: {severity: minor, outcome: silent}, horizon: 1", tarp_minor_silent,
+                                      tarp_minor_silent_observations}),
+                         [](const ::testing::TestParamInfo<Recovery>& info) {
+                             return std::string(info.index == 0   ? "ComplaintRate"
+                                                : info.index == 1 ? "MarketShare"
+                                                                  : "TarpCell");
+                         });
 
 TEST_F(Calibration, RefusesATarpTargetAtAnotherHorizon) {
     std::ofstream(path("targets.yaml"))

@@ -169,11 +169,11 @@ TEST(CommonRandomNumbers, TheRecordedSharingIsTheKeysSharing) {
         std::string experiment, sweep, recorded;
         bool policies_share, points_share;
     };
-    for (const Case& c : {Case{"true", "false", "across_policies", true, false},
-                          Case{"true", "true", "across_policies_and_sweep_points", true, true},
-                          Case{"false", "true", "across_sweep_points", false, true},
-                          Case{"false", "false", "none", false, false},
-                          Case{"across_scenarios", "false", "across_scenarios", true, true}}) {
+    for (const Case& c :
+         {Case{"true", "false", "across_policies", true, false},
+          Case{"true", "true", "across_policies_and_sweep_points", true, true},
+          Case{"false", "true", "across_sweep_points", false, true}, Case{"false", "false", "none", false, false},
+          Case{"across_scenarios", "false", "across_scenarios", true, true}}) {
         const ExperimentConfig config = load_experiment_config(
             file.string(),
             {"experiment.common_random_numbers=" + c.experiment, "sweep.common_random_numbers=" + c.sweep});
@@ -185,8 +185,8 @@ TEST(CommonRandomNumbers, TheRecordedSharingIsTheKeysSharing) {
                     EXPECT_NE(a.stream_key.value, b.stream_key.value);
                     continue;
                 }
-                const bool same = (a.policy == b.policy || c.policies_share) &&
-                                  (a.sweep_point == b.sweep_point || c.points_share);
+                const bool same =
+                    (a.policy == b.policy || c.policies_share) && (a.sweep_point == b.sweep_point || c.points_share);
                 EXPECT_EQ(a.stream_key.value == b.stream_key.value, same)
                     << c.recorded << ": runs " << a.run_id << " and " << b.run_id;
             }

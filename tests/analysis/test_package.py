@@ -513,11 +513,11 @@ calibration:
         (self.dir / "fit.yaml").write_text(self.FIT)
         (self.dir / "targets.yaml").write_text(
             "targets:\n  - {column: customers, per: market, tick: 5, firm: a, value: 0.48, sd: 0.01}\n")
-        done = subprocess.run([os.environ["CRMSIM_BINARY"], "calibrate", str(self.dir / "fit.yaml"), "--targets",
-                               str(self.dir / "targets.yaml"), "-o", str(self.dir / "fit.h5")],
-                              capture_output=True, text=True, timeout=120)
-        self.assertEqual(done.returncode, 0, done.stderr)
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            made = crmsim.calibrate(self.dir / "fit.yaml", self.dir / "targets.yaml", output=self.dir / "fit.h5",
+                                    progress=False)
         fit = crmsim.open_fit(self.dir / "fit.h5")
+        np.testing.assert_array_equal(made.fit["estimate"].to_numpy(), fit.fit["estimate"].to_numpy())
         with h5py.File(self.dir / "fit.h5", "r") as f:
             trials = raw_table(f, "calibration/trials")
             estimate = f["calibration/fit/estimate"][0]
@@ -533,6 +533,15 @@ calibration:
         self.assertEqual(fit.provenance["format"], "crmsim-results")
         with self.assertRaisesRegex(crmsim.CrmsimError, "no /calibration group"):
             crmsim.open_fit(Experiment.get().res.path)
+
+    def test_calibrate_raises_crmsims_message_and_writes_nothing(self):
+        (self.dir / "fit.yaml").write_text(self.FIT)
+        (self.dir / "targets.yaml").write_text("targets:\n  - {column: customers, tick: 5, firm: a, value: 0.48}\n")
+        with self.assertRaisesRegex(crmsim.CrmsimError, "targets.yaml.*sd") as caught:
+            crmsim.calibrate(self.dir / "fit.yaml", self.dir / "targets.yaml", output=self.dir / "fit.h5",
+                             progress=False)
+        self.assertEqual(caught.exception.status, 2)
+        self.assertFalse((self.dir / "fit.h5").exists())
 
 
 class Figures(PackageTestCase):

@@ -145,7 +145,8 @@ std::vector<Market::TargetedStrategy> Market::targeted_strategies() const {
 }
 
 // Who each targeted strategy is for, decided every review_every ticks (from
-// the tick the strategies took effect, strategies_from_) from start-of-tick state and held until the next review, whatever values do
+// the tick the targeting rules took effect, strategies_from_) from
+// start-of-tick state and held until the next review, whatever values do
 // meanwhile.
 void Market::review_targets(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();

@@ -113,17 +113,28 @@ void Market::derive_from_params() {
 
 // The state stays (customers, their histories, the counts that follow
 // them); what follows from the parameters is derived again, and the state
-// a new mechanism or strategy needs is made from the state there is.
+// a new mechanism or strategy needs is made from the state there is. With
+// the same targeting rules the targets stay, on their schedule; when a rule
+// changes, every targeted strategy chooses at once, and every review_every
+// ticks from now.
 void Market::continue_under(MarketParams params) {
     if (params.firms.size() != params_.firms.size() || params.population.size != params_.population.size)
         throw std::invalid_argument("a market continues with the same firms and customers");
+    const std::vector<TargetedStrategy> targeted_before = targeted_;
     params_ = std::move(params);
     derive_from_params();
-    strategies_from_ = ticks_done_;
-    if (targeted_.empty())
-        customers_.member = sim::Column<std::uint8_t>{};
-    else
-        customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
+    const auto same = [](const TargetedStrategy& a, const TargetedStrategy& b) {
+        return a.firm == b.firm && a.bit == b.bit && a.rule.targeting == b.rule.targeting &&
+               a.rule.top_share == b.rule.top_share && a.rule.min_rfm_score == b.rule.min_rfm_score &&
+               a.rule.review_every == b.rule.review_every;
+    };
+    const bool same_targets = std::equal(targeted_.begin(), targeted_.end(), targeted_before.begin(),
+                                         targeted_before.end(), same);
+    if (!same_targets) {
+        strategies_from_ = ticks_done_;
+        customers_.member = targeted_.empty() ? sim::Column<std::uint8_t>{}
+                                              : sim::Column<std::uint8_t>("member", customers_.size());
+    }
     const bool counts_adopters =
         params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network;
     if (!counts_adopters)

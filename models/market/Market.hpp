@@ -31,8 +31,8 @@ public:
 
     // Continues from the state after the ticks stepped so far under other
     // parameters (a policy taking effect, after a warm-up): the same firms
-    // and customers; targeted strategies review their targets at the next
-    // tick and every review_every ticks from it.
+    // and customers; targeted strategies whose rules change review their
+    // targets at the next tick and every review_every ticks from it.
     void continue_under(MarketParams params);
 
     void step(std::uint32_t tick) override;
@@ -325,7 +325,7 @@ private:
     bool tell_per_chunk_ = true;              // false: stories in a phase of their own (test seam)
     std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;            // ticks stepped so far
-    std::uint32_t strategies_from_ = 0;       // the tick the parameters took effect (continue_under)
+    std::uint32_t strategies_from_ = 0;       // the tick the targeting rules took effect (continue_under)
     std::vector<FirmTally> chunk_tallies_;    // chunk-major: chunks x firms
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms

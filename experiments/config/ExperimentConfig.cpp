@@ -267,7 +267,8 @@ void check_policy_continues(const Variant& policy) {
             if (p == fixed || p.rfind(std::string(fixed) + ".", 0) == 0)
                 throw ConfigError(o.origin, o.path + " cannot be set by policy " + policy.name +
                                                 ": with experiment.warmup or a start_tick the policy takes effect in "
-                                                "a market that has already run, whose " + fixed +
+                                                "a market that has already run, whose " +
+                                                fixed +
                                                 " was set at its start; set it in the base config or a scenario");
     }
 }

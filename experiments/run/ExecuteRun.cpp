@@ -147,8 +147,7 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
 }  // namespace
 
 RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const sim::Network* fixed_network,
-                      const PartialResults& partial, const std::function<void()>& on_tick,
-                      const PolicyStart* start) {
+                      const PartialResults& partial, const std::function<void()>& on_tick, const PolicyStart* start) {
     RunRecord record;
     record.spec = spec;
     record.firms.assign(config.market.firms.size(), FirmOutcome{});

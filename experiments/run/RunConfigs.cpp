@@ -31,9 +31,9 @@ RunConfigs::RunConfigs(const ExperimentConfig& base, const ExperimentPlan& plan,
         for (run.policy = 0; run.policy < d.policies.size(); ++run.policy)
             bytes_per_customer_ = std::max(bytes_per_customer_, measure_bytes_per_customer(config_of(run)));
 
-    const bool starts_later = base.experiment.warmup > 0 ||
-                              std::any_of(d.policies.begin(), d.policies.end(),
-                                          [](const Variant& policy) { return policy.start_tick > 0; });
+    const bool starts_later =
+        base.experiment.warmup > 0 ||
+        std::any_of(d.policies.begin(), d.policies.end(), [](const Variant& policy) { return policy.start_tick > 0; });
     const std::uint64_t total = std::uint64_t{d.scenarios.size()} * plan.sweep_points.size() * d.policies.size();
     sim::Progress progress(total, "configs checked", show_progress && total > 1000);
     for (run.scenario = 0; run.scenario < d.scenarios.size(); ++run.scenario)

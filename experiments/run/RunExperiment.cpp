@@ -292,7 +292,8 @@ struct ExperimentRunner::Prepared {
 ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOptions& options)
     : base_(base), options_(options) {
     const auto start = std::chrono::steady_clock::now();
-    prepared_.reset(new Prepared{make_plan(base), {}, {}, PartialResults(options.output_path), {}, {}, {}, {}, start, {}});
+    prepared_.reset(
+        new Prepared{make_plan(base), {}, {}, PartialResults(options.output_path), {}, {}, {}, {}, start, {}});
     Prepared& p = *prepared_;
     p.configs = std::make_unique<RunConfigs>(base, p.plan, options.show_progress);
     p.memory = p.configs->largest_run();

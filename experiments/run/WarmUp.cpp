@@ -27,8 +27,7 @@ std::shared_ptr<const WarmedMarket> warm_up(const ExperimentConfig& before_polic
         warmed->own_network = std::make_unique<sim::Network>(build_network(
             before_policy.network, before_policy.market.population.size, sim::CounterStream(spec.network_key)));
     warmed->network = fixed_network ? fixed_network : warmed->own_network.get();
-    warmed->network_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - network_start).count();
+    warmed->network_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - network_start).count();
     warmed->market =
         std::make_unique<models::Market>(recorded_market(before_policy), *warmed->network, spec.stream_key);
     sim::TickLoopOptions loop;

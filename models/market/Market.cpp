@@ -128,12 +128,12 @@ void Market::continue_under(MarketParams params) {
                a.rule.top_share == b.rule.top_share && a.rule.min_rfm_score == b.rule.min_rfm_score &&
                a.rule.review_every == b.rule.review_every;
     };
-    const bool same_targets = std::equal(targeted_.begin(), targeted_.end(), targeted_before.begin(),
-                                         targeted_before.end(), same);
+    const bool same_targets =
+        std::equal(targeted_.begin(), targeted_.end(), targeted_before.begin(), targeted_before.end(), same);
     if (!same_targets) {
         strategies_from_ = ticks_done_;
-        customers_.member = targeted_.empty() ? sim::Column<std::uint8_t>{}
-                                              : sim::Column<std::uint8_t>("member", customers_.size());
+        customers_.member =
+            targeted_.empty() ? sim::Column<std::uint8_t>{} : sim::Column<std::uint8_t>("member", customers_.size());
     }
     const bool counts_adopters =
         params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network;

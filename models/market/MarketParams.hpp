@@ -44,7 +44,7 @@ struct PopulationParams {
     // How the starting customers' satisfaction is spread around that mean:
     // constant (everyone at initial_satisfaction, RM-1) or beta.
     sim::Distribution initial_satisfaction_spread{sim::DistributionKind::Constant, 0.7};
-    double initial_prospects = 0.0;     // share of people who start buying from no firm
+    double initial_prospects = 0.0;  // share of people who start buying from no firm
     sim::Distribution spend{sim::DistributionKind::LogNormal, 50.0, 1.7};  // spend level, currency units
     CustomerTraits traits;
 };

@@ -113,8 +113,7 @@ void expect_same_datasets(const sim::h5::Group& a, const sim::h5::Group& b, cons
         }
         const Values va = read_values(a, child), vb = read_values(b, child);
         ASSERT_EQ(va.numbers.size(), vb.numbers.size()) << path;
-        EXPECT_TRUE(std::memcmp(va.numbers.data(), vb.numbers.data(), va.numbers.size() * sizeof(double)) == 0)
-            << path;
+        EXPECT_TRUE(std::memcmp(va.numbers.data(), vb.numbers.data(), va.numbers.size() * sizeof(double)) == 0) << path;
         EXPECT_EQ(va.strings, vb.strings) << path;
     }
 }
@@ -248,10 +247,12 @@ TEST_F(WarmUp, EndingUnprofitableRelationshipsIsSpreadOverTicks) {
     alike.replace(alike.find(spread), spread.size(), "initial_satisfaction: 0.7");
     const auto cold_terminated = firm_column(run("cold.h5", cold, true, 1, 1, alike), 1, "terminated", 0);
     const auto warm_terminated = firm_column(run("warm.h5", warm, true, 1, 1), 1, "terminated", 0);
-    const double cold_first = busiest_tick_share(cold_terminated, 8), warm_first = busiest_tick_share(warm_terminated, 8);
+    const double cold_first = busiest_tick_share(cold_terminated, 8),
+                 warm_first = busiest_tick_share(warm_terminated, 8);
     const double cold_all = busiest_tick_share(cold_terminated, 24), warm_all = busiest_tick_share(warm_terminated, 24);
-    std::printf("busiest tick's share of terminations, first 8 ticks: %.3f cold, %.3f after warm-up; all 24: %.3f, %.3f\n",
-                cold_first, warm_first, cold_all, warm_all);
+    std::printf(
+        "busiest tick's share of terminations, first 8 ticks: %.3f cold, %.3f after warm-up; all 24: %.3f, %.3f\n",
+        cold_first, warm_first, cold_all, warm_all);
     EXPECT_EQ(cold_first, 1.0);
     EXPECT_EQ(cold_terminated[7], std::accumulate(cold_terminated.begin(), cold_terminated.begin() + 8, 0.0));
     EXPECT_LT(warm_first, 0.85);

@@ -296,6 +296,7 @@ models::SwitchingHazard read_switching(ConfigNode node) {
     s.leave_market_share = node.probability("leave_market_share", s.leave_market_share);
     s.satisfaction_after_switch = node.probability("satisfaction_after_switch", s.satisfaction_after_switch);
     s.expectation_after_switch = node.probability("expectation_after_switch", s.expectation_after_switch);
+    s.barrier_after_failure = node.probability("barrier_after_failure", s.barrier_after_failure);
     node.finish();
     return s;
 }
@@ -559,6 +560,8 @@ models::Mechanisms read_mechanisms(ConfigNode node) {
     {
         ConfigNode n = node.mapping("tarp");
         m.tarp.horizon = static_cast<std::uint32_t>(n.integer("horizon", m.tarp.horizon, 1, kMaxCount));
+        m.tarp.reference_every =
+            static_cast<std::uint32_t>(n.integer("reference_every", m.tarp.reference_every, 0, kMaxCount));
         n.finish();
     }
     node.finish();

@@ -72,6 +72,7 @@ constexpr std::array kSwitching = {
     Field{"leave_market_share", Coverage::Eventful},
     Field{"satisfaction_after_switch", Coverage::Eventful},
     Field{"expectation_after_switch", Coverage::Eventful},
+    Field{"barrier_after_failure", Coverage::Eventful},  // a failure is eventful
 };
 CRMSIM_DECLARED(SwitchingHazard, kSwitching);
 
@@ -128,6 +129,10 @@ CRMSIM_DECLARED(Acquisition, kAcquisition);
 constexpr std::array kTarp = {
     Field{"horizon", Coverage::Formula},
     Field{"run_ticks", Coverage::Eventful},  // counting an observation that closes: the general code
+    // Opened between ticks (Market::open_reference_observations); the fast
+    // loops treat an open reference like any open observation, and its
+    // closing, a failure ending it, or leaving are eventful ticks.
+    Field{"reference_every", Coverage::Eventful},
 };
 CRMSIM_DECLARED(TarpTracking, kTarp);
 

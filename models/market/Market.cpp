@@ -49,6 +49,7 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
       chunk_scratch_(chunks_.count()),
       tally_(params_.firms.size()),
       tarp_(params_.firms.size()),
+      tarp_follow_up_(params_.firms.size()),
       value_concentration_(params_.firms.size(), std::numeric_limits<double>::quiet_NaN()) {
     const std::size_t firms = params_.firms.size();
     if (firms < 2 || firms >= kNoFirm)
@@ -92,7 +93,14 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     if (params_.general_loops) use_general_loops();
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
-    for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
+    lapsed_from_firm_.assign(firms, 0);
+    for (std::uint32_t i = 0; i < customers_.size(); ++i) {
+        adopters_ += customers_.firm[i] != kNoFirm;
+        const auto status = static_cast<CustomerStatus>(customers_.status[i]);
+        if ((status == CustomerStatus::Lapsed || status == CustomerStatus::Terminated) &&
+            customers_.last_firm[i] < firms)
+            ++lapsed_from_firm_[customers_.last_firm[i]];
+    }
     if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
         count_adopted_neighbours();
 }
@@ -169,6 +177,7 @@ void Market::tell_distant_neighbours() {
 
 void Market::step(std::uint32_t tick) {
     review_targets(tick);
+    if (params_.mechanisms.tarp.opens_reference(tick)) open_reference_observations(tick);
     // A chunk's tellers may tell as soon as the chunk is decided, while its
     // customers are still in cache, unless something after decide_chunk
     // changes them (a capacity limit does). Only a prospect's decision reads
@@ -183,6 +192,21 @@ void Market::step(std::uint32_t tick) {
     apply(tick);
     ticks_done_ = tick + 1;
     sum_chunk_tallies(tick);
+}
+
+// Between ticks, outside the decide loops: the loops then meet these
+// observations as any other open one (closing one is an eventful tick).
+void Market::open_reference_observations(std::uint32_t tick) {
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
+        CustomerState& c = customers_;
+        for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
+            if (c.firm[i] == kNoFirm || c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Active) ||
+                c.tarp_group[i] != kNotObserved)
+                continue;
+            c.tarp_group[i] = kTarpReference;
+            c.tarp_opened[i] = tick;
+        }
+    });
 }
 
 std::uint32_t Market::frequency(std::uint32_t i, std::uint32_t ticks) const {
@@ -342,6 +366,9 @@ void Market::sum_chunk_tallies(std::uint32_t tick) {
     adopters_ = static_cast<std::int64_t>(customers_.size()) - market_tally_.prospects - market_tally_.lapsed;
     for (std::size_t f = 0; f < firms; ++f) {
         tarp_[f] += tally_[f].tarp;
+        tarp_follow_up_[f] += tally_[f].tarp_follow_up;
+        lapsed_from_firm_[f] += tally_[f].left_market - tally_[f].lapsed_returns;
+        tally_[f].lapsed_customers = lapsed_from_firm_[f];
         tally_[f].acquisition_cost += params_.firms[f].strategies.acquisition.marketing_per_tick;
     }
     const std::uint32_t every = params_.metrics.concentration_every;

@@ -47,6 +47,8 @@ public:
     const MarketTally& market_tally() const { return market_tally_; }
     // The TARP table so far, per firm (observations completed).
     const std::vector<TarpCounts>& tarp() const { return tarp_; }
+    // Its satisfaction sums and no-failure reference, per firm, so far.
+    const std::vector<TarpFollowUp>& tarp_follow_up() const { return tarp_follow_up_; }
     std::size_t bytes() const;
     // Whether the market runs RM-1's loops (decide_scope), and, for tests
     // that check they give the same results, a switch to the general ones.
@@ -248,6 +250,9 @@ private:
                                      std::vector<AdoptionChange>& distant);
     void tell_neighbours_of_adoptions(const sim::Chunk& chunk, ChunkScratch& scratch);
     void tell_distant_neighbours();
+    // Active customers not under observation open a no-failure reference
+    // observation at the start of `tick` (TarpTracking::reference_every).
+    void open_reference_observations(std::uint32_t tick);
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);
     // RFM counters through the first `ticks` ticks. With RM-1's one purchase
@@ -322,7 +327,12 @@ private:
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms
     MarketTally market_tally_;
-    std::vector<TarpCounts> tarp_;             // firms, whole run
+    std::vector<TarpCounts> tarp_;              // firms, whole run
+    std::vector<TarpFollowUp> tarp_follow_up_;  // firms, whole run
+    // Per firm: people whose last firm it was who have left the market
+    // (lapsed or terminated), followed from the tick's flows (left_market,
+    // lapsed_returns) after a count of the starting population.
+    std::vector<std::int64_t> lapsed_from_firm_;
     std::vector<double> value_concentration_;  // firms, last computed
     TopValueShare value_share_;                // remembers where each firm's threshold was
 };

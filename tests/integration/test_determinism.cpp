@@ -181,10 +181,15 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
 // layout then (the bytes of FirmTally, which holds only 64-bit fields; its
 // fields now follow models/market/FirmMetrics.hpp, and metrics added since
 // are not in the digest), and of the final satisfaction and firm columns.
-// Update it only for a deliberate change to the model.
+// Update it only for a deliberate change to the model. Mechanisms added
+// since, whose defaults change lifecycle.yaml's dynamics, are set to what
+// the model did then: barriers acting on drift alone
+// (switching.barrier_after_failure 0; its default, 1, lets lifecycle.yaml's
+// firm barrier and stage factors act after a failure too).
 TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) {
-    const auto config = experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
-                                                            {"population.size=20000"});
+    const auto config =
+        experiments::load_experiment_config(CRMSIM_SOURCE_DIR "/configs/examples/lifecycle.yaml",
+                                            {"population.size=20000", "mechanisms.switching.barrier_after_failure=0"});
     const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
     models::Market market(config.market, network, sim::StreamKey{2026});
     testing_support::Fnv1a digest;

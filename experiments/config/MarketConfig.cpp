@@ -312,6 +312,7 @@ models::WordOfMouth read_word_of_mouth(ConfigNode node) {
     w.advocate_talk = node.probability("advocate_talk", w.advocate_talk);
     w.weak_ties = static_cast<std::uint32_t>(node.integer("weak_ties", w.weak_ties, 0, 1000));
     w.weak_reach = node.probability("weak_reach", w.weak_reach);
+    w.choice_effect = node.number("choice_effect", w.choice_effect, 0.0);
     node.finish();
     return w;
 }
@@ -395,6 +396,7 @@ models::Acquisition read_acquisition(ConfigNode node) {
     a.influence = node.choice("influence", "network", {"mixed", "network"}) == "mixed" ? models::Influence::Mixed
                                                                                        : models::Influence::Network;
     a.story_weight = node.number("story_weight", a.story_weight, 0.0);
+    a.negative_story_weight = node.number("negative_story_weight", a.negative_story_weight, 0.0);
     a.lapsed_return = node.flag("lapsed_return", a.lapsed_return);
     a.probability = node.choice("probability", "hazard", {"hazard", "linear"}) == "linear"
                         ? models::AdoptionProbability::Linear

@@ -156,7 +156,7 @@
     DERIVED(Int64, active, "customers", "customers of the firm after the tick who still buy (customers - dormant)",  \
             r.t.customers - r.t.dormant)                                                                             \
     COUNT(dropped_out, became_dormant, "customers",                                                                  \
-          "customers of the firm who went dormant during the tick (dropout process)")                                \
+          "customers of the firm who went dormant during the tick and are still its customers (dropout process)")    \
     COUNT(lapsed_customers, lapsed_from_firm, "people",                                                              \
           "people whose last firm this was and who have left the market (lapsed or terminated) after the tick")      \
     DERIVED(Float64, churn_rate, "1",                                                                                \

@@ -91,6 +91,8 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     staged_batches_ = may_decide_in_stages();
     staged_settling_ = scope_ != Scope::Rm1 && settles_lifecycle_stayers(firms);
     if (params_.general_loops) use_general_loops();
+    if (params_.mechanisms.word_of_mouth.enabled && params_.mechanisms.word_of_mouth.choice_effect != 0.0)
+        heard_about_.assign(std::size_t{params_.population.size} * firms, 0);
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
     lapsed_from_firm_.assign(firms, 0);
@@ -183,11 +185,16 @@ void Market::step(std::uint32_t tick) {
     // changes them (a capacity limit does). Only a prospect's decision reads
     // a story counter (the positive stories heard last tick): stories for
     // people with no firm are held until every decision is made.
+    // Stories read by choices (heard_about_) and negative stories for
+    // prospects are told after every decision, in a phase of their own.
     const bool wom = params_.mechanisms.word_of_mouth.enabled;
-    const bool per_chunk = wom && tell_per_chunk_ && !limited_capacity_;
+    const bool after_decisions = !heard_about_.empty() || params_.mechanisms.acquisition.deterred();
+    const bool per_chunk = wom && tell_per_chunk_ && !limited_capacity_ && !after_decisions;
     decide(tick, per_chunk);
     if (per_chunk) deliver_held_stories();
     if (limited_capacity_) resolve_complaints(tick);
+    // Last tick's stories about firms are used up by this tick's choices.
+    std::fill(heard_about_.begin(), heard_about_.end(), std::int16_t{0});
     if (wom && !per_chunk) spread_word_of_mouth(tick);
     apply(tick);
     ticks_done_ = tick + 1;
@@ -308,16 +315,30 @@ void Market::deliver(const std::vector<Hearing>& hearings, const Delivery& to) {
 }
 
 // A story about firm `about` reaches person j: it counts if j buys from that
-// firm, or, when positive, if j buys from no firm (a prospect hearing of
-// one; held in `to.held` when that is given).
+// firm, or if j buys from no firm (a prospect hearing of one; held in
+// `to.held` when that is given), when positive or when prospects are
+// deterred by negative ones. With choices moved by stories it also counts
+// for j's next choice of a firm, if j does not buy from it.
 void Market::hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to) {
     const std::uint8_t firm = customers_.firm[j];
-    if (firm == about)
+    if (firm == about) {
         sim::add_to_counter(customers_.stories[j], sign, to.shared);
-    else if (firm == kNoFirm && sign > 0 && to.held)
+        return;
+    }
+    if (!heard_about_.empty())
+        sim::add_to_counter(heard_about_[std::size_t{j} * params_.firms.size() + about],
+                            static_cast<std::int16_t>(sign), to.shared);
+    if (firm != kNoFirm || (sign < 0 && !params_.mechanisms.acquisition.deterred())) return;
+    if (to.held)  // positive only: negative stories for prospects are told after every decision (step)
         to.held->push_back(j);
-    else if (firm == kNoFirm && sign > 0)
-        sim::add_to_counter(customers_.stories[j], 1, to.shared);
+    else
+        sim::add_to_counter(customers_.stories[j], sign, to.shared);
+}
+
+StoriesHeard Market::heard_by(std::uint32_t i) const {
+    if (heard_about_.empty()) return {};
+    const std::size_t firms = params_.firms.size();
+    return {{heard_about_.data() + std::size_t{i} * firms, firms}, params_.mechanisms.word_of_mouth.choice_effect};
 }
 
 // Customer i tells each neighbour e with the story's reach, deciding by word

@@ -335,8 +335,9 @@ template <Market::Scope kScope>
             c.next_firm[i] = SwitchingHazard::competitor(f, firms, 0);
         } else {
             const std::uint32_t u = stream_.block(kSwitchTarget, i, tick)[0];
-            c.next_firm[i] = equal_appeal_ ? SwitchingHazard::competitor(f, firms, u)
-                                           : choose_firm(appeal_, customers_.traits.price_sensitivity[i], u, f);
+            c.next_firm[i] = equal_appeal_ && heard_about_.empty()
+                                 ? SwitchingHazard::competitor(f, firms, u)
+                                 : choose_firm(appeal_, customers_.traits.price_sensitivity[i], u, f, heard_by(i));
         }
     }
 

@@ -33,7 +33,7 @@ void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Blo
     if (!a.enabled || !may_adopt) return;
     const AcquisitionSource source = a.adopts(adopter_share(i), stories, draws[0]);
     if (source == AcquisitionSource::None) return;
-    const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1]);
+    const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1], -1, heard_by(i));
     c.next_firm[i] = f;
     if (lapsed) ++tally[c.last_firm[i]].lapsed_returns;  // no longer the former firm's lapsed customer
     if (source == AcquisitionSource::Marketing) {

@@ -83,6 +83,8 @@ const std::vector<Draw>& schema() {
         {"mechanisms.acquisition.internal", uniform(0.0, 0.5)},
         {"mechanisms.acquisition.influence", one_of({"mixed", "network"})},
         {"mechanisms.acquisition.story_weight", uniform(0.0, 0.2)},
+        {"mechanisms.acquisition.negative_story_weight", one_of({"0", "0.05", "0.5"})},
+        {"mechanisms.word_of_mouth.choice_effect", one_of({"0", "0.5", "2"})},
         {"mechanisms.acquisition.lapsed_return", one_of({"true", "false"})},
         {"mechanisms.paradox.enabled", one_of({"true", "false"})},
         {"mechanisms.service_failures.enabled", one_of({"true", "false"})},

@@ -2,7 +2,7 @@
 // 6): a negative story heard lowers a prospect's adoption hazard by
 // acquisition.negative_story_weight, and every story heard about a firm
 // moves that firm's utility in the hearer's choice by
-// acquisition.story_choice_weight (prospects adopting, switchers choosing a
+// word_of_mouth.choice_effect (prospects adopting, switchers choosing a
 // competitor).
 //
 // Each test reads what a person heard last tick (their story counter and,
@@ -118,11 +118,12 @@ TEST_F(ProspectStories, ByDefaultProspectsHearOnlyPositiveStories) {
 // tick); a switcher the same among the other two.
 TEST_F(ProspectStories, StoriesMoveTheChoiceAmongFirms) {
     models::MarketParams p = storytelling_market(3);
-    p.firms[0].service.failure_rate = 0.6;
+    p.firms[0].service.failure_rate = 0.8;
+    p.mechanisms.word_of_mouth.negative_reach = 1.0;
     p.firms[1].service.failure_rate = 0.05;
     p.firms[2].service.failure_rate = 0.05;
-    const double w = 0.8;
-    p.mechanisms.acquisition.story_choice_weight = w;
+    const double w = 2.0;
+    p.mechanisms.word_of_mouth.choice_effect = w;
     Stepped s(p);
     const models::CustomerState& c = s.market.customers();
     const std::size_t firms = p.firms.size();

@@ -137,7 +137,8 @@ CRMSIM_DECLARED(Acquisition, kAcquisition);
 
 constexpr std::array kTarp = {
     Field{"horizon", Coverage::Formula},
-    Field{"run_ticks", Coverage::Eventful},  // counting an observation that closes: the general code
+    Field{"run_ticks", Coverage::Eventful},   // counting an observation that closes: the general code
+    Field{"first_tick", Coverage::Eventful},  // the same
     // Opened between ticks (Market::open_reference_observations); the fast
     // loops treat an open reference like any open observation, and its
     // closing, a failure ending it, or leaving are eventful ticks.

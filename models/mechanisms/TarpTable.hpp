@@ -52,6 +52,9 @@ struct TarpTracking {
     // The run's length in ticks (set by the experiment that runs the market;
     // 0: unknown, every observation that ends is counted).
     std::uint32_t run_ticks = 0;
+    // The first recorded tick (after a warm-up, experiment.warmup): an
+    // observation opened before it belongs to the warm-up and is not counted.
+    std::uint32_t first_tick = 0;
     // Every how many ticks active customers not under observation open a
     // no-failure reference observation (0: no reference row).
     std::uint32_t reference_every = 0;
@@ -72,12 +75,15 @@ public:
     sim::Mask<W> complete(sim::Pack<std::uint64_t, W> opened, std::uint32_t tick) const {
         return completes(opened, tick);
     }
-    // Whether an observation opened at `opened` can complete before the run
-    // ends (ticks 0 .. run_ticks - 1): only those are counted.
-    bool counted(std::uint32_t opened) const { return run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks; }
+    // Whether an observation opened at `opened` was opened in the recorded
+    // ticks and can complete before the run ends (ticks first_tick ..
+    // run_ticks - 1): only those are counted.
+    bool counted(std::uint32_t opened) const {
+        return opened >= first_tick && (run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks);
+    }
     // Whether reference observations open at the start of `tick`.
     bool opens_reference(std::uint32_t tick) const {
-        return reference_every > 0 && tick % reference_every == 0 && counted(tick);
+        return reference_every > 0 && tick >= first_tick && (tick - first_tick) % reference_every == 0 && counted(tick);
     }
     // Whether a failure met by a customer whose open observation is `group`
     // opens one of its own: none is open, or only a reference, which the

@@ -296,6 +296,7 @@ models::SwitchingHazard read_switching(ConfigNode node) {
     s.leave_market_share = node.probability("leave_market_share", s.leave_market_share);
     s.satisfaction_after_switch = node.probability("satisfaction_after_switch", s.satisfaction_after_switch);
     s.expectation_after_switch = node.probability("expectation_after_switch", s.expectation_after_switch);
+    s.barrier_after_failure = node.probability("barrier_after_failure", s.barrier_after_failure);
     node.finish();
     return s;
 }
@@ -311,6 +312,7 @@ models::WordOfMouth read_word_of_mouth(ConfigNode node) {
     w.advocate_talk = node.probability("advocate_talk", w.advocate_talk);
     w.weak_ties = static_cast<std::uint32_t>(node.integer("weak_ties", w.weak_ties, 0, 1000));
     w.weak_reach = node.probability("weak_reach", w.weak_reach);
+    w.choice_effect = node.number("choice_effect", w.choice_effect, 0.0);
     node.finish();
     return w;
 }
@@ -394,6 +396,7 @@ models::Acquisition read_acquisition(ConfigNode node) {
     a.influence = node.choice("influence", "network", {"mixed", "network"}) == "mixed" ? models::Influence::Mixed
                                                                                        : models::Influence::Network;
     a.story_weight = node.number("story_weight", a.story_weight, 0.0);
+    a.negative_story_weight = node.number("negative_story_weight", a.negative_story_weight, 0.0);
     a.lapsed_return = node.flag("lapsed_return", a.lapsed_return);
     a.probability = node.choice("probability", "hazard", {"hazard", "linear"}) == "linear"
                         ? models::AdoptionProbability::Linear
@@ -578,6 +581,8 @@ models::Mechanisms read_mechanisms(ConfigNode node) {
     {
         ConfigNode n = node.mapping("tarp");
         m.tarp.horizon = static_cast<std::uint32_t>(n.integer("horizon", m.tarp.horizon, 1, kMaxCount));
+        m.tarp.reference_every =
+            static_cast<std::uint32_t>(n.integer("reference_every", m.tarp.reference_every, 0, kMaxCount));
         n.finish();
     }
     node.finish();

@@ -72,6 +72,7 @@ constexpr std::array kSwitching = {
     Field{"leave_market_share", Coverage::Eventful},
     Field{"satisfaction_after_switch", Coverage::Eventful},
     Field{"expectation_after_switch", Coverage::Eventful},
+    Field{"barrier_after_failure", Coverage::Eventful},  // a failure is eventful
 };
 CRMSIM_DECLARED(SwitchingHazard, kSwitching);
 
@@ -96,6 +97,10 @@ constexpr std::array kWordOfMouth = {
     Field{"weak_ties", Coverage::Eventful},
     Field{"weak_reach", Coverage::Eventful},
     Field{"story_sign", Coverage::Scope},  // quiet customers tell no one: sign(NoFailure) == 0
+    // Read by the choice of adopters and switchers (eventful); the stories
+    // are counted in the word-of-mouth phase, after every decision, and
+    // cleared between the two (Market::step).
+    Field{"choice_effect", Coverage::Eventful},
 };
 CRMSIM_DECLARED(WordOfMouth, kWordOfMouth);
 
@@ -118,6 +123,11 @@ constexpr std::array kAcquisition = {
     Field{"internal", Coverage::Formula},
     Field{"influence", Coverage::Kernel},
     Field{"story_weight", Coverage::Formula},
+    // Only lowers the hazard: the quiet loops' bound, the positive part
+    // (Acquisition::attraction), stays at or above it, so a draw they call
+    // quiet adopts on no path; below it the general code decides. Negative
+    // stories then reach prospects in a phase after every decision.
+    Field{"negative_story_weight", Coverage::Eventful},
     Field{"lapsed_return", Coverage::Kernel},
     // Only for a draw below the hazard, which the general code decides: the
     // quiet loops' "a draw at or above h never adopts" holds for both readings.
@@ -129,6 +139,10 @@ constexpr std::array kTarp = {
     Field{"horizon", Coverage::Formula},
     Field{"run_ticks", Coverage::Eventful},   // counting an observation that closes: the general code
     Field{"first_tick", Coverage::Eventful},  // the same
+    // Opened between ticks (Market::open_reference_observations); the fast
+    // loops treat an open reference like any open observation, and its
+    // closing, a failure ending it, or leaving are eventful ticks.
+    Field{"reference_every", Coverage::Eventful},
 };
 CRMSIM_DECLARED(TarpTracking, kTarp);
 

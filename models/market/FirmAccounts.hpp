@@ -12,7 +12,8 @@ struct FirmAccounts {
     double cost_of_sales;  // revenue - margin * revenue
     double other_costs;    // every COST of FirmMetrics.hpp: recovery, service, programme, offers, ...
     double profit;         // margin * revenue - other_costs
-    double retention;      // share of the tick's starting customers still with the firm
+    double churn;          // share of the tick's starting customers who left the firm (switched_out / start)
+    double retention;      // 1 - churn: share of the tick's starting customers still with the firm
     double clv;            // m r / (1 + i - r), m: profit per starting customer (Gupta & Lehmann)
     // The expected discounted profit of the customers after the tick: each
     // pays m in the next tick (discounted by one tick) and in every later one
@@ -39,7 +40,8 @@ inline FirmAccounts account(const FirmTally& t, double margin, double discount_r
     const std::int64_t joined = t.switched_in + t.acquired_marketing + t.acquired_word_of_mouth + t.won_back;
     const std::int64_t start = t.customers - joined + t.switched_out;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    a.retention = start > 0 ? 1.0 - static_cast<double>(t.switched_out) / static_cast<double>(start) : nan;
+    a.churn = start > 0 ? static_cast<double>(t.switched_out) / static_cast<double>(start) : nan;
+    a.retention = 1.0 - a.churn;
     const double per_customer = start > 0 ? a.profit / static_cast<double>(start) : nan;
     a.clv = per_customer * a.retention / (1.0 + discount_rate - a.retention);
     a.equity = per_customer / (1.0 + discount_rate - a.retention) * static_cast<double>(t.customers);

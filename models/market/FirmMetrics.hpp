@@ -152,7 +152,19 @@
     CUSTOMER_MEAN(expectation_sum, mean_expectation, "1",                                                            \
                   "mean expectation [0, 1] of the firm's customers after the tick (NaN if it has none)",             \
                   c.expectation[i])                                                                                  \
-    HIDDEN(TarpCounts, tarp) /* TARP observations completed in the tick: /runs/<id>/tarp */
+    /* Where the firm's customers stand (docs/metrics.md, "Customer states and rates"). */                          \
+    DERIVED(Int64, active, "customers", "customers of the firm after the tick who still buy (customers - dormant)",  \
+            r.t.customers - r.t.dormant)                                                                             \
+    COUNT(dropped_out, became_dormant, "customers",                                                                  \
+          "customers of the firm who went dormant during the tick and are still its customers (dropout process)")    \
+    COUNT(lapsed_customers, lapsed_from_firm, "people",                                                              \
+          "people whose last firm this was and who have left the market (lapsed or terminated) after the tick")      \
+    DERIVED(Float64, churn_rate, "1",                                                                                \
+            "per tick: switched_out / customers at the start of the tick (= 1 - retention; NaN if none)",            \
+            r.accounts.churn)                                                                                        \
+    HIDDEN(std::int64_t, lapsed_returns) /* lapsed people who rejoined a firm in the tick, by former firm */         \
+    HIDDEN(TarpCounts, tarp) /* TARP observations completed in the tick: /runs/<id>/tarp */                        \
+    HIDDEN(TarpFollowUp, tarp_follow_up) /* ... their satisfaction, and the no-failure reference */
 // clang-format on
 
 namespace models {

@@ -48,11 +48,20 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
       chunk_scratch_(chunks_.count()),
       tally_(params_.firms.size()),
       tarp_(params_.firms.size()),
+      tarp_follow_up_(params_.firms.size()),
       value_concentration_(params_.firms.size(), std::numeric_limits<double>::quiet_NaN()) {
     derive_from_params();
     if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
     initialise_customers(params_, stream_, customers_);
-    for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
+    const std::size_t firms = params_.firms.size();
+    lapsed_from_firm_.assign(firms, 0);
+    for (std::uint32_t i = 0; i < customers_.size(); ++i) {
+        adopters_ += customers_.firm[i] != kNoFirm;
+        const auto status = static_cast<CustomerStatus>(customers_.status[i]);
+        if ((status == CustomerStatus::Lapsed || status == CustomerStatus::Terminated) &&
+            customers_.last_firm[i] < firms)
+            ++lapsed_from_firm_[customers_.last_firm[i]];
+    }
     if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
         count_adopted_neighbours();
 }
@@ -109,6 +118,12 @@ void Market::derive_from_params() {
     staged_batches_ = may_decide_in_stages();
     staged_settling_ = scope_ != Scope::Rm1 && settles_lifecycle_stayers(firms);
     if (params_.general_loops) use_general_loops();
+    // Stories heard about each firm, kept only while choices read them
+    // (a policy may turn them on or off: continue_under).
+    if (!params_.mechanisms.word_of_mouth.enabled || params_.mechanisms.word_of_mouth.choice_effect == 0.0)
+        heard_about_ = {};
+    else if (heard_about_.empty())
+        heard_about_.assign(std::size_t{params_.population.size} * firms, 0);
 }
 
 // The state stays (customers, their histories, the counts that follow
@@ -215,20 +230,41 @@ void Market::tell_distant_neighbours() {
 
 void Market::step(std::uint32_t tick) {
     review_targets(tick);
+    if (params_.mechanisms.tarp.opens_reference(tick)) open_reference_observations(tick);
     // A chunk's tellers may tell as soon as the chunk is decided, while its
     // customers are still in cache, unless something after decide_chunk
     // changes them (a capacity limit does). Only a prospect's decision reads
     // a story counter (the positive stories heard last tick): stories for
     // people with no firm are held until every decision is made.
+    // Stories read by choices (heard_about_) and negative stories for
+    // prospects are told after every decision, in a phase of their own.
     const bool wom = params_.mechanisms.word_of_mouth.enabled;
-    const bool per_chunk = wom && tell_per_chunk_ && !limited_capacity_;
+    const bool after_decisions = !heard_about_.empty() || params_.mechanisms.acquisition.deterred();
+    const bool per_chunk = wom && tell_per_chunk_ && !limited_capacity_ && !after_decisions;
     decide(tick, per_chunk);
     if (per_chunk) deliver_held_stories();
     if (limited_capacity_) resolve_complaints(tick);
+    // Last tick's stories about firms are used up by this tick's choices.
+    std::fill(heard_about_.begin(), heard_about_.end(), std::int16_t{0});
     if (wom && !per_chunk) spread_word_of_mouth(tick);
     apply(tick);
     ticks_done_ = tick + 1;
     sum_chunk_tallies(tick);
+}
+
+// Between ticks, outside the decide loops: the loops then meet these
+// observations as any other open one (closing one is an eventful tick).
+void Market::open_reference_observations(std::uint32_t tick) {
+    sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
+        CustomerState& c = customers_;
+        for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {
+            if (c.firm[i] == kNoFirm || c.status[i] != static_cast<std::uint8_t>(CustomerStatus::Active) ||
+                c.tarp_group[i] != kNotObserved)
+                continue;
+            c.tarp_group[i] = kTarpReference;
+            c.tarp_opened[i] = tick;
+        }
+    });
 }
 
 std::uint32_t Market::frequency(std::uint32_t i, std::uint32_t ticks) const {
@@ -330,16 +366,30 @@ void Market::deliver(const std::vector<Hearing>& hearings, const Delivery& to) {
 }
 
 // A story about firm `about` reaches person j: it counts if j buys from that
-// firm, or, when positive, if j buys from no firm (a prospect hearing of
-// one; held in `to.held` when that is given).
+// firm, or if j buys from no firm (a prospect hearing of one; held in
+// `to.held` when that is given), when positive or when prospects are
+// deterred by negative ones. With choices moved by stories it also counts
+// for j's next choice of a firm, if j does not buy from it.
 void Market::hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to) {
     const std::uint8_t firm = customers_.firm[j];
-    if (firm == about)
+    if (firm == about) {
         sim::add_to_counter(customers_.stories[j], sign, to.shared);
-    else if (firm == kNoFirm && sign > 0 && to.held)
+        return;
+    }
+    if (!heard_about_.empty())
+        sim::add_to_counter(heard_about_[std::size_t{j} * params_.firms.size() + about],
+                            static_cast<std::int16_t>(sign), to.shared);
+    if (firm != kNoFirm || (sign < 0 && !params_.mechanisms.acquisition.deterred())) return;
+    if (to.held)  // positive only: negative stories for prospects are told after every decision (step)
         to.held->push_back(j);
-    else if (firm == kNoFirm && sign > 0)
-        sim::add_to_counter(customers_.stories[j], 1, to.shared);
+    else
+        sim::add_to_counter(customers_.stories[j], sign, to.shared);
+}
+
+StoriesHeard Market::heard_by(std::uint32_t i) const {
+    if (heard_about_.empty()) return {};
+    const std::size_t firms = params_.firms.size();
+    return {{heard_about_.data() + std::size_t{i} * firms, firms}, params_.mechanisms.word_of_mouth.choice_effect};
 }
 
 // Customer i tells each neighbour e with the story's reach, deciding by word
@@ -388,6 +438,9 @@ void Market::sum_chunk_tallies(std::uint32_t tick) {
     adopters_ = static_cast<std::int64_t>(customers_.size()) - market_tally_.prospects - market_tally_.lapsed;
     for (std::size_t f = 0; f < firms; ++f) {
         tarp_[f] += tally_[f].tarp;
+        tarp_follow_up_[f] += tally_[f].tarp_follow_up;
+        lapsed_from_firm_[f] += tally_[f].left_market - tally_[f].lapsed_returns;
+        tally_[f].lapsed_customers = lapsed_from_firm_[f];
         tally_[f].acquisition_cost += params_.firms[f].strategies.acquisition.marketing_per_tick;
     }
     const std::uint32_t every = params_.metrics.concentration_every;

@@ -53,6 +53,12 @@ public:
     const MarketTally& market_tally() const { return market_tally_; }
     // The TARP table so far, per firm (observations completed).
     const std::vector<TarpCounts>& tarp() const { return tarp_; }
+    // Its satisfaction sums and no-failure reference, per firm, so far.
+    const std::vector<TarpFollowUp>& tarp_follow_up() const { return tarp_follow_up_; }
+    // Net stories each person heard last tick about each firm they do not
+    // buy from (person-major: [i * firms + f]); empty unless
+    // word_of_mouth.choice_effect is on.
+    std::span<const std::int16_t> heard_about() const { return heard_about_; }
     std::size_t bytes() const;
     // Whether the market runs RM-1's loops (decide_scope), and, for tests
     // that check they give the same results, a switch to the general ones.
@@ -255,6 +261,9 @@ private:
                                      std::vector<AdoptionChange>& distant);
     void tell_neighbours_of_adoptions(const sim::Chunk& chunk, ChunkScratch& scratch);
     void tell_distant_neighbours();
+    // Active customers not under observation open a no-failure reference
+    // observation at the start of `tick` (TarpTracking::reference_every).
+    void open_reference_observations(std::uint32_t tick);
     static void close_tarp_observation(const TarpTracking& tarp, const CustomerColumns& c, std::uint32_t i,
                                        std::uint32_t tick, bool retained, FirmTally& t);
     // RFM counters through the first `ticks` ticks. With RM-1's one purchase
@@ -288,6 +297,8 @@ private:
                                          std::vector<Hearing>& hearings) const;
     void deliver(const std::vector<Hearing>& hearings, const Delivery& to);
     void hear(std::uint32_t j, std::uint8_t about, int sign, const Delivery& to);
+    // What person i heard about each firm, for their choice of one.
+    StoriesHeard heard_by(std::uint32_t i) const;
 
     void apply(std::uint32_t tick);
     template <class Settle>
@@ -330,7 +341,13 @@ private:
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms
     MarketTally market_tally_;
-    std::vector<TarpCounts> tarp_;             // firms, whole run
+    std::vector<TarpCounts> tarp_;              // firms, whole run
+    std::vector<TarpFollowUp> tarp_follow_up_;  // firms, whole run
+    std::vector<std::int16_t> heard_about_;     // people x firms (heard_about())
+    // Per firm: people whose last firm it was who have left the market
+    // (lapsed or terminated), followed from the tick's flows (left_market,
+    // lapsed_returns) after a count of the starting population.
+    std::vector<std::int64_t> lapsed_from_firm_;
     std::vector<double> value_concentration_;  // firms, last computed
     TopValueShare value_share_;                // remembers where each firm's threshold was
 };

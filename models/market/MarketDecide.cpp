@@ -293,11 +293,11 @@ template <Market::Scope kScope>
         } else {
             feel = disconfirmation ? m.satisfaction.after_encounter(feel, repurchase)
                                    : SatisfactionState{SatisfactionUpdate::after_failure(repurchase), feel.expectation};
-            drift = p_switch = SwitchingHazard::after_failure(repurchase);
+            drift = p_switch = m.switching.after_failure(repurchase, barrier);
             reason = ChurnReason::AfterFailure;
         }
         c.failures[i] = static_cast<std::uint8_t>(std::min(255, c.failures[i] + 1));  // for the paradox
-        if (c.tarp_group[i] == kNotObserved) {
+        if (TarpTracking::failure_opens(c.tarp_group[i])) {
             c.tarp_opened[i] = tick;
             c.tarp_group[i] = tarp_group(severity, outcome);
         }
@@ -335,12 +335,17 @@ template <Market::Scope kScope>
             c.next_firm[i] = SwitchingHazard::competitor(f, firms, 0);
         } else {
             const std::uint32_t u = stream_.block(kSwitchTarget, i, tick)[0];
-            c.next_firm[i] = equal_appeal_ ? SwitchingHazard::competitor(f, firms, u)
-                                           : choose_firm(appeal_, customers_.traits.price_sensitivity[i], u, f);
+            c.next_firm[i] = equal_appeal_ && heard_about_.empty()
+                                 ? SwitchingHazard::competitor(f, firms, u)
+                                 : choose_firm(appeal_, customers_.traits.price_sensitivity[i], u, f, heard_by(i));
         }
     }
 
     close_tarp_observation(m.tarp, c, i, tick, c.next_firm[i] == f, t);
+    // Dropped out this tick (dormant customers do not get here) and stayed:
+    // a leaver starts afresh wherever they go.
+    if (kLifecycle)
+        t.dropped_out += c.next_firm[i] == f && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
 
     // The ladder, on start-of-tick satisfaction and this tick's purchases.
     if (kLifecycle && m.ladder.enabled)
@@ -389,8 +394,15 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
     const std::uint8_t group = c.tarp_group[i];
     if (group == kNotObserved || (retained && !tarp.complete(c.tarp_opened[i], tick))) return;
     if (tarp.counted(c.tarp_opened[i])) {  // a leaver's observation may be censored (TarpTracking)
-        ++t.tarp.customers[group];
-        t.tarp.retained[group] += retained;
+        if (group == kTarpReference) {
+            ++t.tarp_follow_up.reference_customers;
+            t.tarp_follow_up.reference_retained += retained;
+        } else {
+            ++t.tarp.customers[group];
+            t.tarp.retained[group] += retained;
+        }
+        // As decided this tick (a strategy's gain may still need the clamp applying gives it).
+        if (retained) t.tarp_follow_up.satisfaction[group] += clamp_unit(c.next_satisfaction[i]);
     }
     c.tarp_group[i] = kNotObserved;
 }

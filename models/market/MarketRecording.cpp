@@ -2,6 +2,8 @@
 // and the run's TARP table.
 #include "models/market/Market.hpp"
 
+#include <limits>
+#include <string_view>
 #include <type_traits>
 
 namespace models {
@@ -109,25 +111,42 @@ std::vector<sim::Table> Market::run_tables() const {
                              {},
                              {}};
     sim::ColumnData share{{"share", ColumnType::Float64, "1", "retained / customers (NaN if none)"}, {}, {}, {}};
+    sim::ColumnData satisfaction{
+        {"retained_satisfaction", ColumnType::Float64, "1",
+         "mean satisfaction [0, 1] of the retained when their observation ended (NaN if none)"},
+        {},
+        {},
+        {}};
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto row = [&](std::size_t f, std::string_view sev, std::string_view out, std::int64_t n, std::int64_t kept,
+                         double satisfaction_sum) {
+        firm.ints.push_back(static_cast<std::int64_t>(f));
+        severity.strings.emplace_back(sev);
+        outcome.strings.emplace_back(out);
+        customers.ints.push_back(n);
+        retained.ints.push_back(kept);
+        share.doubles.push_back(n ? static_cast<double>(kept) / static_cast<double>(n) : nan);
+        satisfaction.doubles.push_back(kept ? satisfaction_sum / static_cast<double>(kept) : nan);
+    };
+    const bool reference = params_.mechanisms.tarp.reference_every > 0;
     for (std::size_t f = 0; f < tarp_.size(); ++f) {
-        for (std::size_t g = 0; g < kTarpGroups; ++g) {
-            firm.ints.push_back(static_cast<std::int64_t>(f));
-            severity.strings.emplace_back(tarp_severity(g) == Severity::Major ? "major" : "minor");
-            outcome.strings.emplace_back(kOutcomeNames[index(tarp_outcome(g))]);
-            const std::int64_t n = tarp_[f].customers[g], kept = tarp_[f].retained[g];
-            customers.ints.push_back(n);
-            retained.ints.push_back(kept);
-            share.doubles.push_back(n ? static_cast<double>(kept) / static_cast<double>(n)
-                                      : std::numeric_limits<double>::quiet_NaN());
-        }
+        const TarpFollowUp& follow_up = tarp_follow_up_[f];
+        for (std::size_t g = 0; g < kTarpGroups; ++g)
+            row(f, tarp_severity(g) == Severity::Major ? "major" : "minor", kOutcomeNames[index(tarp_outcome(g))],
+                tarp_[f].customers[g], tarp_[f].retained[g], follow_up.satisfaction[g]);
+        // The customers who met no failure in their window (TarpTracking::reference_every).
+        if (reference)
+            row(f, "none", kOutcomeNames[index(Outcome::NoFailure)], follow_up.reference_customers,
+                follow_up.reference_retained, follow_up.satisfaction[kTarpReference]);
     }
     sim::Table table{
         "tarp",
         "TARP table: customers who met a failure, by firm, severity and outcome, and the share still "
         "with the firm after mechanisms.tarp.horizon ticks (only failures at or before tick ticks - horizon, "
-        "whose observation can complete within the run)",
+        "whose observation can complete within the run); with mechanisms.tarp.reference_every, a row per firm "
+        "(severity none, outcome no_failure) of customers who met no failure in an observation as long",
         {std::move(firm), std::move(severity), std::move(outcome), std::move(customers), std::move(retained),
-         std::move(share)}};
+         std::move(share), std::move(satisfaction)}};
     return {std::move(table)};
 }
 

@@ -23,14 +23,19 @@ void Market::decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Blo
     // phase of this tick adds the next ones).
     const std::int32_t stories = c.stories[i];
     c.stories[i] = 0;
-    if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed) && win_back(i, tick, tally)) return;
+    const bool lapsed = c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed);
+    if (lapsed && win_back(i, tick, tally)) {
+        ++tally[c.last_firm[i]].lapsed_returns;
+        return;
+    }
     const bool may_adopt = c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Prospect) ||
                            (a.lapsed_return && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Lapsed));
     if (!a.enabled || !may_adopt) return;
     const AcquisitionSource source = a.adopts(adopter_share(i), stories, draws[0]);
     if (source == AcquisitionSource::None) return;
-    const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1]);
+    const std::uint8_t f = choose_firm(appeal_, c.traits.price_sensitivity[i], draws[1], -1, heard_by(i));
     c.next_firm[i] = f;
+    if (lapsed) ++tally[c.last_firm[i]].lapsed_returns;  // no longer the former firm's lapsed customer
     if (source == AcquisitionSource::Marketing) {
         ++tally[f].acquired_marketing;
     } else {

@@ -1,7 +1,8 @@
 #pragma once
 // Acquisition (seed 000, "신규고객관리"; DESIGN 1.9): a prospect adopts in a
 // tick with a probability made from
-//   h = external + internal * x + story_weight * (positive stories heard),
+//   h = external + internal * x + story_weight * (positive stories heard)
+//       - negative_story_weight * (negative stories heard),  (at least 0)
 // which adds external influence (marketing) and internal influence (x: the
 // share of adopters in the whole population, or among the prospect's network
 // neighbours). Two readings of h, both Bass (1969) with mixed influence and
@@ -13,7 +14,15 @@
 //   - linear: h itself is the probability (at most 1), the textbook
 //     discrete Bass recursion F' = F + (p + q F)(1 - F), with p and q the
 //     coefficients per tick (per period) as estimated on per-period data.
-// The adopter then chooses a firm (FirmChoice).
+// Stories heard are counted net (positive minus negative): a net positive
+// count adds story_weight per story, a net negative one (heard only with
+// negative_story_weight > 0) takes negative_story_weight per story off, so
+// that bad word of mouth deters prospects as good word of mouth attracts
+// them (Arndt 1967; East, Hammond & Lomax 2008 measure both moving purchase
+// probability, negative usually somewhat less per story). Adoptions are attributed to marketing or
+// word of mouth in proportion to the positive influences. The adopter then
+// chooses a firm (FirmChoice), stories about each firm moving its utility
+// (WordOfMouth::choice_effect).
 #include "sim/random/CounterStream.hpp"
 #include "sim/simd/Pack.hpp"
 
@@ -32,8 +41,9 @@ struct Acquisition {
     double external = 0.01;  // Bass p, per tick
     double internal = 0.10;  // Bass q, per tick
     Influence influence = Influence::Network;
-    double story_weight = 0.0;  // hazard added per positive story heard last tick
-    bool lapsed_return = true;  // customers who left the market become prospects again
+    double story_weight = 0.0;           // hazard added per (net) positive story heard last tick
+    double negative_story_weight = 0.0;  // hazard taken off per (net) negative story heard last tick
+    bool lapsed_return = true;           // customers who left the market become prospects again
     AdoptionProbability probability = AdoptionProbability::Hazard;
 
     // The probability of adopting this tick at hazard (or linear rate) h > 0.
@@ -43,11 +53,21 @@ struct Acquisition {
         return probability == AdoptionProbability::Linear ? std::min(h, 1.0) : -std::expm1(-h);
     }
 
-    // Over a lane type V (double or sim::Pack): `stories` as doubles; only
-    // positive ones count.
+    // Whether prospects hear negative stories (and are deterred by them).
+    bool deterred() const { return negative_story_weight > 0.0; }
+
+    // Over a lane type V (double or sim::Pack): `stories` as doubles. The
+    // positive influences: the hazard with no deterrent, which is never
+    // below it (the quiet loops' bound: a draw at or above it never adopts).
+    template <class V>
+    V attraction(V adopter_share, V stories) const {
+        return V(external) + V(internal) * adopter_share + V(story_weight) * sim::lanes::max(stories, V(0.0));
+    }
     template <class V>
     V hazard(V adopter_share, V stories) const {
-        return V(external) + V(internal) * adopter_share + V(story_weight) * sim::lanes::max(stories, V(0.0));
+        const V pulled = attraction(adopter_share, stories);
+        if (!deterred()) return pulled;
+        return sim::lanes::max(pulled - V(negative_story_weight) * sim::lanes::max(-stories, V(0.0)), V(0.0));
     }
     double hazard(double adopter_share, std::int32_t stories) const {
         return hazard(adopter_share, static_cast<double>(stories));
@@ -73,7 +93,8 @@ struct Acquisition {
         if (surely_not(adopter_share, static_cast<double>(stories), x)) return AcquisitionSource::None;
         const double p = adoption_probability(h);
         if (x >= p) return AcquisitionSource::None;
-        return x < p * (external / h) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;
+        const double pulled = deterred() ? attraction(adopter_share, static_cast<double>(stories)) : h;
+        return x < p * (external / pulled) ? AcquisitionSource::Marketing : AcquisitionSource::WordOfMouth;
     }
 };
 

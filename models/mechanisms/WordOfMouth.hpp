@@ -10,7 +10,12 @@
 // (weak ties, Goldenberg, Libai & Muller 2001). A story moves a hearer who
 // buys from the same firm by a fixed step in satisfaction (and, optionally,
 // expectation); a prospect who hears a positive story becomes more likely to
-// adopt (Acquisition::story_weight).
+// adopt (Acquisition::story_weight), one who hears a negative one less
+// (Acquisition::negative_story_weight). With choice_effect, every story
+// heard about a firm one does not buy from also moves that firm's utility
+// when one next chooses a firm (a prospect adopting, a switcher choosing a
+// competitor; FirmChoice): word of mouth steers choices between brands, not
+// only into the category (East, Hammond & Lomax 2008).
 #include "models/mechanisms/SatisfactionUpdate.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
 
@@ -30,6 +35,7 @@ struct WordOfMouth {
     double advocate_talk = 0.0;       // per-tick probability that an advocate or partner tells a positive story
     std::uint32_t weak_ties = 0;      // random others, outside the network, each speaker may reach
     double weak_reach = 0.0;          // P(a weak tie hears the story)
+    double choice_effect = 0.0;       // utility per net story heard about a firm, when choosing one (0: off)
 
     // Which outcomes make a customer tell, and with which sign.
     std::array<int, kOutcomes> story_sign = {0, -1, -1, 0, +1};

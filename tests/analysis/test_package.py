@@ -238,6 +238,11 @@ class Tables(PackageTestCase):
         self.assertEqual(row["runs"], 6)  # 3 replications x 2 sweep points
         self.assertAlmostEqual(row["share"], raw["retained"].sum() / raw["customers"].sum())
         self.assertEqual(row["published"], 0.37)
+        # Mean satisfaction pooled over runs, weighted by the retained.
+        kept = raw["retained"]
+        self.assertAlmostEqual(row["retained_satisfaction"],
+                               (raw["retained_satisfaction"].fillna(0) * kept).sum() / kept.sum())
+        self.assertTrue(((raw["retained_satisfaction"] >= 0) & (raw["retained_satisfaction"] <= 1)).all())
         snap = self.res.snapshots(0)
         self.assertEqual(snap.attrs["tick"], 9)
         self.assertEqual(len(snap), 3000)

@@ -187,10 +187,14 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
 // are not in the digest), and of the final satisfaction and firm columns.
 // Update it only for a deliberate change to the model.
 // The market is tests/data/regression/lifecycle.yaml, the example as it was
-// then (the example now has published yearly rates).
+// then (the example now has published yearly rates). Mechanisms added since,
+// whose defaults change its dynamics, are set to what the model did then:
+// barriers acting on drift alone (switching.barrier_after_failure 0; its
+// default, 1, lets the firm barrier and stage factors act after a failure too).
 TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) {
-    const auto config =
-        experiments::load_experiment_config(CRMSIM_TEST_DATA "/regression/lifecycle.yaml", {"population.size=20000"});
+    const auto config = experiments::load_experiment_config(
+        CRMSIM_TEST_DATA "/regression/lifecycle.yaml",
+        {"population.size=20000", "mechanisms.switching.barrier_after_failure=0"});
     const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
     models::Market market(config.market, network, sim::StreamKey{2026});
     testing_support::Fnv1a digest;

@@ -11,6 +11,8 @@
 #include "experiments/config/ExperimentConfig.hpp"
 #include "models/market/Market.hpp"
 
+#include "tests/support/Rm1Params.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -22,23 +24,7 @@ using models::Severity;
 
 constexpr double kSigmas = 5.0;
 
-// X_f: probability of no repurchase after a failure (the seed-000 tree).
-double no_repurchase_after_failure(const models::MarketParams& p, std::size_t f) {
-    const auto& m = p.mechanisms;
-    const auto& firm = p.firms[f];
-    double x = 0.0;
-    for (Severity sev : {Severity::Minor, Severity::Major}) {
-        const double p_sev = sev == Severity::Major ? firm.service.major_share : 1.0 - firm.service.major_share;
-        const double p_complain =
-            sev == Severity::Major ? m.complaints.probability.major : m.complaints.probability.minor;
-        const double unresolved = 1.0 - firm.recovery.quick - firm.recovery.slow;
-        x += p_sev * (1 - p_complain) * (1 - m.repurchase.after(Outcome::Silent, sev));
-        x += p_sev * p_complain * firm.recovery.quick * (1 - m.repurchase.after(Outcome::ResolvedQuickly, sev));
-        x += p_sev * p_complain * firm.recovery.slow * (1 - m.repurchase.after(Outcome::Resolved, sev));
-        x += p_sev * p_complain * unresolved * (1 - m.repurchase.after(Outcome::Unresolved, sev));
-    }
-    return x;
-}
+using testing_support::no_repurchase_after_failure;
 
 class Rm1ClosedForm : public ::testing::Test {
 protected:

@@ -120,8 +120,8 @@ private:
 
 // A membership programme is a switching barrier: members' drift hazard is
 // multiplied by `barrier` (0.7). Failures are off here so that every
-// departure is drift, the part the barrier acts on (after a failure the
-// customer leaves with 1 - repurchase whatever the barrier).
+// departure is drift (after a failure the barrier acts too:
+// test_barriers_after_failure.cpp).
 TEST_F(Strategies, LoyaltyMembershipLosesFewerCustomers) {
     models::MarketParams base = market();
     base.mechanisms.service_failures.enabled = false;

@@ -195,7 +195,14 @@ TEST(SwitchingHazard, DriftIsConvexInDissatisfaction) {
     EXPECT_DOUBLE_EQ(h.drift(0.7), 0.02 * 0.3);  // RM-1
     h.convexity = 2.0;
     EXPECT_DOUBLE_EQ(h.drift(0.7), 0.02 * 0.09);
-    EXPECT_DOUBLE_EQ(SwitchingHazard::after_failure(0.37), 0.63);
+    EXPECT_DOUBLE_EQ(SwitchingHazard{}.after_failure(0.37, 1.0), 0.63);
+    EXPECT_DOUBLE_EQ(SwitchingHazard{}.after_failure(0.37, 0.5), 0.315);  // the barrier, whole by default
+    SwitchingHazard drift_only;
+    drift_only.barrier_after_failure = 0.0;
+    EXPECT_DOUBLE_EQ(drift_only.after_failure(0.37, 0.5), 0.63);
+    SwitchingHazard half;
+    half.barrier_after_failure = 0.5;
+    EXPECT_DOUBLE_EQ(half.after_failure(0.37, 0.25), 0.315);
 }
 
 TEST(TarpTable, GroupsAndHorizon) {

@@ -183,9 +183,12 @@ class Results:
 
     def tarp(self, pooled=False, by=("scenario", "policy")):
         """The TARP tables: one row per run, firm, severity and outcome (`customers`
-        observed, `retained`, `share`, and the run's `horizon`); with `pooled=True` summed
-        over the runs of each group of `by` (default: over replications and sweep points),
-        with Wilson intervals and the published TARP 1986 share beside horizon 1 rows."""
+        observed, `retained`, `share`, `retained_satisfaction` (their mean satisfaction), and the run's
+        `horizon`; with mechanisms.tarp.reference_every, a no-failure reference row of
+        severity "none", outcome "no_failure"); with `pooled=True` summed over the runs of
+        each group of `by` (default: over replications and sweep points), with Wilson
+        intervals, the retained-weighted mean satisfaction and the published TARP 1986
+        share beside horizon 1 rows."""
         frames = []
         with h5py.File(self.path, "r") as f:
             for run in self.complete_runs:
@@ -203,9 +206,17 @@ class Results:
         if not pooled:
             return self._label(rows)
         keys = [*by, "horizon", "firm", "firm_name", "severity", "outcome"]
+        # The retained-weighted mean satisfaction (NaN for files written before the column).
+        has_satisfaction = "retained_satisfaction" in rows
+        weighted = rows["retained_satisfaction"].fillna(0.0) * rows["retained"] if has_satisfaction else 0.0
+        rows = rows.assign(satisfaction_sum=weighted)
         out = rows.groupby(keys, sort=False).agg(runs=("run", "nunique"), customers=("customers", "sum"),
-                                                 retained=("retained", "sum")).reset_index()
+                                                 retained=("retained", "sum"),
+                                                 satisfaction_sum=("satisfaction_sum", "sum")).reset_index()
         out["share"], out["ci_low"], out["ci_high"] = statistics.wilson(out["retained"], out["customers"])
+        kept = out["retained"].where(out["retained"] > 0)
+        out["retained_satisfaction"] = out["satisfaction_sum"] / kept if has_satisfaction else np.nan
+        out = out.drop(columns="satisfaction_sum")
         out["published"] = [TARP_1986.get(g, np.nan) if h == 1 else np.nan
                             for g, h in zip(zip(out["severity"], out["outcome"]), out["horizon"])]
         order = {g: i for i, g in enumerate(TARP_GROUPS)}

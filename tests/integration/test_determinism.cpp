@@ -192,9 +192,9 @@ TEST(Rm1Regression, TalliesAreBitIdenticalToTheVersionBeforeTheLifecycleModel) {
 // barriers acting on drift alone (switching.barrier_after_failure 0; its
 // default, 1, lets the firm barrier and stage factors act after a failure too).
 TEST(LifecycleRegression, TalliesAreBitIdenticalToTheVersionBeforeBatchedDraws) {
-    const auto config = experiments::load_experiment_config(
-        CRMSIM_TEST_DATA "/regression/lifecycle.yaml",
-        {"population.size=20000", "mechanisms.switching.barrier_after_failure=0"});
+    const auto config =
+        experiments::load_experiment_config(CRMSIM_TEST_DATA "/regression/lifecycle.yaml",
+                                            {"population.size=20000", "mechanisms.switching.barrier_after_failure=0"});
     const sim::Network network = experiments::build_network(config.network, 20000, sim::CounterStream({1}));
     models::Market market(config.market, network, sim::StreamKey{2026});
     testing_support::Fnv1a digest;

@@ -1,11 +1,10 @@
 """A fit written by `crmsim calibrate` (docs/sensitivity.md, "Calibration") as pandas tables."""
 from pathlib import Path
 
-import h5py
 import numpy as np
 
 from .errors import CrmsimError
-from .tables import read_table, text
+from .tables import open_hdf5, read_table, text
 
 
 def open_fit(path):
@@ -22,13 +21,7 @@ class Fit:
 
     def __init__(self, path):
         self.path = Path(path)
-        if not self.path.is_file():
-            raise CrmsimError(f"{self.path}: no such file")
-        try:
-            f = h5py.File(self.path, "r")
-        except OSError as problem:
-            raise CrmsimError(f"{self.path}: not an HDF5 file, or a damaged one ({problem})") from None
-        with f:
+        with open_hdf5(self.path) as f:
             if "calibration" not in f:
                 raise CrmsimError(f"{self.path}: no /calibration group (not written by crmsim calibrate)")
             g = f["calibration"]

@@ -3,7 +3,6 @@ the table says). Every function returns a matplotlib Figure; save it with fig.sa
 
 Panels that compare share their axes, axes carry the metric's units, and legends sit
 outside the plotting area so that they cover no data."""
-import math
 import textwrap
 
 import matplotlib

@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import statistics
 from .errors import CrmsimError
-from .tables import column_attributes, column_order, read_table, text
+from .tables import column_attributes, column_order, open_hdf5, read_table, text
 from .tarp import TARP_1986, TARP_GROUPS
 
 FORMAT = "crmsim-results"
@@ -31,13 +31,7 @@ class Results:
     def __init__(self, path):
         self.path = Path(path)
         self._series_cache = {}
-        if not self.path.is_file():
-            raise CrmsimError(f"{self.path}: no such file")
-        try:
-            f = h5py.File(self.path, "r")
-        except OSError as problem:
-            raise CrmsimError(f"{self.path}: not an HDF5 file, or a damaged one ({problem})") from None
-        with f:
+        with open_hdf5(self.path) as f:
             if text(f.attrs.get("format", "")) != FORMAT:
                 raise CrmsimError(f"{self.path}: not a crmsim results file (root attribute format is not "
                                   f"\"{FORMAT}\")")

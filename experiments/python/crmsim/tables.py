@@ -7,6 +7,19 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from .errors import CrmsimError
+
+
+def open_hdf5(path):
+    """`path` opened for reading (h5py.File), or CrmsimError saying why it cannot be: missing,
+    or not HDF5 (or damaged). Results and Fit open their files through it."""
+    if not path.is_file():
+        raise CrmsimError(f"{path}: no such file")
+    try:
+        return h5py.File(path, "r")
+    except OSError as problem:
+        raise CrmsimError(f"{path}: not an HDF5 file, or a damaged one ({problem})") from None
+
 
 def text(value):
     """An HDF5 string (bytes, numpy bytes or str) as str."""

@@ -144,7 +144,7 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
     const std::uint32_t i = b + k;
     const U firm = L::bytes(c.firm + i), status = L::bytes(c.status + i);
     const auto no_firm = firm == U(kNoFirm);
-    const auto takes = ~(no_firm | (status == U(static_cast<std::uint8_t>(CustomerStatus::Dormant))));  // takes_basket
+    const auto takes = takes_basket(firm, status);
     const U own = sim::keep(takes, firm);  // firm 0's rules for anyone else, harmlessly
     const auto bought = L::words(q.bought + k) > U(0);
     const D s = L::load(c.satisfaction + i);

@@ -1,13 +1,12 @@
 #pragma once
 // A batch of customers' Poisson purchase counts, by the inversion of
 // poisson_by_inversion (Purchases.hpp), made before the batch is decided.
-// Eight, four or one at a time, several vectors at once (sim::dispatch_built
-// picks the target; PurchaseCountsLoops.cpp is compiled once for each), by
-// the engine's sim::poisson_by_inversion, written once over lanes: the
-// counts are the same bit for bit at every width
+// One at a time, the inversion loop ends at a different count for nearly
+// every customer, and the processor mispredicts its exit about once each;
+// four at a time (AVX2, where the processor has it: sim::avx2_loops; eight
+// with AVX-512: sim::avx512_loops) it runs as long as the longest of them. Each lane computes exactly what the scalar
+// loop does (the same operations in the same order, no fused multiply-add), so the counts are the same bit for bit
 // (tests/unit/test_purchase_counts.cpp).
-#include "sim/simd/Isa.hpp"
-
 #include <cstdint>
 
 namespace models {
@@ -22,10 +21,5 @@ inline constexpr std::uint32_t kNotCounted = 0xFFFFFFFFu;
 // with in double.
 void count_purchases(const float* rate, const float* p0, const std::uint32_t* u, std::uint32_t n,
                      std::uint32_t* counts);
-
-// The same for one target (an instance per target built: sim::built_isa).
-template <sim::Isa I>
-void count_purchases_on(const float* rate, const float* p0, const std::uint32_t* u, std::uint32_t n,
-                        std::uint32_t* counts);
 
 }  // namespace models

@@ -11,7 +11,6 @@
 // can be checked against their closed forms.
 #include "sim/random/CounterStream.hpp"
 #include "sim/random/Distribution.hpp"
-#include "sim/random/PoissonInversion.hpp"
 
 #include <array>
 #include <cmath>
@@ -39,9 +38,26 @@ struct Purchases {
 // caller uses Boost's sampler instead (inversion would need many terms).
 inline constexpr double kInversionLimit = 30.0;
 
+inline constexpr auto kReciprocals = [] {
+    std::array<double, 64> r{};
+    for (std::size_t k = 1; k < r.size(); ++k) r[k] = 1.0 / static_cast<double>(k);
+    return r;
+}();
+
 // `p0` = exp(-mean), when the caller has it already.
 inline std::uint32_t poisson_by_inversion(double mean, double p0, std::uint32_t u) {
-    return static_cast<std::uint32_t>(sim::poisson_by_inversion<std::uint64_t>(mean, p0, sim::to_unit(u), true));
+    const double x = sim::to_unit(u);
+    double term = p0;
+    double cumulative = term;
+    std::uint32_t k = 0;
+    while (x >= cumulative && k < 1000) {
+        ++k;
+        // A multiplication by 1/k, not a division: the loop's latency is the cost.
+        term *= mean * (k < kReciprocals.size() ? kReciprocals[k] : 1.0 / k);
+        cumulative += term;
+        if (term < 1e-300) break;
+    }
+    return k;
 }
 
 inline std::uint32_t poisson_by_inversion(double mean, std::uint32_t u) {

@@ -132,9 +132,6 @@ Mask<W, Tag> select(Mask<W, Tag> m, Mask<W, Tag> a, Mask<W, Tag> b) {
 inline bool select(bool m, bool a, bool b) {
     return m ? a : b;
 }
-inline std::uint64_t select(bool m, std::uint64_t a, std::uint64_t b) {
-    return m ? a : b;
-}
 
 // std::max and std::min, lane by lane, to the bit.
 template <class V>

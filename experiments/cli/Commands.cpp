@@ -10,6 +10,7 @@
 #include "experiments/run/MpiSession.hpp"
 #include "experiments/run/PartialResults.hpp"
 #include "experiments/run/RunExperiment.hpp"
+#include "experiments/run/SafePaths.hpp"
 #include "experiments/run/StoredExperiment.hpp"
 #include "experiments/run/Summarize.hpp"
 #include "experiments/run/UsageError.hpp"
@@ -185,6 +186,9 @@ void print_plan(const ExperimentConfig& c, const ExperimentPlan& plan, std::ostr
         << (c.experiment.common_across_scenarios ? ", common random numbers across scenarios and sweep points"
             : c.experiment.common_random_numbers ? ", common random numbers"
                                                  : ", independent draws per policy")
+        << (!c.experiment.common_across_scenarios && sweep_points_share_draws(plan)
+                ? ", sweep points share their draws (sweep.common_random_numbers)"
+                : "")
         << "\n\n";
     std::ostringstream overrides;
     print_variant_overrides("scenario", d.scenarios, overrides);
@@ -387,8 +391,15 @@ int calibrate_command(const std::vector<std::string>& args, const std::vector<st
         c.jobs = v["jobs"].as<int>();
         c.command_line = full_command_line;
         const std::vector<CalibrationTarget> targets = read_targets(c.targets_path, config);
-        if (std::filesystem::exists(c.output_path) && !c.overwrite)
-            throw UsageError(c.output_path + " exists; give --overwrite to replace it");
+        if (entry_kind(c.output_path + ".partial") == EntryKind::Folder && !c.overwrite)
+            throw UsageError(c.output_path + ": " + c.output_path +
+                             ".partial is the work folder of an interrupted calibrate (or run) of this output; "
+                             "--overwrite removes it and starts over");
+        RunOptions output;  // FIT.h5 is checked as a results file is: not a link, folder or device, not an input
+        output.output_path = c.output_path;
+        output.overwrite = c.overwrite;
+        check_output_path(output);
+        check_output_is_not_an_input(c.output_path, input_files(config, {c.targets_path}));
         if (c.jobs < 0 || c.jobs > kMaxThreads)
             throw UsageError("--jobs: must be 0 (automatic) to " + std::to_string(kMaxThreads));
         calibrate(config, targets, c, std::cerr);

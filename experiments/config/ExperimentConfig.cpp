@@ -596,14 +596,55 @@ void check_calibration(const ConfigText& text, const std::vector<std::string>& o
 
 }  // namespace
 
-// One output of a sensitivity design: {metric: NAME} (a /summary column), or
-// {column: NAME, tick: T} or {column: NAME, from: T1, to: T2} (a time-series
-// column at a tick, or its mean over ticks T1..T2).
+namespace {
+
+// A time-series column's name, checked against the metric registry.
+std::string series_column(ConfigNode& node, const std::string& key) {
+    const std::string name = node.required_text(key);
+    std::vector<std::string> known;
+    for (const auto& c : models::firm_tick_columns())
+        if (c.name != "tick" && c.name != "firm") known.push_back(c.name);
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+        const std::string near = closest_name(name, known);
+        throw node.error(key, "no time-series column is called \"" + name + "\"" +
+                                  (near.empty() ? "" : " (did you mean \"" + near + "\"?)"));
+    }
+    return name;
+}
+
+// {tarp: {severity: S, outcome: O}}: the share of that TARP group still with
+// the firm at the config's horizon (mechanisms.tarp.horizon).
+SensitivityOutput read_tarp_cell(ConfigNode& node) {
+    SensitivityOutput o;
+    o.origin = node.error("", "").where();
+    ConfigNode cell = node.mapping("tarp");
+    for (const char* key : {"severity", "outcome"})
+        if (!cell.has(key))
+            throw cell.error(key, std::string("a TARP cell needs its ") + key +
+                                      " (severity: minor | major; outcome: silent | unresolved | resolved | "
+                                      "resolved_quickly)");
+    o.tarp_severity = cell.choice("severity", "", {"minor", "major"});
+    o.tarp_outcome = cell.choice("outcome", "", {"silent", "unresolved", "resolved", "resolved_quickly"});
+    cell.finish();
+    o.name = "tarp:" + o.tarp_severity + "/" + o.tarp_outcome;
+    return o;
+}
+
+}  // namespace
+
+// One output of a sensitivity design or calibration target: {metric: NAME} (a
+// /summary column); {column: NAME, tick: T} or {column: NAME, from: T1, to: T2}
+// (a time-series column at a tick, or its mean over ticks T1..T2), optionally
+// with per: COLUMN (sum of NAME / sum of COLUMN over those ticks) or per:
+// market (the firm's sum of NAME / every firm's); {tarp: {severity, outcome}}.
 SensitivityOutput read_output_spec(ConfigNode& node, std::uint32_t ticks) {
     SensitivityOutput o;
     o.origin = node.error("", "").where();
-    if (node.has("metric") == node.has("column"))
-        throw node.error("metric", "give either metric: (a /summary column) or column: (a time-series column)");
+    if (int(node.has("metric")) + int(node.has("column")) + int(node.has("tarp")) != 1)
+        throw node.error("metric",
+                         "give one of metric: (a /summary column), column: (a time-series column) or tarp: (a TARP "
+                         "table cell)");
+    if (node.has("tarp")) return read_tarp_cell(node);
     if (node.has("metric")) {
         o.metric = o.name = node.required_text("metric");
         const std::vector<std::string> known = summary_metric_names();
@@ -614,25 +655,22 @@ SensitivityOutput read_output_spec(ConfigNode& node, std::uint32_t ticks) {
         }
         return o;
     }
-    o.column = node.required_text("column");
-    std::vector<std::string> known;
-    for (const auto& c : models::firm_tick_columns())
-        if (c.name != "tick" && c.name != "firm") known.push_back(c.name);
-    if (std::find(known.begin(), known.end(), o.column) == known.end()) {
-        const std::string near = closest_name(o.column, known);
-        throw node.error("column", "no time-series column is called \"" + o.column + "\"" +
-                                       (near.empty() ? "" : " (did you mean \"" + near + "\"?)"));
+    o.column = series_column(node, "column");
+    std::string ratio;
+    if (node.has("per")) {
+        o.per = node.text("per", "") == "market" ? "market" : series_column(node, "per");
+        ratio = "/" + o.per;
     }
     const std::int64_t last = static_cast<std::int64_t>(ticks) - 1;
     if (node.has("tick")) {
         if (node.has("from") || node.has("to"))
             throw node.error("tick", "give either tick: or from: and to:, not both");
         o.from_tick = o.to_tick = static_cast<std::uint32_t>(node.integer("tick", last, 0, last));
-        o.name = o.column + "@" + std::to_string(o.from_tick);
+        o.name = o.column + ratio + "@" + std::to_string(o.from_tick);
     } else {
         o.from_tick = static_cast<std::uint32_t>(node.integer("from", 0, 0, last));
         o.to_tick = static_cast<std::uint32_t>(node.integer("to", last, o.from_tick, last));
-        o.name = o.column + "@" + std::to_string(o.from_tick) + ".." + std::to_string(o.to_tick);
+        o.name = o.column + ratio + "@" + std::to_string(o.from_tick) + ".." + std::to_string(o.to_tick);
     }
     return o;
 }

@@ -33,9 +33,18 @@ sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool commo
     return sim::derive_stream_key(seed, {run.scenario, run.sweep_point, run.replication, stream});
 }
 
+bool sweep_points_share_draws(const ExperimentPlan& plan) {
+    return plan.design.sweep.common_random_numbers && plan.sweep_points.size() > 1;
+}
+
+// The two options combined, as the keys make_plan gives say: across_scenarios
+// keys by replication alone (sweep points and policies included);
+// sweep.common_random_numbers keys every sweep point as point 0.
 std::string random_number_sharing(const ExperimentPlan& plan) {
     if (plan.common_across_scenarios) return "across_scenarios";
-    return plan.common_random_numbers ? "across_policies" : "none";
+    const bool points = sweep_points_share_draws(plan);
+    if (plan.common_random_numbers) return points ? "across_policies_and_sweep_points" : "across_policies";
+    return points ? "across_sweep_points" : "none";
 }
 
 ExperimentPlan make_plan(const ExperimentConfig& base) {

@@ -46,7 +46,13 @@ sim::StreamKey run_stream_key(std::uint64_t seed, const RunSpec& run, bool commo
                               bool across_scenarios = false);
 
 // How a plan's runs share draws, as the results file records it (root
-// attribute common_random_numbers): "across_scenarios", "across_policies" or "none".
+// attribute common_random_numbers; docs/experiments.md): "across_scenarios",
+// "across_policies", "across_policies_and_sweep_points" (with
+// sweep.common_random_numbers), "across_sweep_points" (that, with
+// experiment.common_random_numbers: false) or "none".
 std::string random_number_sharing(const ExperimentPlan& plan);
+// Whether the sweep's points draw as point 0 does (sweep.common_random_numbers
+// with more than one point).
+bool sweep_points_share_draws(const ExperimentPlan& plan);
 
 }  // namespace experiments

@@ -12,13 +12,19 @@
 
 namespace experiments {
 
-// One output whose sensitivity is measured, per firm: a /summary column, or a
-// time-series column at one tick or averaged over the ticks [from_tick, to_tick].
+// One output whose sensitivity is measured (or a calibration target), per
+// firm: a /summary column; a time-series column at one tick or averaged over
+// the ticks [from_tick, to_tick]; a ratio of two columns' sums over those
+// ticks (a rate: complaints per failure) or the firm's share of a column's
+// sum over all firms (a market share); or one cell of the TARP table.
 struct SensitivityOutput {
-    std::string name;    // as written in /sensitivity: "profit", "retention@51", "customers@40..51"
+    std::string name;    // as written in /sensitivity: "profit", "retention@51", "customers@40..51",
+                         // "complaints/failures@0..51", "customers/market@51", "tarp:minor/silent"
     std::string metric;  // the /summary column; empty for a time-series output
     std::string column;  // the time-series column; empty for a summary output
     std::uint32_t from_tick = 0, to_tick = 0;  // inclusive, 0-based
+    std::string per;                           // empty, a time-series column (a rate), or "market" (a share)
+    std::string tarp_severity, tarp_outcome;   // a TARP cell (minor | major, silent ... resolved_quickly)
     ConfigLocation origin;                     // where the config names it
 };
 

@@ -5,13 +5,18 @@
 #include "experiments/run/OutputValues.hpp"
 #include "experiments/run/Provenance.hpp"
 #include "experiments/run/RunExperiment.hpp"
+#include "experiments/run/SafePaths.hpp"
+#include "experiments/run/UsageError.hpp"
 #include "experiments/stats/NelderMead.hpp"
 #include "sim/recording/Hdf5File.hpp"
 
+#include <sys/stat.h>
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -33,6 +38,19 @@ std::size_t read_firm(ConfigNode& node, const ExperimentConfig& base) {
     throw node.error("firm", "no firm is called \"" + who + "\" (give a firm's index or name)");
 }
 
+// A TARP cell's target may say at which horizon it was measured; it must be
+// the horizon the config's table is kept at (mechanisms.tarp.horizon).
+void check_tarp_horizon(ConfigNode& node, const SensitivityOutput& output, const ExperimentConfig& base) {
+    if (!node.has("horizon")) return;
+    const std::uint32_t kept = base.market.mechanisms.tarp.horizon;
+    const auto horizon = node.integer("horizon", kept, 1, std::numeric_limits<std::uint32_t>::max());
+    if (output.tarp_outcome.empty()) throw node.error("horizon", "horizon: belongs to a tarp: target");
+    if (horizon != kept)
+        throw node.error("horizon", "the config keeps its TARP table at horizon " + std::to_string(kept) +
+                                        " (mechanisms.tarp.horizon), not " + std::to_string(horizon) +
+                                        "; set the config's horizon to the target's");
+}
+
 // A unit coordinate (0..1 over the range) as the parameter's value.
 double value_at(const SweepParameter& p, double u) {
     u = std::clamp(u, 0.0, 1.0);
@@ -44,6 +62,34 @@ double unit_of(const SweepParameter& p, double v) {
     return p.scale == SweepScale::Log ? (std::log(v) - std::log(p.low)) / (std::log(p.high) - std::log(p.low))
                                       : (v - p.low) / (p.high - p.low);
 }
+
+// FIT.h5.partial/: the folder of a calibration under way (each trial's
+// results, then the fit before it is renamed into place), made by this
+// process with mkdir, so that no file of the fit is written through a link
+// planted beside FIT.h5. One left by a killed calibrate is removed with
+// --overwrite, never followed if it is a link. Removed at the end, whether
+// the fit succeeded or not.
+struct WorkFolder {
+    std::string path;
+    WorkFolder(std::string folder, bool overwrite) : path(std::move(folder)) {
+        const EntryKind kind = entry_kind(path);
+        if (kind == EntryKind::Folder && overwrite)
+            fs::remove_all(path);
+        else if (kind != EntryKind::Missing)
+            throw UsageError(path + " is in the way (" + describe_entry(kind) +
+                             (kind == EntryKind::Folder ? ", left by an interrupted calibrate: --overwrite removes it"
+                                                        : "; remove it") +
+                             ")");
+        if (::mkdir(path.c_str(), 0700) != 0)
+            throw UsageError(path + ": cannot create the calibration's work folder: " + std::strerror(errno));
+    }
+    ~WorkFolder() {
+        std::error_code ignored;
+        if (entry_kind(path) == EntryKind::Folder) fs::remove_all(path, ignored);
+    }
+    WorkFolder(const WorkFolder&) = delete;
+    WorkFolder& operator=(const WorkFolder&) = delete;
+};
 
 struct Trial {
     std::string phase;             // search or curvature
@@ -224,6 +270,7 @@ std::vector<CalibrationTarget> read_targets(const std::string& path, const Exper
     for (auto& node : root.mappings("targets", true)) {
         CalibrationTarget t;
         t.output = read_output_spec(node, base.experiment.ticks);
+        check_tarp_horizon(node, t.output, base);
         t.firm = read_firm(node, base);
         if (!node.has("value")) throw node.error("value", "a target needs its value");
         t.value = node.number("value", 0.0);
@@ -241,22 +288,33 @@ std::vector<CalibrationTarget> read_targets(const std::string& path, const Exper
 }
 
 void check_calibration_config(const ExperimentConfig& base) {
-    const ConfigLocation file{base.file, 0, 0, ""};
     if (base.calibration.parameters.empty())
         throw ConfigError({base.file, 0, 0, "calibration"},
                           "calibrate needs a calibration section with parameters: [{key, low, high, start}]");
+    // Located at the section that is in the way (the config has been read, so it parses).
+    auto source = std::make_shared<ConfigSource>();
+    source->file = base.file;
+    const ConfigNode root(source, YAML::Load(base.source.text), "", YAML::Node(YAML::NodeType::Map));
     if (!base.design.sweep.parameters.empty())
-        throw ConfigError({base.file, 0, 0, "sweep"}, "calibrate fits one market: remove the sweep");
-    if (base.design.scenarios.size() > 1 || base.design.policies.size() > 1)
-        throw ConfigError({base.file, 0, 0, "policies"},
-                          "calibrate fits one market: give no scenarios and at most one policy");
+        throw root.error("sweep",
+                         "calibrate fits one market, and a sweep runs many: remove the sweep section (the "
+                         "calibration section names the parameters to fit and their ranges)");
+    if (base.design.scenarios.size() > 1)
+        throw root.error("scenarios",
+                         "calibrate fits one market, and scenarios make several: remove them, and give the "
+                         "scenario's values in the config or with --set");
+    if (base.design.policies.size() > 1)
+        throw root.error("policies",
+                         "calibrate fits one market under one policy: list at most one policy, or remove the "
+                         "policies section");
 }
 
 void calibrate(const ExperimentConfig& base, const std::vector<CalibrationTarget>& targets,
                const CalibrateOptions& options, std::ostream& log) {
     const auto& params = base.calibration.parameters;
     const std::size_t k = params.size();
-    const std::string work = options.output_path + ".trial.h5";
+    const WorkFolder folder(options.output_path + ".partial", options.overwrite);
+    const std::string work = folder.path + "/trial.h5";
     std::vector<Trial> trials;
     std::map<std::vector<double>, double> seen;  // the same point is not run twice
     std::vector<double> weight;
@@ -335,9 +393,13 @@ void calibrate(const ExperimentConfig& base, const std::vector<CalibrationTarget
     Trial best;
     for (const Trial& t : trials)
         if (t.values == best_values) best = t;
-    const std::string temp = options.output_path + ".writing";
+    // Written inside the work folder, which this process made, then renamed
+    // over FIT.h5 without following a link (SafePaths.hpp).
+    const std::string temp = folder.path + "/fit.h5";
+    claim_new_file(temp);
     write_fit(temp, base, targets, options, trials, weight, fit, search, best);
-    fs::rename(temp, options.output_path);
+    verify_regular(temp);
+    rename_no_follow(temp, options.output_path);
 }
 
 }  // namespace experiments

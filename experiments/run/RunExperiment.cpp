@@ -108,23 +108,6 @@ int threads_per_run(const RunOptions& o) {
     return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / sharing);
 }
 
-// Every file the experiment reads: the config, the policy files its variants
-// use, the edge lists. --overwrite must never replace one of them with results.
-std::vector<std::string> input_files(const ExperimentConfig& base) {
-    std::vector<std::string> files{base.file};
-    for (const InputFile& f : base.inputs->files()) files.push_back(f.path);
-    return files;
-}
-
-void check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
-    for (const std::string& input : inputs) {
-        std::error_code error;
-        if (fs::equivalent(output, input, error))
-            throw UsageError(output + ": is an input of this experiment (" + input +
-                             "); write the results to another file");
-    }
-}
-
 std::string runs_done_label(std::size_t done, std::size_t total) {
     return std::to_string(done) + "/" + std::to_string(total) + " runs done  ";
 }
@@ -235,6 +218,22 @@ void check_partial_entry(const std::string& output, const PartialResults& partia
 }
 
 }  // namespace
+
+std::vector<std::string> input_files(const ExperimentConfig& base, const std::vector<std::string>& more) {
+    std::vector<std::string> files{base.file};
+    for (const InputFile& f : base.inputs->files()) files.push_back(f.path);
+    files.insert(files.end(), more.begin(), more.end());
+    return files;
+}
+
+void check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs) {
+    for (const std::string& input : inputs) {
+        std::error_code error;
+        if (fs::equivalent(output, input, error))
+            throw UsageError(output + ": is an input of this experiment (" + input +
+                             "); write the results to another file");
+    }
+}
 
 void check_output_path(const RunOptions& options) {
     const fs::path out(options.output_path);

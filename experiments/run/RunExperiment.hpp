@@ -44,6 +44,12 @@ struct ExperimentResult {
 // without --overwrite, an interrupted run's folder is in the way, folder
 // missing or read-only). Call before any work.
 void check_output_path(const RunOptions& options);
+// Every file the experiment reads: the config, the policy files its variants
+// use, the edge lists, and `more` (calibrate's targets). --overwrite must
+// never replace one of them with results.
+std::vector<std::string> input_files(const ExperimentConfig& base, const std::vector<std::string>& more = {});
+// Throws UsageError if `output` is one of `inputs` (the same file by any path).
+void check_output_is_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
 
 // An experiment ready to run: its plan, every run's config (validated) and
 // the networks read from files. Constructing it writes nothing.

@@ -257,7 +257,7 @@ rlim_t cpu_limit(const std::string& path, const SummarizeOptions& options) {
 // of CPU time (SIGXCPU, then SIGKILL a second later).
 void bound_the_child(rlim_t seconds) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    const struct rlimit limit {seconds, seconds + 1};
+    const struct rlimit limit { seconds, seconds + 1 };
     ::setrlimit(RLIMIT_CPU, &limit);
 }
 

@@ -448,6 +448,102 @@ def errorbar_data(ax):
     return out
 
 
+class SensitivityAndCalibration(unittest.TestCase):
+    """res.sensitivity() and crmsim.open_fit against the raw datasets of real files."""
+    DESIGN = """\
+experiment: {name: package-sensitivity, seed: 3, ticks: 6}
+population: {size: 500}
+firms: [{name: a}, {name: b}]
+sweep:
+  method: saltelli
+  points: 8
+  parameters:
+    - {key: firms.0.failure_rate, low: 0.05, high: 0.15}
+    - {key: firms.0.recovery.quick, low: 0.2, high: 0.6}
+  outputs:
+    - {metric: final_customers}
+    - {column: complaints, per: failures, from: 0, to: 5}
+  bootstrap: {resamples: 100}
+"""
+    FIT = """\
+experiment: {name: package-fit, seed: 3, ticks: 6, replications: 2}
+population: {size: 500}
+firms: [{name: a}, {name: b}]
+calibration:
+  parameters:
+    - {key: firms.0.failure_rate, low: 0.02, high: 0.3, start: 0.25}
+  max_trials: 12
+"""
+
+    def setUp(self):
+        if not os.environ.get("CRMSIM_BINARY"):
+            raise RuntimeError("set CRMSIM_BINARY to the crmsim executable (ctest does)")
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_sensitivity_is_the_files_table_tidy(self):
+        (self.dir / "design.yaml").write_text(self.DESIGN)
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            res = crmsim.run(self.dir / "design.yaml", output=self.dir / "design.h5", progress=False)
+        table = res.sensitivity()
+        with h5py.File(res.path, "r") as f:
+            raw = raw_table(f, "sensitivity")
+            self.assertEqual(table.attrs["bootstrap_resamples"], f["sensitivity"].attrs["bootstrap_resamples"])
+        self.assertEqual(len(table), len(raw["estimate"]))
+        for column in ("method", "output", "firm_name", "parameter", "index"):
+            self.assertEqual(list(table[column]), list(raw[column]), column)
+        np.testing.assert_array_equal(table["estimate"].to_numpy(), raw["estimate"])
+        # 2 outputs x 2 firms x 2 parameters x (S1, ST), the ratio output named as the docs say.
+        first_order = table[table["index"] == "S1"]
+        self.assertEqual(len(first_order), 8)
+        self.assertEqual(set(table["output"]), {"final_customers", "complaints/failures@0..5"})
+        self.assertEqual(set(table["method"]), {"saltelli"})
+        self.assertTrue((table["ci_low"] <= table["ci_high"]).all())
+        self.assertEqual(table.attrs["common_random_numbers"], "true")
+
+    def test_no_sensitivity_table_is_an_error_that_says_why(self):
+        res = Experiment.get().res
+        with self.assertRaisesRegex(crmsim.CrmsimError, "no /sensitivity table"):
+            res.sensitivity()
+
+    def test_a_fit_reads_as_tables(self):
+        (self.dir / "fit.yaml").write_text(self.FIT)
+        (self.dir / "targets.yaml").write_text(
+            "targets:\n  - {column: customers, per: market, tick: 5, firm: a, value: 0.48, sd: 0.01}\n")
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            made = crmsim.calibrate(self.dir / "fit.yaml", self.dir / "targets.yaml", output=self.dir / "fit.h5",
+                                    progress=False)
+        fit = crmsim.open_fit(self.dir / "fit.h5")
+        np.testing.assert_array_equal(made.fit["estimate"].to_numpy(), fit.fit["estimate"].to_numpy())
+        with h5py.File(self.dir / "fit.h5", "r") as f:
+            trials = raw_table(f, "calibration/trials")
+            estimate = f["calibration/fit/estimate"][0]
+            self.assertEqual(fit.converged, f["calibration"].attrs["converged"] in ("true", b"true"))
+        self.assertEqual(list(fit.fit["parameter"]), ["firms.0.failure_rate"])
+        self.assertEqual(fit.fit["estimate"][0], estimate)
+        self.assertEqual(len(fit.trials), len(trials["objective"]))
+        np.testing.assert_array_equal(fit.trials["objective"].to_numpy(), trials["objective"])
+        self.assertEqual(fit.trials["phase"].iloc[0], "search")
+        self.assertEqual(fit.trials["firms.0.failure_rate"].iloc[0], 0.25)
+        self.assertEqual(list(fit.targets["output"]), ["customers/market@5"])
+        self.assertIn("customers, per: market", fit.attrs["targets"])
+        self.assertEqual(fit.provenance["format"], "crmsim-results")
+        with self.assertRaisesRegex(crmsim.CrmsimError, "no /calibration group"):
+            crmsim.open_fit(Experiment.get().res.path)
+
+    def test_calibrate_raises_crmsims_message_and_writes_nothing(self):
+        (self.dir / "fit.yaml").write_text(self.FIT)
+        (self.dir / "targets.yaml").write_text("targets:\n  - {column: customers, tick: 5, firm: a, value: 0.48}\n")
+        with self.assertRaisesRegex(crmsim.CrmsimError, "targets.yaml.*sd") as caught:
+            crmsim.calibrate(self.dir / "fit.yaml", self.dir / "targets.yaml", output=self.dir / "fit.h5",
+                             progress=False)
+        self.assertEqual(caught.exception.status, 2)
+        self.assertFalse((self.dir / "fit.h5").exists())
+
+
 class Figures(PackageTestCase):
     """What each figure plots equals what the tables say."""
 

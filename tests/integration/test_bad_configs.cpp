@@ -35,25 +35,27 @@ const fs::path kCorpus = fs::path(CRMSIM_TEST_DATA) / "bad-configs";
 
 // What line 1 of a corpus file promises about the error.
 struct Expectation {
-    std::string file;     // the file the error is in, relative to the corpus (a policy file); empty: the config
-    int line = 0;         // 1-based; 0: the message names no line
-    std::string key;      // the dotted key named; empty: a file-level problem with no key
-    int plan_status = 2;  // the exit status of `crmsim plan` (0 where plan cannot see the problem)
-    std::string message;  // a fragment of the error text
+    std::string file;             // the file the error is in, relative to the corpus (a policy file); empty: the config
+    int line = 0;                 // 1-based; 0: the message names no line
+    std::string key;              // the dotted key named; empty: a file-level problem with no key
+    int plan_status = 2;          // the exit status of `crmsim plan` (0 where plan cannot see the problem)
+    std::string command = "run";  // the command that must refuse it: run, or calibrate (a config run takes)
+    std::string message;          // a fragment of the error text
 };
 
-// Parses `# expect: [file=F] line=N key=K [plan=S] message="..."`; the message
+// Parses `# expect: [file=F] line=N key=K [plan=S] [command=C] message="..."`; the message
 // runs to the last quote, so it may contain quotes itself.
 bool parse_expectation(const std::string& first_line, Expectation& e) {
     static const std::regex header(
-        R"re(# expect: (?:file=(\S+) )?line=(\d+) key=(\S+)(?: plan=(\d+))? message="(.*)"\s*)re");
+        R"re(# expect: (?:file=(\S+) )?line=(\d+) key=(\S+)(?: plan=(\d+))?(?: command=(run|calibrate))? message="(.*)"\s*)re");
     std::smatch m;
     if (!std::regex_match(first_line, m, header)) return false;
     e.file = m[1].matched ? m[1].str() : "";
     e.line = std::stoi(m[2]);
     e.key = m[3] == "-" ? "" : m[3].str();
     e.plan_status = m[4].matched ? std::stoi(m[4]) : 2;
-    e.message = m[5];
+    e.command = m[5].matched ? m[5].str() : "run";
+    e.message = m[6];
     return !e.message.empty();
 }
 
@@ -136,15 +138,18 @@ TEST_P(BadConfigCorpus, IsBadInputAndWritesNothing) {
     std::getline(in, first_line);
     Expectation expect;
     ASSERT_TRUE(parse_expectation(first_line, expect))
-        << config
-        << ": line 1 must be  # expect: [file=F] line=N key=K [plan=S] message=\"...\"  but is: " << first_line;
+        << config << ": line 1 must be  # expect: [file=F] line=N key=K [plan=S] [command=C] message=\"...\"  but is: "
+        << first_line;
 
     // Every other file finds its output already there, and gets --overwrite:
     // even allowed to replace it, crmsim must reject the config first.
     const fs::path out = dir_ / "out.h5";
     const bool output_exists = GetParam().index % 2 == 0;
     const std::string old_output = "an earlier results file, which must survive a bad config\n";
-    std::vector<std::string> args = {"run", config, "-o", out.string()};
+    std::vector<std::string> args = {expect.command, config, "-o", out.string()};
+    // calibrate's cases are configs that run takes; calibrate refuses them before it reads the targets.
+    if (expect.command == "calibrate")
+        args.insert(args.end(), {"--targets", (kCorpus / "targets" / "final-customers.yaml").string()});
     if (output_exists) {
         std::ofstream(out, std::ios::binary) << old_output;
         args.push_back("--overwrite");

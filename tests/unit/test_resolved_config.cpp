@@ -156,4 +156,42 @@ TEST(CommonRandomNumbers, TheConfigSaysWhichRunsShareDraws) {
     fs::remove(file);
 }
 
+// The root attribute names exactly the runs whose keys are equal: checked
+// against the plan's keys for each combination of the experiment's option and
+// sweep.common_random_numbers, on a two-policy grid sweep of three points.
+TEST(CommonRandomNumbers, TheRecordedSharingIsTheKeysSharing) {
+    const fs::path file = fs::temp_directory_path() / ("crmsim_crn_sweep_" + std::to_string(::getpid()) + ".yaml");
+    std::ofstream(file) << "experiment: {replications: 2}\nfirms: [{name: a}, {name: b}]\n"
+                        << "policies: [{name: base, baseline: true}, {name: p, set: {firms.0.failure_rate: 0.2}}]\n"
+                        << "sweep: {method: grid, parameters: [{key: firms.1.failure_rate, low: 0.1, high: 0.3, "
+                           "steps: 3}]}\n";
+    struct Case {
+        std::string experiment, sweep, recorded;
+        bool policies_share, points_share;
+    };
+    for (const Case& c :
+         {Case{"true", "false", "across_policies", true, false},
+          Case{"true", "true", "across_policies_and_sweep_points", true, true},
+          Case{"false", "true", "across_sweep_points", false, true}, Case{"false", "false", "none", false, false},
+          Case{"across_scenarios", "false", "across_scenarios", true, true}}) {
+        const ExperimentConfig config = load_experiment_config(
+            file.string(),
+            {"experiment.common_random_numbers=" + c.experiment, "sweep.common_random_numbers=" + c.sweep});
+        const ExperimentPlan plan = make_plan(config);
+        EXPECT_EQ(random_number_sharing(plan), c.recorded) << c.experiment << " " << c.sweep;
+        for (const RunSpec& a : plan.runs)
+            for (const RunSpec& b : plan.runs) {
+                if (a.replication != b.replication) {
+                    EXPECT_NE(a.stream_key.value, b.stream_key.value);
+                    continue;
+                }
+                const bool same =
+                    (a.policy == b.policy || c.policies_share) && (a.sweep_point == b.sweep_point || c.points_share);
+                EXPECT_EQ(a.stream_key.value == b.stream_key.value, same)
+                    << c.recorded << ": runs " << a.run_id << " and " << b.run_id;
+            }
+    }
+    fs::remove(file);
+}
+
 }  // namespace

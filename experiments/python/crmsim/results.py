@@ -215,6 +215,23 @@ class Results:
             else c, kind="stable")
         return self._label(out.reset_index(drop=True))
 
+    def sensitivity(self):
+        """The /sensitivity table of a saltelli or morris design (docs/sensitivity.md), tidy:
+        one row per scenario, policy, output, firm, parameter (and `parameter2` for an S2
+        pair) and index, with `estimate`, `ci_low`, `ci_high` and `n`. The group's
+        attributes (bootstrap resamples and seed, confidence, estimators, ...) are in
+        `df.attrs`. A file of another sweep method has none: CrmsimError."""
+        with h5py.File(self.path, "r") as f:
+            if "sensitivity" not in f:
+                raise CrmsimError(f"{self.path}: no /sensitivity table (it is written for sweep.method: saltelli "
+                                  f"or morris designs only)")
+            group = f["sensitivity"]
+            table = read_table(group)
+            attrs = {k: text(v) if isinstance(v, (bytes, np.bytes_, str)) else v for k, v in group.attrs.items()
+                     if k != "columns"}
+        table.attrs.update(attrs)
+        return table
+
     def _design_order(self, column):
         return self.scenarios if column == "scenario" else self.policies
 

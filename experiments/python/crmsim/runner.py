@@ -9,6 +9,7 @@ import threading
 import warnings
 from pathlib import Path
 
+from .calibration import Fit
 from .errors import CrmsimError
 from .results import Results
 
@@ -49,16 +50,22 @@ def yaml_value(value):
     return str(value)
 
 
-def command(config, output, set=None, seed=None, jobs=None, threads=None, overwrite=False, resume=False,
-            progress=True):
-    """The command line crmsim.run runs (a list of arguments)."""
-    args = [binary(), "run", str(config), "-o", str(output)]
+def overrides(set=None, seed=None, jobs=None):
+    """--set, --seed and --jobs as arguments, which run and calibrate share."""
+    args = []
     for key, value in (set or {}).items():
         args += ["--set", f"{key}={yaml_value(value)}"]
     if seed is not None:
         args += ["--seed", str(int(seed))]
     if jobs is not None:
         args += ["--jobs", str(int(jobs))]
+    return args
+
+
+def command(config, output, set=None, seed=None, jobs=None, threads=None, overwrite=False, resume=False,
+            progress=True):
+    """The command line crmsim.run runs (a list of arguments)."""
+    args = [binary(), "run", str(config), "-o", str(output)] + overrides(set, seed, jobs)
     if threads is not None:
         args += ["--threads", str(int(threads))]
     if overwrite:
@@ -95,6 +102,25 @@ def run(config, output=None, set=None, seed=None, jobs=None, threads=None, overw
                       stacklevel=2)
         return Results(output)
     raise CrmsimError(message, status, args)
+
+
+def calibrate(config, targets, output=None, set=None, seed=None, jobs=None, overwrite=False, progress=True):
+    """Fits the parameters of `config`'s calibration section to `targets` with `crmsim
+    calibrate` (docs/sensitivity.md) and returns the fit (Fit: fit.fit, fit.targets,
+    fit.trials). `output` defaults to the config's name with -fit.h5 in the current folder;
+    `set`, `seed` and `jobs` are as in run. A bad config, targets file or argument raises
+    CrmsimError with crmsim's message, and nothing is written."""
+    config = Path(config)
+    output = Path(output) if output is not None else Path.cwd() / (config.stem + "-fit.h5")
+    args = [binary(), "calibrate", str(config), "--targets", str(targets), "-o", str(output)]
+    args += overrides(set, seed, jobs)
+    if overwrite:
+        args.append("--overwrite")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    status, out, err = execute(args, progress)
+    if status != 0:
+        raise CrmsimError(err.strip() or out.strip() or f"crmsim exited with status {status}", status, args)
+    return Fit(output)
 
 
 def execute(args, echo):

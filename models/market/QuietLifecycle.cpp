@@ -12,8 +12,7 @@ std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t
     // The vector instances hold each firm's constants in four-entry tables;
     // the scalar one reads the firm's rules directly (any number of firms).
     if (q.firm_count > 4) return decide_quiet_lifecycle_on<sim::Isa::Scalar>(q, b, n, eventful, quiet);
-    return sim::dispatch_built(
-        [&]<sim::Isa I>() { return decide_quiet_lifecycle_on<I>(q, b, n, eventful, quiet); });
+    return sim::dispatch_built([&]<sim::Isa I>() { return decide_quiet_lifecycle_on<I>(q, b, n, eventful, quiet); });
 }
 
 bool settles_lifecycle_stayers(std::size_t firm_count) {

@@ -12,9 +12,9 @@
 // TargetLoopsStayPrivate).
 #include "models/market/CustomerStatus.hpp"
 #include "models/market/DrawPurpose.hpp"
+#include "models/market/QuietLifecycleTargets.hpp"
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "models/mechanisms/WordOfMouth.hpp"
-#include "models/market/QuietLifecycleTargets.hpp"
 #include "sim/simd/InterleavedSum.hpp"
 #include "sim/simd/Lanes.hpp"
 #include "sim/util/AskAhead.hpp"
@@ -91,8 +91,13 @@ struct QuietTables {
 
 QuietTables quiet_tables(const QuietLifecycleBatch& q) {
     const std::array<double, kStages>& factor = q.m.switching.stage_factor;
-    QuietTables t{{factor[1], factor[2], factor[3], factor[4]}, q.m.ladder.climb_chances(), q.m.ladder.slip_draws(),
-                  {}, {}, {}, {}};
+    QuietTables t{{factor[1], factor[2], factor[3], factor[4]},
+                  q.m.ladder.climb_chances(),
+                  q.m.ladder.slip_draws(),
+                  {},
+                  {},
+                  {},
+                  {}};
     for (std::size_t f = 0; f < std::min<std::size_t>(q.firm_count, 4); ++f) {
         t.fail_bound[f] = q.firms[f].fail_bound;
         t.service_quality[f] = q.firms[f].service_quality;
@@ -106,8 +111,8 @@ QuietTables quiet_tables(const QuietLifecycleBatch& q) {
 // table, or, one at a time, straight from the firm's rules (any number of
 // firms; the same values).
 template <class L, class T>
-sim::Pack<T, L::width, typename L::tag> firm_rule(const QuietLifecycleBatch& q, const std::array<T, 4>& table, T QuietFirm::*rule,
-                                 typename L::U own) {
+sim::Pack<T, L::width, typename L::tag> firm_rule(const QuietLifecycleBatch& q, const std::array<T, 4>& table,
+                                                  T QuietFirm::*rule, typename L::U own) {
     if constexpr (L::width == 1)
         return q.firms[own[0]].*rule;
     else
@@ -153,12 +158,15 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
 
     // What would make the tick eventful, as conclude_encounter reckons it.
     const S fail_word = sim::bit_cast<std::int64_t>(L::block_word(q.encounter + k, kLaneFailure));
-    const auto fails = bought & (fail_word < sim::bit_cast<std::int64_t>(firm_rule<L>(q, t.fail_bound, &QuietFirm::fail_bound, own)));
-    const D barrier = L::pick(t.stage_factor, rung) * firm_rule<L>(q, t.barrier_factor, &QuietFirm::barrier_factor, own);
+    const auto fails =
+        bought & (fail_word < sim::bit_cast<std::int64_t>(firm_rule<L>(q, t.fail_bound, &QuietFirm::fail_bound, own)));
+    const D barrier =
+        L::pick(t.stage_factor, rung) * firm_rule<L>(q, t.barrier_factor, &QuietFirm::barrier_factor, own);
     const D drift = m.switching.drift(s, barrier);
     const auto leaves = sim::unit_doubles(L::block_word(q.encounter + k, kLaneSwitch)) <
                         SwitchingHazard::leave_chance(drift, barrier, firm_rule<L>(q, t.pull, &QuietFirm::pull, own));
-    const auto closes = (L::bytes(c.tarp_group + i) != U(kNotObserved)) & m.tarp.complete(L::words(c.tarp_opened + i), q.tick);
+    const auto closes =
+        (L::bytes(c.tarp_group + i) != U(kNotObserved)) & m.tarp.complete(L::words(c.tarp_opened + i), q.tick);
     const U talk_bound(sim::BernoulliBound(wom.advocate_talk).bound());
     const auto talks = (stage >= U(index(Stage::Advocate))) & (L::block_word(q.lifecycle + k, kLaneTalk) < talk_bound);
     const auto dissatisfied = s < D(wom.dissatisfied_below);
@@ -169,8 +177,8 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
     // others are decided by the general code. Only their story counters are
     // read and stored: other threads may be telling the customers beside them.
     const U lapsed(static_cast<std::uint8_t>(a.lapsed_return ? CustomerStatus::Lapsed : CustomerStatus::Prospect));
-    const auto may_adopt =
-        L::M::all(a.enabled) & ((status == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))) | (status == lapsed));
+    const auto may_adopt = L::M::all(a.enabled) &
+                           ((status == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))) | (status == lapsed));
     D share(q.mixed_share);
     if (a.enabled && a.influence == Influence::Network) {
         const U degree = L::longs(q.network_offsets + i + 1) - L::longs(q.network_offsets + i);
@@ -187,7 +195,8 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
     D feel;
     if (m.satisfaction.model == SatisfactionModel::Disconfirmation) {
         const D e = L::float_doubles(c.expectation + i) + D(0.0);
-        const auto served = m.satisfaction.after_encounter(SatisfactionStateOf<D>{s, e}, firm_rule<L>(q, t.service_quality, &QuietFirm::service_quality, own));
+        const auto served = m.satisfaction.after_encounter(
+            SatisfactionStateOf<D>{s, e}, firm_rule<L>(q, t.service_quality, &QuietFirm::service_quality, own));
         feel = served.satisfaction;
         L::store_where(c.expectation + i, quiet, sim::lanes::select(bought, served.expectation, e));
     } else {
@@ -211,7 +220,7 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
     std::memset(c.outcome + i, static_cast<int>(Outcome::NoFailure), W);
     if constexpr (W == 1) {
         out.quiet_count[c.firm[i]] += quiet_bits;  // any number of firms
-    } else {  // at most four firms (decide_quiet_lifecycle)
+    } else {                                       // at most four firms (decide_quiet_lifecycle)
         for (std::size_t f = 0; f < q.firm_count; ++f)
             out.quiet_count[f] += std::popcount(quiet_bits & L::bits(firm == U(f)));
     }
@@ -270,7 +279,8 @@ void settle_lanes(const LifecycleSettlement& q, std::uint32_t i, std::span<const
 
     const auto stays_out = same & no_firm;  // no firm before or after
     const unsigned out = L::bits(stays_out);
-    const unsigned never = L::bits(stays_out & (L::bytes(c.status + i) == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))));
+    const unsigned never =
+        L::bits(stays_out & (L::bytes(c.status + i) == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))));
     counts.prospects += std::popcount(never);
     counts.lapsed += std::popcount(out & ~never);
     const unsigned promoters = L::bits(s >= D(q.promoter_from)), detractors = L::bits(s < D(q.detractor_below));
@@ -286,10 +296,10 @@ void settle_lanes(const LifecycleSettlement& q, std::uint32_t i, std::span<const
     }
 }
 
-void settle(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end,
-            std::span<const std::uint32_t> movers, LifecycleSettledCounts& counts) {
-    sim::InterleavedSum<Local> sum0(counts.satisfaction[0]), sum1(counts.satisfaction[1]),
-        sum2(counts.satisfaction[2]), sum3(counts.satisfaction[3]);
+void settle(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end, std::span<const std::uint32_t> movers,
+            LifecycleSettledCounts& counts) {
+    sim::InterleavedSum<Local> sum0(counts.satisfaction[0]), sum1(counts.satisfaction[1]), sum2(counts.satisfaction[2]),
+        sum3(counts.satisfaction[3]);
     const std::array<sim::InterleavedSum<Local>*, 4> sums{&sum0, &sum1, &sum2, &sum3};
     std::size_t m = 0;
     std::uint32_t i = begin;

@@ -33,6 +33,8 @@ public:
     ConfigNode(std::shared_ptr<const ConfigSource> source, YAML::Node node, std::string path, YAML::Node resolved);
 
     bool has(const std::string& key) const;
+    // Whether `key` holds a mapping (a key that takes a number or a mapping).
+    bool is_mapping(const std::string& key) const { return has(key) && node_[key].IsMap(); }
 
     double number(const std::string& key, double fallback, double min = -std::numeric_limits<double>::max(),
                   double max = std::numeric_limits<double>::max());

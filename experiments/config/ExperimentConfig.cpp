@@ -137,6 +137,7 @@ ExperimentSettings read_experiment(ConfigNode node) {
     e.ticks = static_cast<std::uint32_t>(node.integer("ticks", e.ticks, 1, 100'000'000));
     e.tick_days = node.number("tick_days", e.tick_days, 1e-6, 36525.0);
     e.replications = static_cast<std::uint32_t>(node.integer("replications", e.replications, 1, 1'000'000));
+    e.warmup = static_cast<std::uint32_t>(node.integer("warmup", e.warmup, 0, 100'000'000));
     read_common_random_numbers(node, e);
     node.finish();
     return e;
@@ -253,6 +254,38 @@ std::vector<Variant> read_variants(ConfigNode& root, const std::string& key, con
     }
     if (variants.empty()) variants.push_back(Variant{implicit, {}});
     return variants;
+}
+
+// A policy that takes effect in a market that has already run (after a
+// warm-up, or from a start tick) changes how the market goes on, not how it
+// began: the population and network are drawn at tick 0, and the purchase
+// process keeps counters the policy would find missing.
+void check_policy_continues(const Variant& policy) {
+    for (const Override& o : policy.overrides) {
+        const std::string p = canonical_path(o.path);
+        for (const char* fixed : {"population", "network", "mechanisms.purchases", "output"})
+            if (p == fixed || p.rfind(std::string(fixed) + ".", 0) == 0)
+                throw ConfigError(o.origin, o.path + " cannot be set by policy " + policy.name +
+                                                ": with experiment.warmup or a start_tick the policy takes effect in "
+                                                "a market that has already run, whose " +
+                                                fixed +
+                                                " was set at its start; set it in the base config or a scenario");
+    }
+}
+
+// `start_tick`: the recorded tick from which a policy's overrides apply
+// (0 to ticks - 1).
+void read_policy_starts(std::vector<ConfigNode>& nodes, std::vector<Variant>& policies,
+                        const ExperimentSettings& experiment) {
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const std::int64_t start = nodes[i].integer("start_tick", 0, 0, 100'000'000);
+        if (start >= experiment.ticks)
+            throw nodes[i].error("start_tick", "is beyond the run: the recorded ticks are 0 to " +
+                                                   std::to_string(experiment.ticks - 1) + " (experiment.ticks " +
+                                                   std::to_string(experiment.ticks) + ")");
+        policies[i].start_tick = static_cast<std::uint32_t>(start);
+        if (experiment.warmup > 0 || policies[i].start_tick > 0) check_policy_continues(policies[i]);
+    }
 }
 
 // Policies: exactly one is the baseline the others are compared with. A
@@ -413,6 +446,7 @@ ExperimentDesign read_design(ConfigNode& root, const std::string& config_dir,
     d.scenarios = read_variants(root, "scenarios", "base", scenario_nodes, config_dir, firms, inputs);
     for (auto& n : scenario_nodes) n.finish();
     d.policies = read_variants(root, "policies", "baseline", policy_nodes, config_dir, firms, inputs);
+    read_policy_starts(policy_nodes, d.policies, experiment);
     d.baseline = read_baseline(policy_nodes, root);
     d.sweep = read_sweep(root.mapping("sweep"), sweep_key_origins, experiment);
     return d;

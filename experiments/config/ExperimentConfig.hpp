@@ -21,6 +21,10 @@ struct ExperimentSettings {
     std::uint32_t ticks = 52;
     double tick_days = 7.0;  // length of one tick in days (documentation of the time scale)
     std::uint32_t replications = 1;
+    // Ticks run before recording starts and before the policies act
+    // (docs/experiments.md, "Warm-up and policy start"): recorded tick 0 is
+    // the first tick after them.
+    std::uint32_t warmup = 0;
     // Which runs share their random draws (DESIGN.md 2; docs/experiments.md,
     // "Common random numbers"): with common_random_numbers the policies of a
     // replication do; with common_across_scenarios (`across_scenarios`) every
@@ -52,6 +56,9 @@ struct OutputSettings {
 struct Variant {
     std::string name;
     std::vector<Override> overrides;  // applied on top of the base config, in order
+    // A policy's: the recorded tick from which its overrides apply; before
+    // it the market runs without them (0: from the first recorded tick).
+    std::uint32_t start_tick = 0;
 };
 
 // What an experiment compares (DESIGN.md 2): scenarios x sweep points x

@@ -486,10 +486,29 @@ sim::Distribution read_distribution(ConfigNode node, const sim::Distribution& fa
     return d;
 }
 
+namespace {
+
+// A number (everyone starts there, RM-1), or a distribution of the starting
+// customers' satisfaction: constant or beta (values in [0, 1]); newcomers
+// later start at its mean.
+void read_initial_satisfaction(ConfigNode& node, models::PopulationParams& p) {
+    if (!node.is_mapping("initial_satisfaction")) {
+        p.initial_satisfaction = node.probability("initial_satisfaction", p.initial_satisfaction);
+        p.initial_satisfaction_spread = {DistributionKind::Constant, p.initial_satisfaction};
+        return;
+    }
+    p.initial_satisfaction_spread =
+        read_distribution(node.mapping("initial_satisfaction"), {DistributionKind::Constant, p.initial_satisfaction},
+                          {DistributionKind::Constant, DistributionKind::Beta}, 0.0, 1.0);
+    p.initial_satisfaction = p.initial_satisfaction_spread.mean;
+}
+
+}  // namespace
+
 models::PopulationParams read_population(ConfigNode node) {
     models::PopulationParams p;
     p.size = static_cast<std::uint32_t>(node.integer("size", p.size, 1, 4'000'000'000));
-    p.initial_satisfaction = node.probability("initial_satisfaction", p.initial_satisfaction);
+    read_initial_satisfaction(node, p);
     p.initial_prospects = node.probability("initial_prospects", p.initial_prospects);
     // A constant spend must be above 0, as it always had to be.
     p.spend = read_distribution(node.mapping("spend"), p.spend,

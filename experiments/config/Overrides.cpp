@@ -59,7 +59,7 @@ std::string canonical_path(const std::string& path) {
 bool fixed_by_the_plan(const std::string& path) {
     const std::string p = canonical_path(path);
     if (p == "experiment") return true;
-    for (const char* key : {"replications", "seed", "common_random_numbers", "name"})
+    for (const char* key : {"replications", "seed", "common_random_numbers", "name", "warmup"})
         if (p == std::string("experiment.") + key || p.rfind(std::string("experiment.") + key + ".", 0) == 0)
             return true;
     return false;

@@ -72,16 +72,25 @@ ExperimentPlan make_plan(const ExperimentConfig& base) {
     return plan;
 }
 
-std::vector<Override> run_overrides(const ExperimentPlan& plan, const RunSpec& run) {
+std::vector<Override> before_policy_overrides(const ExperimentPlan& plan, const RunSpec& run) {
     const auto& d = plan.design;
     std::vector<Override> out = d.scenarios[run.scenario].overrides;
     const auto& params = d.sweep.parameters;
     for (std::size_t k = 0; k < params.size(); ++k)
         out.push_back(Override{params[k].key, sweep_value(params[k], plan.sweep_points[run.sweep_point][k]),
                                ConfigLocation{"sweep parameter " + params[k].key, 0, 0, params[k].key}});
-    const auto& policy = d.policies[run.policy].overrides;
+    return out;
+}
+
+std::vector<Override> run_overrides(const ExperimentPlan& plan, const RunSpec& run) {
+    std::vector<Override> out = before_policy_overrides(plan, run);
+    const auto& policy = plan.design.policies[run.policy].overrides;
     out.insert(out.end(), policy.begin(), policy.end());
     return out;
+}
+
+bool policy_starts_later(const ExperimentConfig& base, const RunSpec& run) {
+    return base.experiment.warmup > 0 || base.design.policies[run.policy].start_tick > 0;
 }
 
 }  // namespace experiments

@@ -36,6 +36,12 @@ ExperimentPlan make_plan(const ExperimentConfig& base);
 // The overrides that turn the base config into run `run`'s config: its
 // scenario's, then its sweep point's values, then its policy's.
 std::vector<Override> run_overrides(const ExperimentPlan& plan, const RunSpec& run);
+// The same before the run's policy takes effect: its scenario's, then its
+// sweep point's values (the config of a warm-up, docs/experiments.md).
+std::vector<Override> before_policy_overrides(const ExperimentPlan& plan, const RunSpec& run);
+// Whether run `run` starts without its policy: after a warm-up, or with a
+// policy start_tick.
+bool policy_starts_later(const ExperimentConfig& base, const RunSpec& run);
 
 // Seeding policy for runs (see sim/random/SeedDerivation.hpp): a run's key
 // depends on (scenario, sweep point, replication) and, only when common

@@ -65,21 +65,42 @@ void check_money_is_finite(const ExperimentConfig& config, const RunRecord& reco
     }
 }
 
-void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
-              const std::function<void()>& on_tick, RunRecord& record) {
-    const auto network_start = std::chrono::steady_clock::now();
+// The run's market at its first recorded tick: built at tick 0 of the model,
+// or continued from a copy of its warmed market (with the network it ran on).
+struct StartingMarket {
+    std::shared_ptr<const WarmedMarket> warmed;  // keeps the warm-up's network alive
     sim::Network own_network;
+    std::optional<models::Market> market;
+};
+
+void start_market(const ExperimentConfig& config, const sim::Network* fixed_network, const PolicyStart* start,
+                  StartingMarket& s, RunRecord& record) {
+    const ExperimentConfig& first = start ? *start->before_policy : config;
+    if (start && start->warmed) {
+        s.warmed = start->warmed();
+        record.network_seconds = fixed_network ? 0.0 : s.warmed->network_seconds;
+        record.network_edges = s.warmed->network->undirected_edges();
+        s.market.emplace(*s.warmed->market);
+        return;
+    }
+    const auto network_start = std::chrono::steady_clock::now();
     if (!fixed_network)
-        own_network =
+        s.own_network =
             build_network(config.network, config.market.population.size, sim::CounterStream(record.spec.network_key));
-    const sim::Network& network = fixed_network ? *fixed_network : own_network;
+    const sim::Network& network = fixed_network ? *fixed_network : s.own_network;
     record.network_seconds = fixed_network ? 0.0 : seconds_since(network_start);
     record.network_edges = network.undirected_edges();
+    s.market.emplace(recorded_market(first), network, record.spec.stream_key);
+}
 
-    // The TARP table counts only observations that can complete within the run.
-    models::MarketParams params = config.market;
-    params.mechanisms.tarp.run_ticks = config.experiment.ticks;
-    models::Market market(std::move(params), network, record.spec.stream_key);
+void simulate(const ExperimentConfig& config, const sim::Network* fixed_network, const sim::h5::Group& root,
+              const std::function<void()>& on_tick, const PolicyStart* start, RunRecord& record) {
+    StartingMarket starting;
+    start_market(config, fixed_network, start, starting, record);
+    models::Market& market = *starting.market;
+    const std::uint32_t warmup = config.experiment.warmup;
+    const std::uint32_t policy_from = start ? config.design.policies[record.spec.policy].start_tick : 0;
+    if (start && policy_from == 0) market.continue_under(recorded_market(config));
     for (std::uint32_t i = 0; i < market.customers().size(); ++i)
         if (const std::uint8_t f = market.customers().firm[i]; f != models::kNoFirm)
             ++record.firms[f].initial_customers;
@@ -90,7 +111,8 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
     const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(config.output.chunk_rows, rows));
     sim::TimeSeriesWriter series(root, "timeseries", market.metric_columns(), chunk, config.output.compression);
     sim::TickLoopOptions loop;
-    loop.ticks = config.experiment.ticks;
+    loop.from = loop.origin = warmup;
+    loop.ticks = policy_from ? policy_from : config.experiment.ticks;
     loop.record = [&](std::span<const sim::Cell> row) {
         series.append(row);
         accumulate_outcome(row, record.firms);
@@ -109,6 +131,12 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
         write_snapshot(root, tick, columns);
     };
     record.simulation_seconds = sim::run_ticks(market, loop);
+    if (policy_from) {  // the policy takes effect at recorded tick policy_from
+        market.continue_under(recorded_market(config));
+        loop.from = warmup + policy_from;
+        loop.ticks = config.experiment.ticks - policy_from;
+        record.simulation_seconds += sim::run_ticks(market, loop);
+    }
     check_money_is_finite(config, record);
     series.flush();
     if (events) events->flush();
@@ -119,7 +147,7 @@ void simulate(const ExperimentConfig& config, const sim::Network* fixed_network,
 }  // namespace
 
 RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const sim::Network* fixed_network,
-                      const PartialResults& partial, const std::function<void()>& on_tick) {
+                      const PartialResults& partial, const std::function<void()>& on_tick, const PolicyStart* start) {
     RunRecord record;
     record.spec = spec;
     record.firms.assign(config.market.firms.size(), FirmOutcome{});
@@ -129,7 +157,7 @@ RunRecord execute_run(const ExperimentConfig& config, const RunSpec& spec, const
         sim::h5::File file(path, sim::h5::Mode::CreateTruncate);
         const sim::h5::Group root = file.root();
         try {
-            simulate(config, fixed_network, root, on_tick, record);
+            simulate(config, fixed_network, root, on_tick, start, record);
         } catch (const sim::h5::Error&) {
             throw;  // the run's file is unusable: not a model failure
         } catch (const std::exception& e) {

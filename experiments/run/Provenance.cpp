@@ -49,6 +49,8 @@ void write_provenance(const sim::h5::Group& root, const Provenance& p, const Exp
     root.set_attribute("seed", static_cast<std::int64_t>(c.experiment.seed));
     root.set_attribute("ticks", static_cast<std::int64_t>(c.experiment.ticks));
     root.set_attribute("tick_days", c.experiment.tick_days);
+    // The time origin: recorded tick 0 is the first tick after these.
+    root.set_attribute("warmup_ticks", static_cast<std::int64_t>(c.experiment.warmup));
     root.set_attribute("replications", static_cast<std::int64_t>(c.experiment.replications));
 }
 

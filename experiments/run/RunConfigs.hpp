@@ -33,12 +33,17 @@ public:
 
     // Run `run`'s config, resolved (its YAML is stored with the run). Thread-safe.
     std::shared_ptr<const ExperimentConfig> of(const RunSpec& run) const;
+    // Run `run`'s config before its policy takes effect (its scenario and
+    // sweep values only; ExperimentPlan.hpp). Thread-safe.
+    std::shared_ptr<const ExperimentConfig> before_policy(const RunSpec& run) const;
     const std::vector<NetworkFile>& network_files() const { return network_files_; }
     const RunMemory& largest_run() const { return largest_run_; }
     std::uint64_t distinct() const { return distinct_; }
 
 private:
-    std::uint64_t variant_of(const RunSpec& run) const;
+    // `with_policy` false: the run's config before its policy.
+    std::uint64_t variant_of(const RunSpec& run, bool with_policy) const;
+    std::shared_ptr<const ExperimentConfig> cached(std::uint64_t variant, const std::vector<Override>& overrides) const;
     void take_in(const ExperimentConfig& config);
 
     const ExperimentConfig& base_;

@@ -123,8 +123,10 @@ void show_all_done(sim::Progress& progress, std::size_t runs, std::uint64_t tick
 // Runs `todo` on `jobs` worker threads, each taking the next run when free.
 // The first error that is not a run's own failure (e.g. the disk is full)
 // stops the workers and is rethrown.
-void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs, const FileNetworks& networks,
-             const PartialResults& partial, const RunOptions& options, sim::Progress& progress) {
+using RunOne = std::function<void(const RunSpec&, const std::function<void()>& on_tick)>;
+
+void run_all(const std::vector<RunSpec>& todo, const RunOne& run_one, const RunOptions& options,
+             sim::Progress& progress) {
     std::atomic<std::size_t> next{0}, finished{0};
     std::atomic<std::uint64_t> ticks_done{0};
     std::atomic<bool> stop{false};
@@ -134,8 +136,7 @@ void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs, const 
         sim::set_threads(threads_per_run(options));
         for (std::size_t k; !stop && (k = next++) < todo.size(); ++finished) {
             try {
-                const auto config = configs.of(todo[k]);
-                execute_run(*config, todo[k], file_network(networks, *config), partial, [&] { ++ticks_done; });
+                run_one(todo[k], [&] { ++ticks_done; });
             } catch (...) {
                 const std::lock_guard lock(error_mutex);
                 if (!error) error = std::current_exception();
@@ -150,9 +151,7 @@ void run_all(const std::vector<RunSpec>& todo, const RunConfigs& configs, const 
         sim::set_threads(threads_per_run(options));
         for (std::size_t k = 0; k < todo.size(); ++k) {
             progress.set_label(runs_done_label(k, todo.size()));
-            const auto config = configs.of(todo[k]);
-            execute_run(*config, todo[k], file_network(networks, *config), partial,
-                        [&] { progress.update(++ticks_done); });
+            run_one(todo[k], [&] { progress.update(++ticks_done); });
         }
         show_all_done(progress, todo.size(), ticks_done);
         return;
@@ -286,12 +285,14 @@ struct ExperimentRunner::Prepared {
     RunMemory memory;  // the largest run's need
     MemoryLimit memory_limit;
     std::chrono::steady_clock::time_point start;
+    std::unique_ptr<WarmUps> warm_ups;  // with experiment.warmup and shared warm-ups
 };
 
 ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOptions& options)
     : base_(base), options_(options) {
     const auto start = std::chrono::steady_clock::now();
-    prepared_.reset(new Prepared{make_plan(base), {}, {}, PartialResults(options.output_path), {}, {}, {}, {}, start});
+    prepared_.reset(
+        new Prepared{make_plan(base), {}, {}, PartialResults(options.output_path), {}, {}, {}, {}, start, {}});
     Prepared& p = *prepared_;
     p.configs = std::make_unique<RunConfigs>(base, p.plan, options.show_progress);
     p.memory = p.configs->largest_run();
@@ -300,6 +301,9 @@ ExperimentRunner::ExperimentRunner(const ExperimentConfig& base, const RunOption
                                   p.memory_limit);
     p.networks = read_file_networks(p.configs->network_files(), base.file, *base.inputs);
     p.provenance = collect_provenance(options.command_line, experiments::threads_per_run(options_));
+    if (base.experiment.warmup > 0 && options.share_warm_ups)
+        p.warm_ups = std::make_unique<WarmUps>(p.plan.runs, p.plan.common_random_numbers,
+                                               static_cast<std::size_t>(std::max(1, options_.jobs)));
 }
 
 ExperimentRunner::~ExperimentRunner() = default;
@@ -411,14 +415,30 @@ std::vector<RunSpec> ExperimentRunner::remaining() const {
     return todo;
 }
 
+std::shared_ptr<const WarmedMarket> ExperimentRunner::warmed(const RunSpec& spec, const ExperimentConfig& before_policy,
+                                                             const sim::Network* network) const {
+    const auto make = [&] { return warm_up(before_policy, spec, network); };
+    return prepared_->warm_ups ? prepared_->warm_ups->get(spec, make) : make();
+}
+
 void ExperimentRunner::run(const RunSpec& spec, const std::function<void()>& on_tick) const {
     const auto config = prepared_->configs->of(spec);
-    execute_run(*config, spec, file_network(prepared_->networks, *config), prepared_->partial, on_tick);
+    const sim::Network* network = file_network(prepared_->networks, *config);
+    if (!policy_starts_later(base_, spec)) {
+        execute_run(*config, spec, network, prepared_->partial, on_tick);
+        return;
+    }
+    const auto before_policy = prepared_->configs->before_policy(spec);
+    PolicyStart start{before_policy.get(), {}};
+    if (base_.experiment.warmup > 0) start.warmed = [&] { return warmed(spec, *before_policy, network); };
+    execute_run(*config, spec, network, prepared_->partial, on_tick, &start);
 }
 
 void ExperimentRunner::run_locally(const std::vector<RunSpec>& todo) const {
     sim::Progress progress(todo.size() * std::uint64_t{base_.experiment.ticks}, "ticks", options_.show_progress);
-    run_all(todo, *prepared_->configs, prepared_->networks, prepared_->partial, options_, progress);
+    run_all(
+        todo, [&](const RunSpec& spec, const std::function<void()>& on_tick) { run(spec, on_tick); }, options_,
+        progress);
 }
 
 ExperimentResult ExperimentRunner::finish(std::size_t resumed_runs) const {

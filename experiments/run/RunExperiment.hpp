@@ -11,6 +11,7 @@
 #include "experiments/plan/ExperimentPlan.hpp"
 #include "experiments/run/MemoryBudget.hpp"
 #include "experiments/run/RunRecord.hpp"
+#include "experiments/run/WarmUp.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -30,6 +31,10 @@ struct RunOptions {
     bool show_progress = false;
     std::vector<std::string> command_line;  // recorded in the file's provenance
     int processes = 1;                      // MPI ranks sharing the machine(s); recorded in provenance
+    // With experiment.warmup, run each shared warm-up once and continue every
+    // policy from a copy (false: every run warms up on its own; for checking
+    // that both give the same datasets).
+    bool share_warm_ups = true;
 };
 
 struct ExperimentResult {
@@ -85,6 +90,8 @@ public:
 private:
     struct Prepared;
     void lock_partial();
+    std::shared_ptr<const WarmedMarket> warmed(const RunSpec& spec, const ExperimentConfig& before_policy,
+                                               const sim::Network* network) const;
     void set_aside_unreadable_runs() const;
     const ExperimentConfig& base_;
     RunOptions options_;

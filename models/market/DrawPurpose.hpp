@@ -21,6 +21,8 @@ enum DrawPurpose : std::uint32_t {
     kInitialPriceSensitivity = 7,
     kInitialPurchaseRate = 8,
     kInitialDropout = 9,
+    // Set-up purposes added later count on from 30, clear of the per-tick ones.
+    kInitialSatisfaction = 30,  // BlockEngine: starting satisfaction (when population.initial_satisfaction varies)
 
     // One block per customer per tick; its four lanes are four decisions:
     kEncounter = 10,       // lanes: see EncounterLane

@@ -127,7 +127,8 @@ CRMSIM_DECLARED(Acquisition, kAcquisition);
 
 constexpr std::array kTarp = {
     Field{"horizon", Coverage::Formula},
-    Field{"run_ticks", Coverage::Eventful},  // counting an observation that closes: the general code
+    Field{"run_ticks", Coverage::Eventful},   // counting an observation that closes: the general code
+    Field{"first_tick", Coverage::Eventful},  // the same
 };
 CRMSIM_DECLARED(TarpTracking, kTarp);
 

@@ -144,14 +144,15 @@ std::vector<Market::TargetedStrategy> Market::targeted_strategies() const {
     return all;
 }
 
-// Who each targeted strategy is for, decided every review_every ticks from
+// Who each targeted strategy is for, decided every review_every ticks (from
+// the tick the targeting rules took effect, strategies_from_) from
 // start-of-tick state and held until the next review, whatever values do
 // meanwhile.
 void Market::review_targets(std::uint32_t tick) {
     const std::size_t firms = params_.firms.size();
     std::vector<TargetedStrategy> due;
     std::copy_if(targeted_.begin(), targeted_.end(), std::back_inserter(due),
-                 [&](const TargetedStrategy& t) { return tick % t.rule.review_every == 0; });
+                 [&](const TargetedStrategy& t) { return (tick - strategies_from_) % t.rule.review_every == 0; });
     if (due.empty()) return;
     const auto uses = [&](Targeting kind) {
         return std::any_of(due.begin(), due.end(), [&](const TargetedStrategy& t) { return t.rule.targeting == kind; });

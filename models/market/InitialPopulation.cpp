@@ -57,6 +57,14 @@ std::vector<VaryingTrait> allocate_traits(const MarketParams& params, CustomerSt
     return varying;
 }
 
+// RM-1's everyone-alike start, or a draw from the spread (its own
+// substream, so that the other starting draws stay what they were).
+double starting_satisfaction(const PopulationParams& population, const sim::CounterStream& stream, std::uint32_t i) {
+    if (population.initial_satisfaction_spread.constant()) return population.initial_satisfaction;
+    sim::BlockEngine engine(stream, kInitialSatisfaction, i);
+    return population.initial_satisfaction_spread.draw(engine);
+}
+
 void start_as_customer(CustomerState& c, std::uint32_t i, std::uint8_t firm) {
     c.firm[i] = firm;
     c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Active);
@@ -82,7 +90,7 @@ void initialise_customers(const MarketParams& params, const sim::CounterStream& 
                 start_as_prospect(customers, i);
             else
                 start_as_customer(customers, i, draw_firm(params.firms, stream.block(kInitialFirm, i, 0)[0]));
-            customers.satisfaction[i] = population.initial_satisfaction;
+            customers.satisfaction[i] = starting_satisfaction(population, stream, i);
             customers.expectation[i] = expectation;
             sim::BlockEngine engine(stream, kInitialSpend, i);
             customers.spend[i] = population.spend.draw(engine);

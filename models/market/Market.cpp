@@ -44,19 +44,38 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
       stream_(key),
       customers_(params_.population.size),
       chunks_(params_.population.size),
-      lifecycle_draws_(needs_lifecycle_draws(params_)),
       chunk_tallies_(chunks_.count() * params_.firms.size()),
       chunk_scratch_(chunks_.count()),
       tally_(params_.firms.size()),
       tarp_(params_.firms.size()),
       value_concentration_(params_.firms.size(), std::numeric_limits<double>::quiet_NaN()) {
+    derive_from_params();
+    if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
+    initialise_customers(params_, stream_, customers_);
+    for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
+    if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
+        count_adopted_neighbours();
+}
+
+// What the market computes once from its parameters: the per-firm constants
+// and the loops it runs (decide_scope). Called again when the parameters
+// change (continue_under).
+void Market::derive_from_params() {
     const std::size_t firms = params_.firms.size();
     if (firms < 2 || firms >= kNoFirm)
         throw std::invalid_argument("a market needs 2 to 254 firms, got " + std::to_string(firms));
     if (needs_network(params_) && network_.nodes() != params_.population.size)
         throw std::invalid_argument("the network has " + std::to_string(network_.nodes()) + " nodes but there are " +
                                     std::to_string(params_.population.size) + " customers");
+    lifecycle_draws_ = needs_lifecycle_draws(params_);
     cost_to_serve_ = params_.population.traits.cost_to_serve.mean != 0.0;
+    limited_capacity_ = wins_back_ = any_strategic_ = false;
+    acting_.clear();
+    appeal_.clear();
+    barrier_factor_.clear();
+    basket_shapes_.clear();
+    pull_.clear();
+    quiet_firms_.clear();
     for (const FirmParams& f : params_.firms) {
         limited_capacity_ = limited_capacity_ || f.recovery.capacity > 0;
         wins_back_ = wins_back_ || f.strategies.win_back.enabled;
@@ -90,10 +109,37 @@ Market::Market(MarketParams params, const sim::Network& network, sim::StreamKey 
     staged_batches_ = may_decide_in_stages();
     staged_settling_ = scope_ != Scope::Rm1 && settles_lifecycle_stayers(firms);
     if (params_.general_loops) use_general_loops();
-    if (!targeted_.empty()) customers_.member = sim::Column<std::uint8_t>("member", customers_.size());
-    initialise_customers(params_, stream_, customers_);
-    for (std::uint32_t i = 0; i < customers_.size(); ++i) adopters_ += customers_.firm[i] != kNoFirm;
-    if (params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network)
+}
+
+// The state stays (customers, their histories, the counts that follow
+// them); what follows from the parameters is derived again, and the state
+// a new mechanism or strategy needs is made from the state there is. With
+// the same targeting rules the targets stay, on their schedule; when a rule
+// changes, every targeted strategy chooses at once, and every review_every
+// ticks from now.
+void Market::continue_under(MarketParams params) {
+    if (params.firms.size() != params_.firms.size() || params.population.size != params_.population.size)
+        throw std::invalid_argument("a market continues with the same firms and customers");
+    const std::vector<TargetedStrategy> targeted_before = targeted_;
+    params_ = std::move(params);
+    derive_from_params();
+    const auto same = [](const TargetedStrategy& a, const TargetedStrategy& b) {
+        return a.firm == b.firm && a.bit == b.bit && a.rule.targeting == b.rule.targeting &&
+               a.rule.top_share == b.rule.top_share && a.rule.min_rfm_score == b.rule.min_rfm_score &&
+               a.rule.review_every == b.rule.review_every;
+    };
+    const bool same_targets =
+        std::equal(targeted_.begin(), targeted_.end(), targeted_before.begin(), targeted_before.end(), same);
+    if (!same_targets) {
+        strategies_from_ = ticks_done_;
+        customers_.member =
+            targeted_.empty() ? sim::Column<std::uint8_t>{} : sim::Column<std::uint8_t>("member", customers_.size());
+    }
+    const bool counts_adopters =
+        params_.mechanisms.acquisition.enabled && params_.mechanisms.acquisition.influence == Influence::Network;
+    if (!counts_adopters)
+        customers_.adopted_neighbours = sim::Column<std::uint32_t>{};
+    else if (customers_.adopted_neighbours.size() == 0)
         count_adopted_neighbours();
 }
 
@@ -345,7 +391,8 @@ void Market::sum_chunk_tallies(std::uint32_t tick) {
         tally_[f].acquisition_cost += params_.firms[f].strategies.acquisition.marketing_per_tick;
     }
     const std::uint32_t every = params_.metrics.concentration_every;
-    const bool concentration_tick = every != 0 && (tick + 1) % every == 0;
+    const std::uint32_t from = params_.metrics.recorded_from;
+    const bool concentration_tick = every != 0 && tick >= from && (tick + 1 - from) % every == 0;
     if (concentration_tick)
         value_concentration_ =
             params_.mechanisms.purchases.every_tick()

@@ -29,6 +29,12 @@ public:
     // may be empty when neither word of mouth nor network influence is on).
     Market(MarketParams params, const sim::Network& network, sim::StreamKey key);
 
+    // Continues from the state after the ticks stepped so far under other
+    // parameters (a policy taking effect, after a warm-up): the same firms
+    // and customers; targeted strategies whose rules change review their
+    // targets at the next tick and every review_every ticks from it.
+    void continue_under(MarketParams params);
+
     void step(std::uint32_t tick) override;
     std::vector<sim::ColumnSpec> metric_columns() const override;
     void emit_metrics(std::uint32_t tick, const sim::RowSink& sink) const override;
@@ -142,6 +148,7 @@ private:
     // Customers whose draws are made together (SIMD) in the decide loop.
     static constexpr std::uint32_t kBatch = 256;
     Scope decide_scope() const;
+    void derive_from_params();
     // Decides every chunk; with then_tell, each chunk's tellers tell their
     // stories straight after the chunk is decided.
     void decide(std::uint32_t tick, bool then_tell);
@@ -297,7 +304,7 @@ private:
     sim::CounterStream stream_;
     CustomerState customers_;
     sim::Chunks chunks_;
-    bool lifecycle_draws_;                // some mechanism needs the kLifecycle block
+    bool lifecycle_draws_ = false;        // some mechanism needs the kLifecycle block
     bool equal_appeal_;                   // every firm equally attractive at the same price
     bool limited_capacity_ = false;       // some firm resolves only so many complaints quickly per tick
     bool wins_back_ = false;              // some firm runs a win-back programme
@@ -318,6 +325,7 @@ private:
     bool tell_per_chunk_ = true;              // false: stories in a phase of their own (test seam)
     std::int64_t adopters_ = 0;               // people with a firm at the start of the tick
     std::uint32_t ticks_done_ = 0;            // ticks stepped so far
+    std::uint32_t strategies_from_ = 0;       // the tick the targeting rules took effect (continue_under)
     std::vector<FirmTally> chunk_tallies_;    // chunk-major: chunks x firms
     std::vector<ChunkScratch> chunk_scratch_;
     std::vector<FirmTally> tally_;  // firms

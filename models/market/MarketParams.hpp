@@ -40,8 +40,11 @@ struct FirmParams {
 
 struct PopulationParams {
     std::uint32_t size = 100000;
-    double initial_satisfaction = 0.7;  // [0, 1]
-    double initial_prospects = 0.0;     // share of people who start buying from no firm
+    double initial_satisfaction = 0.7;  // [0, 1]; a newcomer's, and the starting customers' mean
+    // How the starting customers' satisfaction is spread around that mean:
+    // constant (everyone at initial_satisfaction, RM-1) or beta.
+    sim::Distribution initial_satisfaction_spread{sim::DistributionKind::Constant, 0.7};
+    double initial_prospects = 0.0;  // share of people who start buying from no firm
     sim::Distribution spend{sim::DistributionKind::LogNormal, 50.0, 1.7};  // spend level, currency units
     CustomerTraits traits;
 };
@@ -67,6 +70,9 @@ struct MetricOptions {
     double detractor_below = 0.65;  // below: a detractor (0-6)
     // Every how many ticks the top-20 % value share is computed (0: never; NaN in between).
     std::uint32_t concentration_every = 1;
+    // The first recorded tick (after a warm-up): concentration_every counts
+    // from it, and nothing is computed before it.
+    std::uint32_t recorded_from = 0;
     // Keep every customer's purchases of each tick for the transaction log.
     bool transaction_log = false;
     // Per tick, for customer lifetime value m r / (1 + i - r) (Gupta & Lehmann).

@@ -39,6 +39,9 @@ struct TarpTracking {
     // The run's length in ticks (set by the experiment that runs the market;
     // 0: unknown, every observation that ends is counted).
     std::uint32_t run_ticks = 0;
+    // The first recorded tick (after a warm-up, experiment.warmup): an
+    // observation opened before it belongs to the warm-up and is not counted.
+    std::uint32_t first_tick = 0;
 
 private:
     // Written once over 32-bit ticks (std::uint32_t, or lanes holding
@@ -56,9 +59,12 @@ public:
     sim::Mask<W, Tag> complete(sim::Pack<std::uint64_t, W, Tag> opened, std::uint32_t tick) const {
         return completes(opened, tick);
     }
-    // Whether an observation opened at `opened` can complete before the run
-    // ends (ticks 0 .. run_ticks - 1): only those are counted.
-    bool counted(std::uint32_t opened) const { return run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks; }
+    // Whether an observation opened at `opened` was opened in the recorded
+    // ticks and can complete before the run ends (ticks first_tick ..
+    // run_ticks - 1): only those are counted.
+    bool counted(std::uint32_t opened) const {
+        return opened >= first_tick && (run_ticks == 0 || std::uint64_t{opened} + horizon <= run_ticks);
+    }
 };
 
 struct TarpCounts {

@@ -10,6 +10,10 @@ namespace sim {
 
 struct TickLoopOptions {
     std::uint32_t ticks = 0;
+    // The model's first tick to step, and the model's tick recorded as tick 0
+    // (after a warm-up): rows, events and snapshots carry tick - origin.
+    std::uint32_t from = 0;
+    std::uint32_t origin = 0;
     RowSink record;                                    // may be empty: no recording
     RowSink events;                                    // may be empty: no event log
     std::function<void(std::uint32_t done)> progress;  // may be empty; called after each tick

@@ -53,6 +53,19 @@ TEST_F(Mpi, ThreeRanksGiveTheDatasetsOfOneProcess) {
     EXPECT_GT(d.datasets_compared, 18u * 18u) << d;  // 18 runs' time series, at least
 }
 
+// After a warm-up each rank warms up the (scenario, replication)s of the
+// runs it is handed, sharing them among its own runs only: the datasets are
+// still those of one process, which shares every warm-up.
+TEST_F(Mpi, ThreeRanksGiveTheDatasetsOfOneProcessAfterAWarmUp) {
+    const std::string warm = kSmall + " --set experiment.warmup=6";
+    ASSERT_EQ(shell(std::string(CRMSIM_BINARY) + " run " + kConfig + " -o " + path("one.h5") + warm), 0);
+    const std::string mpirun = "mpirun --oversubscribe -np 3 ";
+    ASSERT_EQ(shell(mpirun + CRMSIM_BINARY + " run " + kConfig + " -o " + path("three.h5") + warm), 0);
+    const auto d = testing_support::compare_results(path("one.h5"), path("three.h5"), testing_support::kTimingColumns);
+    EXPECT_TRUE(d.differences.empty()) << d;
+    EXPECT_GT(d.datasets_compared, 18u * 18u) << d;
+}
+
 TEST_F(Mpi, OneRankUnderMpirunIsAnOrdinaryRun) {
     ASSERT_EQ(shell(std::string(CRMSIM_BINARY) + " run " + kConfig + " -o " + path("plain.h5") + kSmall), 0);
     ASSERT_EQ(

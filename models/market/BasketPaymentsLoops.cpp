@@ -76,7 +76,8 @@ void pay_lanes(const BatchPayments& p, std::uint32_t b, std::uint32_t k, Sums& s
     const D amount = L::load(p.amount + k);
     const U bought = L::words(p.bought + k);
     const D served = p.cost_to_serve ? L::float_doubles(p.cost_to_serve + i) : D(p.shared_cost);
-    for (std::size_t f = 0; f < p.firm_count; ++f) {
+    for (std::size_t f = 0; f < 4; ++f) {  // four, so that the sums are indexed by constants and held in registers
+        if (f == p.firm_count) break;
         const auto at_f = takes & (firm == U(f));
         if (p.charge_cost) sums.cost[f].add(i, sim::keep(at_f, served));
         sums.revenue[f].add(i, sim::keep(at_f, amount));
@@ -85,14 +86,14 @@ void pay_lanes(const BatchPayments& p, std::uint32_t b, std::uint32_t k, Sums& s
         else  // one at a time, in a wider loop's last few
             sums.out[f] += static_cast<std::int64_t>(sim::keep(at_f, bought)[0]);
     }
-    // Their frequency, monetary value and last purchase, without a branch:
-    // whether a customer bought is a coin toss.
-    for (std::uint32_t j = 0; j < W; ++j) {
-        const bool any = p.bought[k + j] > 0;
-        c.purchases[i + j] += p.bought[k + j];
-        c.monetary[i + j] = any ? c.monetary[i + j] + static_cast<float>(p.amount[k + j]) : c.monetary[i + j];
-        c.last_purchase[i + j] = any ? p.tick + 1 : c.last_purchase[i + j];
-    }
+    // Their frequency, monetary value (a float sum: sim::lanes::round_to_float)
+    // and last purchase; anyone who takes no basket bought nothing, and
+    // their counters are stored unchanged.
+    const auto any = bought > U(0);
+    L::store_words(c.purchases + i, L::words(c.purchases + i) + bought);
+    const D monetary = L::float_doubles(c.monetary + i);
+    L::store_floats(c.monetary + i, sim::lanes::select(any, monetary + sim::lanes::round_to_float(amount), monetary));
+    L::store_words(c.last_purchase + i, sim::lanes::select(any, U(p.tick + 1), L::words(c.last_purchase + i)));
 }
 
 void pay(const BatchPayments& p, std::uint32_t b, std::uint32_t n, PaymentSums& out) {

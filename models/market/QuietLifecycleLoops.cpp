@@ -16,6 +16,7 @@
 #include "models/mechanisms/ServiceOutcome.hpp"
 #include "models/mechanisms/WordOfMouth.hpp"
 #include "sim/simd/InterleavedSum.hpp"
+#include "sim/simd/KeyHistogram.hpp"
 #include "sim/simd/Lanes.hpp"
 #include "sim/util/AskAhead.hpp"
 #include "sim/util/ListLanes.hpp"
@@ -249,13 +250,38 @@ std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_
     return out.events;
 }
 
+// What settling counts of each person, as one key: their firm (4: no
+// one's), stage, and whether they are dormant, a promoter, a detractor.
+// Counted in a sim::KeyHistogram and added up per firm at the end.
+static_assert(kStages <= 8, "a stage takes three bits of the key");
+constexpr std::size_t kSettleKeys = 5 << 6;
+using SettleCounts = sim::KeyHistogram<kSettleKeys>;
+
+void add_counts(const SettleCounts& seen, bool count_stages, LifecycleSettledCounts& counts) {
+    for (std::size_t f = 0; f < counts.firms.size(); ++f)
+        for (std::size_t stage = 0; stage < kStages; ++stage)
+            for (std::size_t flags = 0; flags < 8; ++flags) {
+                const std::int64_t n = seen[f << 6 | stage << 3 | flags];
+                SettledFirm& t = counts.firms[f];
+                t.customers += n;
+                t.promoters += (flags >> 1 & 1u) * n;
+                t.detractors += (flags & 1u) * n;
+                if (count_stages) {
+                    t.stages[stage] += n;
+                    t.dormant += (flags >> 2 & 1u) * n;
+                }
+            }
+}
+
+using SatisfactionSums = std::array<sim::InterleavedSum<Local>, 4>;
+
 // Settles the stayers among people i .. i + W - 1 (as Market::apply settles
 // them) and counts everyone after the tick. The movers among them
 // (movers[m ..]) were settled by the general code already: their firm and
 // satisfaction are in the columns, and nothing of theirs is stored here.
 template <class L>
 void settle_lanes(const LifecycleSettlement& q, std::uint32_t i, std::span<const std::uint32_t> movers, std::size_t& m,
-                  LifecycleSettledCounts& counts, std::array<sim::InterleavedSum<Local>*, 4> sums) {
+                  LifecycleSettledCounts& counts, SatisfactionSums& sums, SettleCounts& seen) {
     using D = typename L::D;
     using U = typename L::U;
     constexpr std::uint32_t W = L::width;
@@ -275,39 +301,33 @@ void settle_lanes(const LifecycleSettlement& q, std::uint32_t i, std::span<const
         L::store_where(c.expectation + i, stays,
                        WordOfMouth::after_stories(L::float_doubles(c.expectation + i), heard, q.expectation_effect));
     for (std::size_t f = 0; f < sums.size(); ++f)  // +0.0 for the other firms leaves a sum unchanged
-        sums[f]->add(i, sim::keep(firm == U(f), s));
+        sums[f].add(i, sim::keep(firm == U(f), s));
 
+    const U status = L::bytes(c.status + i);
     const auto stays_out = same & no_firm;  // no firm before or after
     const unsigned out = L::bits(stays_out);
-    const unsigned never =
-        L::bits(stays_out & (L::bytes(c.status + i) == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))));
+    const unsigned never = L::bits(stays_out & (status == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))));
     counts.prospects += std::popcount(never);
     counts.lapsed += std::popcount(out & ~never);
-    const unsigned promoters = L::bits(s >= D(q.promoter_from)), detractors = L::bits(s < D(q.detractor_below));
-    for (std::uint32_t j = 0; j < W; ++j) {  // no branch on whose customer: [4] is no one's
-        SettledFirm& f = counts.firms[std::min<std::uint32_t>(c.firm[i + j], 4)];
-        ++f.customers;
-        f.promoters += (promoters >> j) & 1u;
-        f.detractors += (detractors >> j) & 1u;
-        if (q.count_stages) {
-            ++f.stages[c.stage[i + j]];
-            f.dormant += c.status[i + j] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
-        }
-    }
+    const U dormant(static_cast<std::uint8_t>(CustomerStatus::Dormant));
+    seen.add((sim::lanes::min(firm, U(4)) << 6) | (L::bytes(c.stage + i) << 3) | sim::keep(status == dormant, U(4)) |
+             sim::keep(s >= D(q.promoter_from), U(2)) | sim::keep(s < D(q.detractor_below), U(1)));
 }
 
 void settle(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end, std::span<const std::uint32_t> movers,
             LifecycleSettledCounts& counts) {
-    sim::InterleavedSum<Local> sum0(counts.satisfaction[0]), sum1(counts.satisfaction[1]), sum2(counts.satisfaction[2]),
-        sum3(counts.satisfaction[3]);
-    const std::array<sim::InterleavedSum<Local>*, 4> sums{&sum0, &sum1, &sum2, &sum3};
+    using Sum = sim::InterleavedSum<Local>;
+    SatisfactionSums sums{Sum(counts.satisfaction[0]), Sum(counts.satisfaction[1]), Sum(counts.satisfaction[2]),
+                          Sum(counts.satisfaction[3])};
+    SettleCounts seen;
     std::size_t m = 0;
     std::uint32_t i = begin;
     for (; i + kWidth <= end; i += kWidth) {
         if constexpr (kWidth > 1) ask_for_settling(q.c, i);
-        settle_lanes<LanesOf<kWidth>>(q, i, movers, m, counts, sums);
+        settle_lanes<LanesOf<kWidth>>(q, i, movers, m, counts, sums, seen);
     }
-    for (; i < end; ++i) settle_lanes<LanesOf<1>>(q, i, movers, m, counts, sums);
+    for (; i < end; ++i) settle_lanes<LanesOf<1>>(q, i, movers, m, counts, sums, seen);
+    add_counts(seen, q.count_stages, counts);
 }
 
 }  // namespace

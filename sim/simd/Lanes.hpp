@@ -219,6 +219,18 @@ struct Lanes {
         return n;
     }
 
+    // Stores each lane's low 32 bits (as a cast to std::uint32_t would).
+    static void store_words(std::uint32_t* p, U x) {
+        const auto words = __builtin_convertvector(x.v, typename detail::VectorOf<std::uint32_t, W>::type);
+        std::memcpy(p, &words, sizeof words);
+    }
+
+    // Stores each lane as a float (as static_cast<float> would).
+    static void store_floats(float* p, D x) {
+        const auto floats = __builtin_convertvector(x.v, typename detail::VectorOf<float, W>::type);
+        std::memcpy(p, &floats, sizeof floats);
+    }
+
     // W 32-bit integers, all `value`.
     static void fill(std::int32_t* p, std::int32_t value) {
         for (int j = 0; j < W; ++j) p[j] = value;

@@ -143,6 +143,21 @@ V min(V a, V b) {
     return select(b < a, b, a);
 }
 
+// Each lane rounded to float precision (as static_cast<float> rounds it)
+// and kept as a double, exactly. A float sum a + b, computed as
+// round_to_float(double(a) + double(b)), gives the float addition's bits:
+// rounding twice is harmless when the wider format has at least 2p + 2
+// bits for the narrower one's p (53 >= 2 * 24 + 2; Figueroa 1995, "When is
+// double rounding innocuous?").
+inline double round_to_float(double x) {
+    return static_cast<float>(x);
+}
+template <int W, class Tag>
+Pack<double, W, Tag> round_to_float(Pack<double, W, Tag> x) {
+    using Floats = typename detail::VectorOf<float, W>::type;
+    return __builtin_convertvector(__builtin_convertvector(x.v, Floats), typename Pack<double, W, Tag>::Vec);
+}
+
 // std::pow and std::exp of every lane (no vector version gives their bits).
 inline double pow(double x, double y) {
     return std::pow(x, y);

@@ -25,6 +25,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <type_traits>
 
 #ifndef CRMSIM_LOOP_ISA
 #error "compiled once per target: CRMSIM_LOOP_ISA names the target (Scalar, Avx2, Avx512)"
@@ -125,6 +126,7 @@ struct DecideLists {
     std::uint16_t* eventful;
     std::uint32_t events = 0;
     std::int64_t* quiet_count;
+    std::uint32_t told = 0;  // tellers listed
 };
 
 // The quiet ticks of people b + k .. b + k + W - 1 (L::width), written once
@@ -137,14 +139,12 @@ struct DecideLists {
 // the quiet customers', and stories (used up) only the quiet people's with
 // no firm.
 template <class L>
-void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint32_t b, std::uint32_t k,
-                  DecideLists& out) {
+void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const CustomerColumns& c, const QuietTables& t,
+                  std::uint32_t b, std::uint32_t k, DecideLists& out) {
     using D = typename L::D;
     using U = typename L::U;
     using S = typename L::S;
     constexpr int W = L::width;
-    const CustomerColumns& c = q.c;
-    const Mechanisms& m = q.m;
     const WordOfMouth& wom = m.word_of_mouth;
     const Acquisition& a = m.acquisition;
     const std::uint32_t i = b + k;
@@ -229,24 +229,31 @@ void decide_lanes(const QuietLifecycleBatch& q, const QuietTables& t, std::uint3
     // The tellers, with Market::story_sign's sign: -1 for the dissatisfied,
     // else +1 (an advocate who talks).
     const unsigned teller_bits = L::bits(quiet & tells), dissatisfied_bits = L::bits(dissatisfied);
-    std::uint32_t& told = *q.teller_count;
     for (int j = 0; j < W; ++j) {  // without a branch: who talks is a coin toss
-        q.tellers[told] = static_cast<std::uint16_t>(k + j);
-        q.teller_signs[told] = (dissatisfied_bits >> j) & 1u ? -1 : +1;
-        told += (teller_bits >> j) & 1u;
+        q.tellers[out.told] = static_cast<std::uint16_t>(k + j);
+        q.teller_signs[out.told] = (dissatisfied_bits >> j) & 1u ? -1 : +1;
+        out.told += (teller_bits >> j) & 1u;
     }
 }
 
 std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n, std::uint16_t* eventful,
                      std::int64_t* quiet) {
+    // Local copies of the rules and of the columns' addresses: a byte store
+    // (a stage, a next firm, a teller's sign) could alias the caller's, and
+    // the compiler would reload every parameter for every group. So would
+    // the teller count, kept in `out` until the batch is done.
+    static_assert(std::is_trivially_copyable_v<Mechanisms>, "copied once per batch");
+    const Mechanisms m = q.m;
+    const CustomerColumns c = q.c;
     const QuietTables tables = quiet_tables(q);
-    DecideLists out{eventful, 0, quiet};
+    DecideLists out{eventful, 0, quiet, *q.teller_count};
     std::uint32_t k = 0;
     for (; k + kWidth <= n; k += kWidth) {
         if constexpr (kWidth > 1) ask_for_deciding(q, b + k);
-        decide_lanes<LanesOf<kWidth>>(q, tables, b, k, out);
+        decide_lanes<LanesOf<kWidth>>(q, m, c, tables, b, k, out);
     }
-    for (; k < n; ++k) decide_lanes<LanesOf<1>>(q, tables, b, k, out);  // the batch's last few
+    for (; k < n; ++k) decide_lanes<LanesOf<1>>(q, m, c, tables, b, k, out);  // the batch's last few
+    *q.teller_count = out.told;
     return out.events;
 }
 

@@ -33,11 +33,14 @@
 
 namespace sim {
 
-// Bit j of b to byte j of a word (j < 8).
+// Bit j of b to byte j of a word (j < 8), without a loop: b copied into
+// every byte, byte j keeps its bit j (0 or 2^j), and adding 0x7F to a byte
+// sets its top bit exactly when the byte is not 0 (0x80 + 0x7F carries
+// into no other byte).
 inline std::uint64_t spread_bits(unsigned b) {
-    std::uint64_t r = 0;
-    for (int j = 0; j < 8; ++j) r |= std::uint64_t{(b >> j) & 1u} << (8 * j);
-    return r;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    const std::uint64_t own_bit = (std::uint64_t{b & 0xFFu} * kOnes) & 0x8040201008040201ull;
+    return ((own_bit + 0x7F * kOnes) & (0x80 * kOnes)) >> 7;
 }
 
 // Tag: as for Pack (sim/simd/Pack.hpp), a type of the loop's own when the

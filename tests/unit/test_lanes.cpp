@@ -303,3 +303,17 @@ TEST(KeyHistogram, CountsEachKeyAsAPlainCountDoes) {
 }
 
 }  // namespace
+
+namespace {
+
+// spread_bits (the ladder's byte steps) for every byte, against its
+// definition: bit j of b to byte j.
+TEST(Lanes, SpreadBitsPutsBitJInByteJ) {
+    for (unsigned b = 0; b < 256; ++b) {
+        std::uint64_t expected = 0;
+        for (int j = 0; j < 8; ++j) expected |= std::uint64_t{(b >> j) & 1u} << (8 * j);
+        EXPECT_EQ(sim::spread_bits(b), expected) << b;
+    }
+}
+
+}  // namespace

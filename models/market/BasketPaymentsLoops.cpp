@@ -89,6 +89,7 @@ void pay_lanes(const BatchPayments& p, std::uint32_t b, std::uint32_t k, Sums& s
     // Their frequency, monetary value (a float sum: sim::lanes::round_to_float)
     // and last purchase; anyone who takes no basket bought nothing, and
     // their counters are stored unchanged.
+    if (!p.counts_rfm) return;
     const auto any = bought > U(0);
     L::store_words(c.purchases + i, L::words(c.purchases + i) + bought);
     const D monetary = L::float_doubles(c.monetary + i);

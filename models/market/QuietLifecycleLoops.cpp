@@ -212,8 +212,11 @@ void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const Custo
     if (m.ladder.enabled) {
         const D x = sim::unit_doubles(L::block_word(q.lifecycle + k, kLaneLadder));
         const U tenure = sim::lanes::wrap32(U(q.tick) - L::words(c.since + i));
-        const auto [climbs, slips] = m.ladder.step(stage, s, L::words(c.purchases + i), tenure, x,
-                                                   L::pick(t.climb, rung), L::pick(t.slip, rung));
+        // Every-tick buyers' frequency follows from their tenure (Market::frequency).
+        const U frequency = q.frequency_from_tenure ? sim::lanes::wrap32(U(q.tick + 1) - L::words(c.since + i))
+                                                    : L::words(c.purchases + i);
+        const auto [climbs, slips] =
+            m.ladder.step(stage, s, frequency, tenure, x, L::pick(t.climb, rung), L::pick(t.slip, rung));
         L::step_bytes(c.stage + i, L::bits(climbs) & quiet_bits, L::bits(slips) & quiet_bits);
     }
 

@@ -54,9 +54,11 @@ struct Sums {
 // (alternating ticks in one run).
 inline void ask_for_paying(const BatchPayments& p, std::uint32_t i) {
     constexpr std::size_t kAhead = 256;
-    sim::ask_ahead<true>(p.c.purchases, i + kAhead);
-    sim::ask_ahead<true>(p.c.monetary, i + kAhead);
-    sim::ask_ahead<true>(p.c.last_purchase, i + kAhead);
+    if (p.counts_rfm) {  // a line asked for and not read costs bandwidth all the same
+        sim::ask_ahead<true>(p.c.purchases, i + kAhead);
+        sim::ask_ahead<true>(p.c.monetary, i + kAhead);
+        sim::ask_ahead<true>(p.c.last_purchase, i + kAhead);
+    }
     if (p.cost_to_serve) sim::ask_ahead(p.cost_to_serve, i + kAhead);
 }
 

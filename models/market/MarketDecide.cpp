@@ -472,12 +472,7 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
     const bool every_tick = params_.mechanisms.purchases.every_tick();
     std::array<std::uint16_t, kBatch> buyers;
     std::uint32_t buying = 0;
-    if (every_tick) {  // one basket at the customer's level (decide_customer's Basket{1, spend})
-        for (const std::uint16_t k : takers) {
-            bought[k] = 1;
-            amount[k] = c.spend[b + k];
-        }
-    } else {
+    if (!every_tick) {  // every-tick baskets are set already (decide_batch_in_stages)
         for (const std::uint16_t k : takers) {
             const std::uint32_t i = b + k;
             const std::uint32_t counted = d.counted[k];
@@ -590,18 +585,28 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
-    std::fill_n(bought.begin(), n, 0u);
-    std::fill_n(amount.begin(), n, 0.0);
     std::array<std::uint8_t, kBatch> taking_flags;
     flag_basket_takers(c.firm + b, c.status + b, n, taking_flags.data());
     std::array<std::uint16_t, kBatch + sim::kListSlack> takers;
     const std::uint32_t taking = sim::list_equal_bytes(taking_flags.data(), n, 1, takers.data());
+    if (m.purchases.every_tick()) {
+        // One basket each at their level (decide_customer's Basket{1, spend}),
+        // in one pass without a branch.
+        for (std::uint32_t k = 0; k < n; ++k) {
+            bought[k] = taking_flags[k];
+            amount[k] = taking_flags[k] ? c.spend[b + k] : 0.0;
+        }
+    } else {
+        std::fill_n(bought.begin(), n, 0u);
+        std::fill_n(amount.begin(), n, 0.0);
+    }
     take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     // Room for the whole groups the vector loops write (kQuietListSlack).
     std::array<std::uint16_t, kBatch + kQuietListSlack> eventful;
-    std::array<std::int64_t, 256> quiet;  // per firm byte
+    std::array<std::int64_t, 256> quiet;  // per firm byte; only the firms' and kNoFirm's are written
     const std::size_t firms = params_.firms.size();
-    quiet.fill(0);
+    std::fill_n(quiet.begin(), firms, 0);
+    quiet[kNoFirm] = 0;
     std::array<std::uint16_t, kBatch + kQuietListSlack> quiet_tellers;
     std::array<std::int8_t, kBatch + kQuietListSlack> quiet_signs;
     std::uint32_t quiet_teller_count = 0;

@@ -1,9 +1,10 @@
 #pragma once
 // What a batch of customers pays for this tick's baskets, and their RFM
 // counters: the last stage of taking the baskets when the lifecycle is
-// decided in stages (Market::take_batch_baskets). Four customers at a time
-// (AVX2, where the processor has it: sim::avx2_loops) for markets of at most
-// four firms, else one at a time.
+// decided in stages (Market::take_batch_baskets), for markets of at most four
+// firms. Eight customers at a time (AVX-512), four (AVX2) or one, as
+// sim::dispatch_built chooses: BasketPaymentsLoops.cpp, written once over a
+// lane type, is compiled once per target.
 //
 // Bit for bit what Market::take_basket does for a firm that does not act:
 // revenue and cost to serve are summed per tally lane (customer % 4) in
@@ -11,6 +12,7 @@
 // adds +0.0, which leaves a sum unchanged (tested in
 // tests/integration/test_lifecycle_stages.cpp).
 #include "models/market/CustomerState.hpp"
+#include "sim/simd/Isa.hpp"
 
 #include <array>
 #include <cstdint>
@@ -40,5 +42,9 @@ struct BatchPayments {
 // `sums`, and counts their purchases with their firm (frequency, monetary
 // value, last purchase).
 void pay_for_baskets(const BatchPayments& p, std::uint32_t b, std::uint32_t n, PaymentSums& sums);
+
+// The same for one target (an instance per target built: sim::built_isa).
+template <sim::Isa I>
+void pay_for_baskets_on(const BatchPayments& p, std::uint32_t b, std::uint32_t n, PaymentSums& sums);
 
 }  // namespace models

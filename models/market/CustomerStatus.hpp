@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 namespace models {
 
@@ -24,9 +25,15 @@ inline constexpr std::uint8_t kNoFirm = 0xFF;
 
 // Whether someone with this firm and status buys this tick: a customer of
 // some firm, not dormant. Without a branch (&, not &&): in a mixed
-// population who has a firm is a coin toss.
-inline bool takes_basket(std::uint8_t firm, std::uint8_t status) {
-    return (firm != kNoFirm) & (status != static_cast<std::uint8_t>(CustomerStatus::Dormant));
+// population who has a firm is a coin toss. Over a lane type N (the bytes
+// themselves, or sim::Pack lanes holding them).
+template <class N>
+auto takes_basket(N firm, N status) {
+    const auto takes = (firm != N(kNoFirm)) & (status != N(static_cast<std::uint8_t>(CustomerStatus::Dormant)));
+    if constexpr (std::is_integral_v<N>)
+        return static_cast<bool>(takes);  // bool & bool is an int
+    else
+        return takes;
 }
 
 // takes[k] = takes_basket(firm[k], status[k]) for k < n. The pointers do

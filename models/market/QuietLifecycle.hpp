@@ -5,17 +5,22 @@
 // the ladder, and may include telling a story (the dissatisfied, advocates
 // who talk: listed as tellers). Most prospects' ticks are quiet too: they do
 // not adopt. These loops decide both for a batch of people, eight at a time
-// (AVX-512: sim::avx512_loops), four (AVX2: sim::avx2_loops) or one at a
-// time, without a branch on who is quiet, and list everyone else for the general code
-// (Market::decide_batch_in_stages, MarketDecide.cpp).
+// (AVX-512), four (AVX2) or one at a time (sim::dispatch_built picks the
+// widest allowed: sim/simd/Isa.hpp; QuietLifecycleLoops.cpp is compiled
+// once for each), without a branch on who is quiet, and list
+// everyone else for the general code (Market::decide_batch_in_stages,
+// MarketDecide.cpp).
 //
 // They give bit for bit what conclude_encounter gives a quiet customer of a
 // firm that does not act (no policy: a drift factor of 1, no expectation
-// shift), and decide_prospect a prospect who does not adopt: the same operations in the same order per customer (tested
-// in tests/integration/test_lifecycle_stages.cpp). The scalar loop calls the mechanisms themselves
-// (SwitchingHazard::drift, SatisfactionUpdate, RelationshipLadder::next); the vector one spells out the same arithmetic
-// lane by lane in both vector loops, so a change to those formulas must be
-// made there too, and the test fails until it is.
+// shift), and decide_prospect a prospect who does not adopt (tested in
+// tests/integration/test_lifecycle_stages.cpp at every width). They are
+// written once, over a lane type (sim::Lanes), and every formula in them is
+// the mechanism's own function, the one the general code calls
+// (SwitchingHazard::drift and leave_chance, SatisfactionUpdate,
+// RelationshipLadder::step, TarpTracking::complete, Acquisition::surely_not,
+// WordOfMouth::after_stories): a change to a mechanism reaches every path
+// and width at once.
 #include "models/market/CustomerState.hpp"
 #include "models/market/MarketParams.hpp"
 #include "models/market/QuietTicks.hpp"

@@ -17,7 +17,7 @@ namespace models {
 namespace {
 
 constexpr std::uint32_t kTallyLanes = InterleavedTally::kLanes;
-static_assert(kTallyLanes == sim::InterleavedSum::kLanes, "revenue and satisfaction sums are kept per tally lane");
+static_assert(kTallyLanes == sim::InterleavedSum<>::kLanes, "revenue and satisfaction sums are kept per tally lane");
 
 // How many customers the vector loops take at a time: one per tally lane,
 // so lane j always adds to tally lane j (the population's first customer
@@ -33,7 +33,7 @@ constexpr int width(sim::Isa isa) {
 // written too; the general code writes them again.
 template <class L>
 unsigned decide_lanes(const QuietDecision& q, std::uint32_t i, const sim::Block4* draws, QuietCounts& counts,
-                      sim::InterleavedSum& revenue0, sim::InterleavedSum& revenue1) {
+                      sim::InterleavedSum<>& revenue0, sim::InterleavedSum<>& revenue1) {
     using D = typename L::D;
     using S = typename L::S;
     using U = typename L::U;
@@ -53,7 +53,7 @@ unsigned decide_lanes(const QuietDecision& q, std::uint32_t i, const sim::Block4
             unsigned events = 0;
             for (std::uint32_t j = 0; j < W; ++j) {
                 std::array<double, kTallyLanes> none{};
-                sim::InterleavedSum ignored0(none), ignored1(none);  // revenue is added above
+                sim::InterleavedSum<> ignored0(none), ignored1(none);  // revenue is added above
                 events |= decide_lanes<L1>(q, i + j, draws + j, counts, ignored0, ignored1) << j;
             }
             return events;
@@ -93,7 +93,7 @@ struct DecideQuiet {
     std::uint32_t run(const QuietDecision& q, std::uint32_t b, std::uint32_t n, const sim::Block4* draws,
                       std::uint16_t* eventful, QuietCounts& counts, LaneSums& revenue) const {
         constexpr std::uint32_t W = width(I);
-        sim::InterleavedSum revenue0(revenue[0]), revenue1(revenue[1]);
+        sim::InterleavedSum<> revenue0(revenue[0]), revenue1(revenue[1]);
         std::uint32_t events = 0, k = 0;
         const auto list = [&](unsigned bits) {
             for (unsigned m = bits; m != 0; m &= m - 1)
@@ -111,8 +111,8 @@ struct DecideQuiet {
 // settled[m ..]: their lanes take that and are not stored over.
 template <class L>
 void settle_lanes(const QuietSettlement& q, std::uint32_t i, std::span<const std::uint32_t> movers,
-                  std::span<const Settled> settled, std::size_t& m, SettledCounts& counts, sim::InterleavedSum& sum0,
-                  sim::InterleavedSum& sum1) {
+                  std::span<const Settled> settled, std::size_t& m, SettledCounts& counts, sim::InterleavedSum<>& sum0,
+                  sim::InterleavedSum<>& sum1) {
     using D = typename L::D;
     using U = typename L::U;
     constexpr std::uint32_t W = L::width;
@@ -151,7 +151,7 @@ struct SettleStayers {
     void run(const QuietSettlement& q, std::uint32_t begin, std::uint32_t end, std::span<const std::uint32_t> movers,
              std::span<const Settled> settled, SettledCounts& counts) const {
         constexpr std::uint32_t W = width(I);
-        sim::InterleavedSum sum0(counts.satisfaction[0]), sum1(counts.satisfaction[1]);
+        sim::InterleavedSum<> sum0(counts.satisfaction[0]), sum1(counts.satisfaction[1]);
         std::size_t m = 0;
         std::uint32_t i = begin;
         for (; i + W <= end; i += W) settle_lanes<sim::Lanes<I, W>>(q, i, movers, settled, m, counts, sum0, sum1);

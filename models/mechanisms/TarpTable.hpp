@@ -71,8 +71,8 @@ public:
     // Whether an observation opened at `opened` is complete at the end of `tick`.
     bool complete(std::uint32_t opened, std::uint32_t tick) const { return completes(opened, tick); }
     // The same for the lanes of a pack (each holding a 32-bit tick).
-    template <int W>
-    sim::Mask<W> complete(sim::Pack<std::uint64_t, W> opened, std::uint32_t tick) const {
+    template <int W, class Tag>
+    sim::Mask<W, Tag> complete(sim::Pack<std::uint64_t, W, Tag> opened, std::uint32_t tick) const {
         return completes(opened, tick);
     }
     // Whether an observation opened at `opened` was opened in the recorded

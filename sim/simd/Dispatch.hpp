@@ -44,4 +44,31 @@ decltype(auto) dispatch(const Loop& loop, A&&... a) {
     return loop.template run<Isa::Scalar>(std::forward<A>(a)...);
 }
 
+// The widest target whose instances of the loops compiled once per target
+// this build holds: a source listed in CRMSIM_LOOP_SOURCES (CMakeLists.txt)
+// is compiled for every vector target of the build's processor family, each
+// time with that target's flags, so that every function its loops inline
+// (the model's formulas included) is compiled for the target; it defines
+// one instance of each loop per target (QuietLifecycleLoops.cpp).
+inline constexpr Isa built_isa =
+#if defined(CRMSIM_BUILT_AVX512)
+    Isa::Avx512;
+#elif defined(CRMSIM_BUILT_AVX2)
+    Isa::Avx2;
+#else
+    Isa::Scalar;
+#endif
+
+// Calls call.template operator()<I>() for the widest target I allowed now
+// (sim::widest_isa) of those built.
+template <class Call>
+decltype(auto) dispatch_built(Call&& call) {
+    const Isa isa = widest_isa();
+    if constexpr (built_isa >= Isa::Avx512)
+        if (isa == Isa::Avx512) return call.template operator()<Isa::Avx512>();
+    if constexpr (built_isa >= Isa::Avx2)
+        if (isa >= Isa::Avx2) return call.template operator()<Isa::Avx2>();
+    return call.template operator()<Isa::Scalar>();
+}
+
 }  // namespace sim

@@ -33,21 +33,27 @@
 
 namespace sim {
 
-// Bit j of b to byte j of a word (j < 8).
+// Bit j of b to byte j of a word (j < 8), without a loop: b copied into
+// every byte, byte j keeps its bit j (0 or 2^j), and adding 0x7F to a byte
+// sets its top bit exactly when the byte is not 0 (0x80 + 0x7F carries
+// into no other byte).
 inline std::uint64_t spread_bits(unsigned b) {
-    std::uint64_t r = 0;
-    for (int j = 0; j < 8; ++j) r |= std::uint64_t{(b >> j) & 1u} << (8 * j);
-    return r;
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+    const std::uint64_t own_bit = (std::uint64_t{b & 0xFFu} * kOnes) & 0x8040201008040201ull;
+    return ((own_bit + 0x7F * kOnes) & (0x80 * kOnes)) >> 7;
 }
 
-template <Isa I, int W>
+// Tag: as for Pack (sim/simd/Pack.hpp), a type of the loop's own when the
+// loop is compiled once per target.
+template <Isa I, int W, class Tag = void>
 struct Lanes {
     static constexpr Isa isa = I;
     static constexpr int width = W;
-    using D = Pack<double, W>;
-    using U = Pack<std::uint64_t, W>;
-    using S = Pack<std::int64_t, W>;
-    using M = Mask<W>;
+    using tag = Tag;
+    using D = Pack<double, W, Tag>;
+    using U = Pack<std::uint64_t, W, Tag>;
+    using S = Pack<std::int64_t, W, Tag>;
+    using M = Mask<W, Tag>;
 
 #if CRMSIM_X86_LANES
     // The x86 versions exist for four lanes (AVX2, which every AVX-512
@@ -183,12 +189,12 @@ struct Lanes {
 
     // Entry idx (0 .. 3) of a four-entry table, per lane.
     template <class T>
-    static Pack<T, W> pick(const std::array<T, 4>& table, U idx) {
+    static Pack<T, W, Tag> pick(const std::array<T, 4>& table, U idx) {
 #if CRMSIM_X86_LANES
         if constexpr (x86_4) return x86::pick4(table.data(), idx.v);
         if constexpr (x86_8) return x86::pick8(table.data(), idx.v);
 #endif
-        Pack<T, W> r;
+        Pack<T, W, Tag> r;
         for (int j = 0; j < W; ++j) r.v[j] = table[idx.v[j]];
         return r;
     }
@@ -216,6 +222,18 @@ struct Lanes {
         return n;
     }
 
+    // Stores each lane's low 32 bits (as a cast to std::uint32_t would).
+    static void store_words(std::uint32_t* p, U x) {
+        const auto words = __builtin_convertvector(x.v, typename detail::VectorOf<std::uint32_t, W>::type);
+        std::memcpy(p, &words, sizeof words);
+    }
+
+    // Stores each lane as a float (as static_cast<float> would).
+    static void store_floats(float* p, D x) {
+        const auto floats = __builtin_convertvector(x.v, typename detail::VectorOf<float, W>::type);
+        std::memcpy(p, &floats, sizeof floats);
+    }
+
     // W 32-bit integers, all `value`.
     static void fill(std::int32_t* p, std::int32_t value) {
         for (int j = 0; j < W; ++j) p[j] = value;
@@ -225,17 +243,18 @@ struct Lanes {
 // sim::to_unit of each lane's 32-bit word, exactly: 2^52 + w has w in its
 // low mantissa bits, so subtracting 2^52 converts exactly, and the scaling
 // by 2^-32 is exact too.
-template <int W>
-Pack<double, W> unit_doubles(Pack<std::uint64_t, W> words) {
-    const Pack<std::uint64_t, W> magic_bits(0x4330000000000000ull);  // 2^52
-    return (bit_cast<double>(words | magic_bits) - Pack<double, W>(0x1p52)) * Pack<double, W>(0x1p-32);
+template <int W, class Tag>
+Pack<double, W, Tag> unit_doubles(Pack<std::uint64_t, W, Tag> words) {
+    using D = Pack<double, W, Tag>;
+    const Pack<std::uint64_t, W, Tag> magic_bits(0x4330000000000000ull);  // 2^52
+    return (bit_cast<double>(words | magic_bits) - D(0x1p52)) * D(0x1p-32);
 }
 
 // Each lane's integer (below 2^52) as a double, exactly, by the same trick.
-template <int W>
-Pack<double, W> small_doubles(Pack<std::uint64_t, W> x) {
-    const Pack<std::uint64_t, W> magic_bits(0x4330000000000000ull);  // 2^52
-    return bit_cast<double>(x | magic_bits) - Pack<double, W>(0x1p52);
+template <int W, class Tag>
+Pack<double, W, Tag> small_doubles(Pack<std::uint64_t, W, Tag> x) {
+    const Pack<std::uint64_t, W, Tag> magic_bits(0x4330000000000000ull);  // 2^52
+    return bit_cast<double>(x | magic_bits) - Pack<double, W, Tag>(0x1p52);
 }
 
 inline double unit_doubles(std::uint64_t word) {

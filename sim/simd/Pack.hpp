@@ -27,8 +27,15 @@ struct VectorOf {
 };
 }  // namespace detail
 
+// Tag: a type that only the loops of one translation unit use (void
+// elsewhere). A loop compiled once per target (sim/simd/Dispatch.hpp) tags
+// its packs with a type of its own unnamed namespace, so that every
+// function instantiated over them has internal linkage: the copies compiled
+// for AVX-512 can never stand in, at link time, for the ones compiled for
+// another target (one definition of an inline function is kept per program).
+
 // W truth values, one per 64-bit lane: all bits set where true.
-template <int W>
+template <int W, class Tag = void>
 struct Mask {
     using Bits = typename detail::VectorOf<std::int64_t, W>::type;
     Bits v;
@@ -43,7 +50,7 @@ struct Mask {
 };
 
 // W values of T (double, std::int64_t or std::uint64_t), one per lane.
-template <class T, int W>
+template <class T, int W, class Tag = void>
 struct Pack {
     static_assert(sizeof(T) == 8, "lanes are 64 bits wide: one mask type serves every pack");
     using Vec = typename detail::VectorOf<T, W>::type;
@@ -67,12 +74,12 @@ struct Pack {
     friend Pack operator-(Pack a, Pack b) { return a.v - b.v; }
     friend Pack operator*(Pack a, Pack b) { return a.v * b.v; }
     friend Pack operator/(Pack a, Pack b) { return a.v / b.v; }
-    friend Mask<W> operator<(Pack a, Pack b) { return {a.v < b.v}; }
-    friend Mask<W> operator<=(Pack a, Pack b) { return {a.v <= b.v}; }
-    friend Mask<W> operator>(Pack a, Pack b) { return {a.v > b.v}; }
-    friend Mask<W> operator>=(Pack a, Pack b) { return {a.v >= b.v}; }
-    friend Mask<W> operator==(Pack a, Pack b) { return {a.v == b.v}; }
-    friend Mask<W> operator!=(Pack a, Pack b) { return {a.v != b.v}; }
+    friend Mask<W, Tag> operator<(Pack a, Pack b) { return {a.v < b.v}; }
+    friend Mask<W, Tag> operator<=(Pack a, Pack b) { return {a.v <= b.v}; }
+    friend Mask<W, Tag> operator>(Pack a, Pack b) { return {a.v > b.v}; }
+    friend Mask<W, Tag> operator>=(Pack a, Pack b) { return {a.v >= b.v}; }
+    friend Mask<W, Tag> operator==(Pack a, Pack b) { return {a.v == b.v}; }
+    friend Mask<W, Tag> operator!=(Pack a, Pack b) { return {a.v != b.v}; }
     template <class U = T, class = std::enable_if_t<std::is_integral_v<U>>>
     friend Pack operator&(Pack a, Pack b) {
         return a.v & b.v;
@@ -90,22 +97,22 @@ struct Pack {
 };
 
 // The same lanes' bits as another 64-bit type (no conversion).
-template <class To, class From, int W>
-Pack<To, W> bit_cast(Pack<From, W> x) {
-    return reinterpret_cast<typename Pack<To, W>::Vec>(x.v);
+template <class To, class From, int W, class Tag>
+Pack<To, W, Tag> bit_cast(Pack<From, W, Tag> x) {
+    return reinterpret_cast<typename Pack<To, W, Tag>::Vec>(x.v);
 }
 
 // Each lane converted to To (as static_cast would).
-template <class To, class From, int W>
-Pack<To, W> convert(Pack<From, W> x) {
-    return __builtin_convertvector(x.v, typename Pack<To, W>::Vec);
+template <class To, class From, int W, class Tag>
+Pack<To, W, Tag> convert(Pack<From, W, Tag> x) {
+    return __builtin_convertvector(x.v, typename Pack<To, W, Tag>::Vec);
 }
 
 // A pack's lanes where m holds, zero elsewhere.
-template <class T, int W>
-Pack<T, W> keep(Mask<W> m, Pack<T, W> x) {
-    using Vec = typename Pack<T, W>::Vec;
-    return reinterpret_cast<Vec>(reinterpret_cast<typename Mask<W>::Bits>(x.v) & m.v);
+template <class T, int W, class Tag>
+Pack<T, W, Tag> keep(Mask<W, Tag> m, Pack<T, W, Tag> x) {
+    using Vec = typename Pack<T, W, Tag>::Vec;
+    return reinterpret_cast<Vec>(reinterpret_cast<typename Mask<W, Tag>::Bits>(x.v) & m.v);
 }
 
 namespace lanes {
@@ -114,12 +121,12 @@ namespace lanes {
 inline double select(bool m, double a, double b) {
     return m ? a : b;
 }
-template <class T, int W>
-Pack<T, W> select(Mask<W> m, Pack<T, W> a, Pack<T, W> b) {
+template <class T, int W, class Tag>
+Pack<T, W, Tag> select(Mask<W, Tag> m, Pack<T, W, Tag> a, Pack<T, W, Tag> b) {
     return m.v ? a.v : b.v;
 }
-template <int W>
-Mask<W> select(Mask<W> m, Mask<W> a, Mask<W> b) {
+template <int W, class Tag>
+Mask<W, Tag> select(Mask<W, Tag> m, Mask<W, Tag> a, Mask<W, Tag> b) {
     return {(a.v & m.v) | (b.v & ~m.v)};
 }
 inline bool select(bool m, bool a, bool b) {
@@ -136,20 +143,35 @@ V min(V a, V b) {
     return select(b < a, b, a);
 }
 
+// Each lane rounded to float precision (as static_cast<float> rounds it)
+// and kept as a double, exactly. A float sum a + b, computed as
+// round_to_float(double(a) + double(b)), gives the float addition's bits:
+// rounding twice is harmless when the wider format has at least 2p + 2
+// bits for the narrower one's p (53 >= 2 * 24 + 2; Figueroa 1995, "When is
+// double rounding innocuous?").
+inline double round_to_float(double x) {
+    return static_cast<float>(x);
+}
+template <int W, class Tag>
+Pack<double, W, Tag> round_to_float(Pack<double, W, Tag> x) {
+    using Floats = typename detail::VectorOf<float, W>::type;
+    return __builtin_convertvector(__builtin_convertvector(x.v, Floats), typename Pack<double, W, Tag>::Vec);
+}
+
 // std::pow and std::exp of every lane (no vector version gives their bits).
 inline double pow(double x, double y) {
     return std::pow(x, y);
 }
-template <int W>
-Pack<double, W> pow(Pack<double, W> x, double y) {
+template <int W, class Tag>
+Pack<double, W, Tag> pow(Pack<double, W, Tag> x, double y) {
     for (int j = 0; j < W; ++j) x.v[j] = std::pow(x.v[j], y);
     return x;
 }
 inline double exp(double x) {
     return std::exp(x);
 }
-template <int W>
-Pack<double, W> exp(Pack<double, W> x) {
+template <int W, class Tag>
+Pack<double, W, Tag> exp(Pack<double, W, Tag> x) {
     for (int j = 0; j < W; ++j) x.v[j] = std::exp(x.v[j]);
     return x;
 }
@@ -158,8 +180,8 @@ Pack<double, W> exp(Pack<double, W> x) {
 inline bool and_not(bool a, bool b) {
     return a && !b;
 }
-template <int W>
-Mask<W> and_not(Mask<W> a, Mask<W> b) {
+template <int W, class Tag>
+Mask<W, Tag> and_not(Mask<W, Tag> a, Mask<W, Tag> b) {
     return {a.v & ~b.v};
 }
 
@@ -168,17 +190,17 @@ Mask<W> and_not(Mask<W> a, Mask<W> b) {
 inline std::uint32_t wrap32(std::uint32_t x) {
     return x;
 }
-template <int W>
-Pack<std::uint64_t, W> wrap32(Pack<std::uint64_t, W> x) {
-    return x & Pack<std::uint64_t, W>(0xFFFFFFFFu);
+template <int W, class Tag>
+Pack<std::uint64_t, W, Tag> wrap32(Pack<std::uint64_t, W, Tag> x) {
+    return x & Pack<std::uint64_t, W, Tag>(0xFFFFFFFFu);
 }
 
 // Whether any lane holds.
 inline bool any(bool m) {
     return m;
 }
-template <int W>
-bool any(Mask<W> m) {
+template <int W, class Tag>
+bool any(Mask<W, Tag> m) {
     for (int j = 0; j < W; ++j)
         if (m.v[j]) return true;
     return false;

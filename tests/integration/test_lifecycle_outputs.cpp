@@ -217,7 +217,9 @@ TEST_F(LifecycleOutputs, SummaryFoldsTheTimeSeries) {
         std::vector<std::size_t> rows;  // this firm's rows, in tick order
         for (std::size_t r = 0; r < tick.size(); ++r)
             if (firm[r] == f) {
-                if (!rows.empty()) EXPECT_GT(tick[r], tick[rows.back()]) << at;
+                if (!rows.empty()) {
+                    EXPECT_GT(tick[r], tick[rows.back()]) << at;
+                }
                 rows.push_back(r);
             }
         ASSERT_EQ(rows.size(), static_cast<std::size_t>(kTicks)) << at;

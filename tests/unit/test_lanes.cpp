@@ -9,6 +9,7 @@
 #include "models/mechanisms/SwitchingHazard.hpp"
 #include "models/mechanisms/WordOfMouth.hpp"
 #include "sim/simd/Dispatch.hpp"
+#include "sim/simd/KeyHistogram.hpp"
 #include "sim/util/Avx2Loops.hpp"
 
 #include <gtest/gtest.h>
@@ -217,7 +218,102 @@ TEST(Lanes, MaskedStoresWriteOnlyTheirLanes) {
     EXPECT_GT(std::count(expected4.begin(), expected4.end(), 7), 0) << "some lanes are kept";
     EXPECT_GT(std::count(expected4.begin(), expected4.end(), 100), 0) << "some lanes are stored";
     EXPECT_EQ(sim::dispatch(StoreAt{4}), expected4);
-    if (sim::widest_isa() >= sim::Isa::Avx512) EXPECT_EQ(sim::dispatch(StoreAt{8}), expected8);
+    if (sim::widest_isa() >= sim::Isa::Avx512) {
+        EXPECT_EQ(sim::dispatch(StoreAt{8}), expected8);
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// Floats whose sums are awkward: signed zeros, subnormals, the largest
+// finite float (sums overflow), infinities, and pairs far apart in
+// exponent (the exact sum needs more than a double's 53 bits).
+std::vector<float> awkward_floats() {
+    std::vector<float> x = {0.0f,
+                            -0.0f,
+                            1.0f,
+                            std::numeric_limits<float>::denorm_min(),
+                            -std::numeric_limits<float>::denorm_min(),
+                            std::numeric_limits<float>::min(),
+                            std::numeric_limits<float>::max(),
+                            -std::numeric_limits<float>::max(),
+                            std::numeric_limits<float>::infinity(),
+                            1e30f,
+                            1e-30f,
+                            3.0f,
+                            0x1.fffffep-1f};
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<std::uint32_t> bits(0, 0x7F7FFFFFu);  // every finite non-negative float
+    while (x.size() < kN) {
+        const float f = std::bit_cast<float>(bits(rng));
+        x.push_back(rng() % 2 ? f : -f);
+    }
+    return x;
+}
+
+// The payments' monetary value is a float sum taken in double lanes
+// (models/market/BasketPaymentsLoops.cpp): round_to_float(double(a) +
+// double(b)) must be the float addition a + b to the bit, for every pair,
+// in one lane and in eight. Seen failing with a round_to_float that
+// truncates the low 29 bits instead of rounding them.
+TEST(Lanes, FloatSumsTakenInDoublesGiveTheFloatAdditionsBits) {
+    const std::vector<float> x = awkward_floats();
+    using P = sim::Pack<double, 8>;
+    for (std::size_t a = 0; a < x.size(); a += 8)
+        for (std::size_t b = 0; b < x.size(); b += 97) {
+            P pa, pb;
+            for (int j = 0; j < 8; ++j) {
+                pa.v[j] = x[a + j];
+                pb.v[j] = x[(b + j) % x.size()];
+            }
+            const P sum = sim::lanes::round_to_float(pa + sim::lanes::round_to_float(pb));
+            for (int j = 0; j < 8; ++j) {
+                const float expected = x[a + j] + x[(b + j) % x.size()];
+                const auto one = static_cast<float>(sim::lanes::round_to_float(double{x[a + j]} + pb.v[j]));
+                EXPECT_EQ(std::bit_cast<std::uint32_t>(static_cast<float>(sum.v[j])),
+                          std::bit_cast<std::uint32_t>(expected))
+                    << x[a + j] << " + " << x[(b + j) % x.size()];
+                EXPECT_EQ(std::bit_cast<std::uint32_t>(one), std::bit_cast<std::uint32_t>(expected));
+            }
+        }
+}
+
+// A histogram of keys counts each key as often as a plain count does, at
+// every width (items of a pack go to four histograms in turn).
+template <int W>
+std::vector<std::int64_t> histogram_of(const std::vector<std::uint64_t>& keys) {
+    sim::KeyHistogram<64> seen;
+    for (std::size_t i = 0; i + W <= keys.size(); i += W) seen.add(sim::Pack<std::uint64_t, W>::load(keys.data() + i));
+    std::vector<std::int64_t> counts(64);
+    for (std::size_t k = 0; k < counts.size(); ++k) counts[k] = seen[k];
+    return counts;
+}
+
+TEST(KeyHistogram, CountsEachKeyAsAPlainCountDoes) {
+    std::mt19937_64 rng(3);
+    std::vector<std::uint64_t> keys(kN);
+    for (std::uint64_t& k : keys) k = rng() % 7 == 0 ? 63 : rng() % 40;  // one key often, to repeat within packs
+    std::vector<std::int64_t> expected(64);
+    for (const std::uint64_t k : keys) ++expected[k];
+    EXPECT_EQ(histogram_of<1>(keys), expected);
+    EXPECT_EQ(histogram_of<4>(keys), expected);
+    EXPECT_EQ(histogram_of<8>(keys), expected);
+}
+
+}  // namespace
+
+namespace {
+
+// spread_bits (the ladder's byte steps) for every byte, against its
+// definition: bit j of b to byte j.
+TEST(Lanes, SpreadBitsPutsBitJInByteJ) {
+    for (unsigned b = 0; b < 256; ++b) {
+        std::uint64_t expected = 0;
+        for (int j = 0; j < 8; ++j) expected |= std::uint64_t{(b >> j) & 1u} << (8 * j);
+        EXPECT_EQ(sim::spread_bits(b), expected) << b;
+    }
 }
 
 }  // namespace

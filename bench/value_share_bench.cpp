@@ -1,5 +1,5 @@
-// The top-20 % value share (models/market/TopValueShare.hpp) alone:
-// the lifecycle model computes it every tick by default, over every
+// The top-20 % value share (sim/stats/GroupTopShare.hpp, each firm a group)
+// alone: the lifecycle model computes it every tick by default, over every
 // customer. N = 10^6 people, 70 % of them customers of three firms
 // (50 / 30 / 20 %), cumulative spend lognormal as in the lifecycle config;
 // 1 and 2 threads. Reports customers per second. BM_TopValueShare is the
@@ -7,8 +7,8 @@
 // first tick's, when nothing is known of where the thresholds lie.
 //
 //   ./crmsim_bench --benchmark_filter='BM_TopValueShare'
-#include "models/market/TopValueShare.hpp"
 #include "sim/parallel/Threads.hpp"
+#include "sim/stats/GroupTopShare.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -48,14 +48,14 @@ std::vector<std::vector<float>> drifting(const Customers& c) {
     return snapshot;
 }
 
-// As the market asks it every tick: one TopValueShare following the
+// As the market asks it every tick: one GroupTopShare following the
 // threshold as the values drift.
 void BM_TopValueShare(benchmark::State& state) {
     sim::set_threads(static_cast<int>(state.range(1)));
     const Customers c = make_customers(static_cast<std::uint32_t>(state.range(0)));
     const std::vector<std::vector<float>> snapshot = drifting(c);
     const std::span<const std::uint8_t> firm(c.firm);
-    models::TopValueShare share;
+    sim::GroupTopShare share;
     std::size_t call = 0;
     for (auto _ : state) {
         const std::size_t phase = call++ % (2 * kSnapshots);
@@ -81,7 +81,7 @@ void BM_TopValueShareFirst(benchmark::State& state) {
     const Customers c = make_customers(static_cast<std::uint32_t>(state.range(0)));
     const std::span<const std::uint8_t> firm(c.firm);
     for (auto _ : state) {
-        const std::vector<double> share = models::top_value_share(firm, std::span<const float>(c.monetary), 3, 0.2);
+        const std::vector<double> share = sim::group_top_share(firm, std::span<const float>(c.monetary), 3, 0.2);
         benchmark::DoNotOptimize(share.data());
     }
     state.counters["customers_per_s"] =

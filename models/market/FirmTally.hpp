@@ -6,9 +6,9 @@
 #include "models/market/CustomerState.hpp"
 #include "models/market/FirmMetrics.hpp"
 #include "sim/recording/TableSchema.hpp"
+#include "sim/util/OnlyIf.hpp"
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -45,19 +45,16 @@ struct MarketTally {
     }
 };
 
+// Loops that add a value to one of two firms' sums add it to one and +0.0
+// to the other (sim::only_if): which firm a customer buys from is as good as
+// a coin toss.
+using sim::only_if;
+
 // Per-firm tallies of one chunk, interleaved over a few lanes: customer i
 // adds to lane i % kLanes. Consecutive customers of the same firm then add
 // to different memory and do not wait on each other's store, which otherwise
 // chains every customer's revenue addition to the previous one. Lanes are
 // summed in lane order, so the totals stay independent of the thread count.
-// x if `keep`, else +0.0, without a branch. Loops that add a value to one of
-// two firms' sums add it to one and +0.0 to the other (which leaves a sum
-// unchanged): which firm a customer buys from is as good as a coin toss,
-// and a branch on it would be mispredicted half the time.
-inline double only_if(bool keep, double x) {
-    return std::bit_cast<double>(std::bit_cast<std::uint64_t>(x) & (std::uint64_t{0} - keep));
-}
-
 class InterleavedTally {
 public:
     static constexpr std::uint32_t kLanes = 4;

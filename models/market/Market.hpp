@@ -10,13 +10,13 @@
 #include "models/market/FirmTally.hpp"
 #include "models/market/MarketParams.hpp"
 #include "models/market/QuietLifecycle.hpp"
-#include "models/market/TopValueShare.hpp"
 #include "models/mechanisms/FirmChoice.hpp"
 #include "sim/network/Network.hpp"
 #include "sim/parallel/Chunks.hpp"
 #include "sim/random/CounterStream.hpp"
 #include "sim/random/FastGamma.hpp"
 #include "sim/schedule/TickModel.hpp"
+#include "sim/stats/GroupTopShare.hpp"
 
 #include <span>
 #include <vector>
@@ -163,7 +163,7 @@ private:
     // stories or bought (with the transaction log on).
     // `amount`: block 0 of the customer's kPurchaseAmount draws (used by
     // buy_at_rate when amounts are gamma-gamma); `counted`: their Poisson
-    // purchase count, made for the batch (kNotCounted: not made).
+    // purchase count, made for the batch (sim::kNotCounted: not made).
     template <Scope kScope>
     void decide_customer(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i, std::uint32_t tick,
                          const sim::Block4& encounter, const sim::Block4& lifecycle, const sim::Block4& amount,
@@ -194,7 +194,7 @@ private:
     struct BatchDraws {
         const sim::Block4* encounter;  // a prospect's: their kAcquisition block
         const sim::Block4* lifecycle;
-        const std::uint32_t* counted;  // Poisson purchase counts (kNotCounted: not made)
+        const std::uint32_t* counted;  // Poisson purchase counts (sim::kNotCounted: not made)
     };
     // The lifecycle's customers b .. b + n - 1 in stages (staged_batches_):
     // every basket, then the quiet ticks (QuietLifecycle.hpp), then the
@@ -246,7 +246,7 @@ private:
     // `draws`: the prospect's kAcquisition block.
     void decide_prospect(std::uint32_t i, std::uint32_t tick, const sim::Block4& draws, FirmTally* tally);
     // Purchases of a Poisson-process customer (not RM-1's one per tick).
-    // `counted`: the count count_batch_purchases made (kNotCounted: none).
+    // `counted`: the count count_batch_purchases made (sim::kNotCounted: none).
     Basket buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uint32_t u, std::uint32_t counted,
                        const sim::Block4& amount) const;
     void count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
@@ -349,7 +349,7 @@ private:
     // lapsed_returns) after a count of the starting population.
     std::vector<std::int64_t> lapsed_from_firm_;
     std::vector<double> value_concentration_;  // firms, last computed
-    TopValueShare value_share_;                // remembers where each firm's threshold was
+    sim::GroupTopShare value_share_;           // remembers where each firm's threshold was
 };
 
 }  // namespace models

@@ -5,11 +5,11 @@
 #include "models/market/BasketPayments.hpp"
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
-#include "models/market/PurchaseCounts.hpp"
 #include "models/market/QuietTicks.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 #include "sim/random/GammaFirstTries.hpp"
+#include "sim/random/PoissonBatch.hpp"
 #include "sim/util/AskAhead.hpp"
 #include "sim/util/ListLanes.hpp"
 
@@ -29,7 +29,7 @@ constexpr sim::Block4 kNoBasketDraws{};
 
 std::uint32_t Market::purchase_count(std::uint32_t i, std::uint32_t tick, double mean, std::uint32_t u) const {
     if (mean <= 0.0) return 0;
-    if (mean <= kInversionLimit) return poisson_by_inversion(mean, u);
+    if (const std::uint32_t counted = count_by_inversion(mean, u); counted != sim::kNotCounted) return counted;
     sim::BlockEngine engine(stream_, kPurchaseCount, i, tick);
     return boost::random::poisson_distribution<std::uint32_t, double>(mean)(engine);
 }
@@ -53,7 +53,7 @@ Market::Basket Market::buy_at_rate(std::uint32_t i, std::uint32_t tick, std::uin
             alive = -std::log1p(-sim::to_unit(d[1]) * dies) / dropout;
         }
     }
-    basket.purchases = alive == 1.0 && counted != kNotCounted ? counted : purchase_count(i, tick, rate * alive, u);
+    basket.purchases = alive == 1.0 && counted != sim::kNotCounted ? counted : purchase_count(i, tick, rate * alive, u);
     if (p.process == PurchaseProcess::BgNbd && dropout > 0.0) {
         // After each purchase the customer drops out with probability p;
         // later purchases of the tick then never happen.
@@ -503,7 +503,8 @@ std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const Customer
 
 // The Poisson purchase counts of customers b .. b + n - 1 (counted[k] for
 // customer b + k), from their kLifecycle blocks, in one batch
-// (PurchaseCounts.hpp).
+// (sim/random/PoissonBatch.hpp), by inversion up to kInversionLimit as
+// count_by_inversion.
 void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::Block4* lifecycle,
                                    std::uint32_t* counted) const {
     std::array<float, kBatch> shared_rate, shared_p0;
@@ -518,7 +519,7 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
     const float* rate = values(traits.purchase_rate, shared_rate);
     const float* p0 = values(traits.no_purchase, shared_p0);
     for (std::uint32_t k = 0; k < n; ++k) u[k] = lifecycle[k][kLanePurchases];
-    count_purchases(rate, p0, u.data(), n, counted);
+    sim::count_poisson_by_inversion(rate, p0, u.data(), n, kInversionLimit, counted);
 }
 
 // The baskets of the batch's takers (customers b + k, k in `takers`), who
@@ -535,7 +536,7 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
     for (const std::uint16_t k : takers) {
         const std::uint32_t i = b + k;
         const std::uint32_t counted = d.counted[k];
-        bought[k] = counted != kNotCounted
+        bought[k] = counted != sim::kNotCounted
                         ? counted
                         : purchase_count(i, tick, traits.purchase_rate[i], d.lifecycle[k][kLanePurchases]);
         buyers[buying] = k;
@@ -717,7 +718,7 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
     const bool gamma_amounts = !m.purchases.every_tick() && m.purchases.amount_shape > 0.0;
     // Purchase counts too, for customers who buy as a Poisson process.
     std::array<std::uint32_t, kBatch> counted;
-    counted.fill(kNotCounted);
+    counted.fill(sim::kNotCounted);
     for (std::uint32_t b = chunk.begin; b < chunk.end; b += kBatch) {
         const std::uint32_t n = std::min(kBatch, chunk.end - b);
         // A customer's block is their encounter, a prospect's their acquisition draw.

@@ -1,7 +1,8 @@
 #pragma once
 // Who is in the top share of each firm's customers by value: the cutoff a
 // customer must exceed (for strategies that single out the most valuable).
-// The share of value they hold is TopValueShare.hpp.
+// The share of value they hold is sim::GroupTopShare (each firm a group,
+// sim/stats/GroupTopShare.hpp).
 #include "sim/parallel/Chunks.hpp"
 #include "sim/util/HugePageAllocator.hpp"
 

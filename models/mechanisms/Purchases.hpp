@@ -11,9 +11,8 @@
 // can be checked against their closed forms.
 #include "sim/random/CounterStream.hpp"
 #include "sim/random/Distribution.hpp"
+#include "sim/random/PoissonInversion.hpp"
 
-#include <array>
-#include <cmath>
 #include <cstdint>
 
 namespace models {
@@ -33,35 +32,19 @@ struct Purchases {
     bool every_tick() const { return process == PurchaseProcess::EveryTick; }
 };
 
-// Poisson(mean) by inversion of one 32-bit uniform: exact to the draw's
-// resolution for the small means a tick sees. Above kInversionLimit the
-// caller uses Boost's sampler instead (inversion would need many terms).
+// A tick's Poisson count at a mean up to kInversionLimit is drawn by
+// inversion of the customer's purchase word (sim::poisson_by_inversion:
+// cheap, from a block the tick draws anyway); above it, inversion would need
+// many terms, and the count comes from Boost's sampler on its own stream
+// (kPurchaseCount). The limit decides which draws make a count, so changing
+// it changes results.
 inline constexpr double kInversionLimit = 30.0;
 
-inline constexpr auto kReciprocals = [] {
-    std::array<double, 64> r{};
-    for (std::size_t k = 1; k < r.size(); ++k) r[k] = 1.0 / static_cast<double>(k);
-    return r;
-}();
-
-// `p0` = exp(-mean), when the caller has it already.
-inline std::uint32_t poisson_by_inversion(double mean, double p0, std::uint32_t u) {
-    const double x = sim::to_unit(u);
-    double term = p0;
-    double cumulative = term;
-    std::uint32_t k = 0;
-    while (x >= cumulative && k < 1000) {
-        ++k;
-        // A multiplication by 1/k, not a division: the loop's latency is the cost.
-        term *= mean * (k < kReciprocals.size() ? kReciprocals[k] : 1.0 / k);
-        cumulative += term;
-        if (term < 1e-300) break;
-    }
-    return k;
-}
-
-inline std::uint32_t poisson_by_inversion(double mean, std::uint32_t u) {
-    return poisson_by_inversion(mean, std::exp(-mean), u);
+// The count at `mean` from the purchase word `u`, or sim::kNotCounted above
+// kInversionLimit (the caller then draws it). A batch of counts is made with
+// the same limit (sim::count_poisson_by_inversion).
+inline std::uint32_t count_by_inversion(double mean, std::uint32_t u) {
+    return mean <= kInversionLimit ? sim::poisson_by_inversion(mean, u) : sim::kNotCounted;
 }
 
 }  // namespace models

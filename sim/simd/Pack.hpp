@@ -72,6 +72,7 @@ struct Pack {
 
     friend Pack operator+(Pack a, Pack b) { return a.v + b.v; }
     friend Pack operator-(Pack a, Pack b) { return a.v - b.v; }
+    friend Pack operator-(Pack a) { return -a.v; }  // a sign flip, as for one double (-0.0 from 0.0)
     friend Pack operator*(Pack a, Pack b) { return a.v * b.v; }
     friend Pack operator/(Pack a, Pack b) { return a.v / b.v; }
     friend Mask<W, Tag> operator<(Pack a, Pack b) { return {a.v < b.v}; }

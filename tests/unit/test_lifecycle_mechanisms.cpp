@@ -1,6 +1,5 @@
 // The customer-lifecycle mechanisms one at a time, through their C++ APIs.
 // Statistical checks use fixed seeds and allow 5 standard errors.
-#include "models/market/TopValueShare.hpp"
 #include "models/mechanisms/Acquisition.hpp"
 #include "models/mechanisms/FirmChoice.hpp"
 #include "models/mechanisms/Purchases.hpp"
@@ -11,6 +10,7 @@
 #include "models/mechanisms/TarpTable.hpp"
 #include "sim/population/AgentValue.hpp"
 #include "sim/random/Distribution.hpp"
+#include "sim/stats/GroupTopShare.hpp"
 
 #include <gtest/gtest.h>
 
@@ -65,7 +65,7 @@ TEST(Purchases, PoissonInversionHasThePoissonDistribution) {
         std::vector<double> share(200, 0.0);
         double sum = 0.0;
         for (int g = 0; g < kGrid; ++g) {
-            const std::uint32_t k = poisson_by_inversion(mean, word_at((g + 0.5) / kGrid));
+            const std::uint32_t k = sim::poisson_by_inversion(mean, word_at((g + 0.5) / kGrid));
             share[std::min<std::size_t>(k, 199)] += 1.0 / kGrid;
             sum += k;
         }
@@ -75,6 +75,17 @@ TEST(Purchases, PoissonInversionHasThePoissonDistribution) {
             EXPECT_NEAR(share[static_cast<std::size_t>(k)], pmf, 2.0 / kGrid) << "mean " << mean << ", k " << k;
             pmf *= mean / (k + 1);
         }
+    }
+}
+
+// Up to the limit a tick's count is the inversion's, from the purchase word;
+// above it, none is made here (the market draws it from its own stream).
+TEST(Purchases, CountsByInversionUpToTheLimit) {
+    for (const double x : {0.0, 0.3, 0.999999}) {
+        const std::uint32_t u = word_at(x);
+        EXPECT_EQ(count_by_inversion(2.5, u), sim::poisson_by_inversion(2.5, u));
+        EXPECT_EQ(count_by_inversion(kInversionLimit, u), sim::poisson_by_inversion(kInversionLimit, u));
+        EXPECT_EQ(count_by_inversion(std::nextafter(kInversionLimit, 100.0), u), sim::kNotCounted);
     }
 }
 
@@ -229,7 +240,7 @@ TEST(ValueConcentration, TopShareOfEachFirm) {
     value.push_back(3.0f);
     firm.push_back(255);
     value.push_back(1000.0f);
-    const std::vector<double> share = top_value_share(
+    const std::vector<double> share = sim::group_top_share(
         std::span<const std::uint8_t>(firm), [&](std::uint32_t i) { return value[i]; }, 3, 0.2);
     EXPECT_DOUBLE_EQ(share[0], 19.0 / 55.0);
     EXPECT_DOUBLE_EQ(share[1], 1.0);

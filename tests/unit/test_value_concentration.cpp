@@ -1,10 +1,10 @@
-// The top-value share and cutoff must give exactly what their serial
-// references give, bit for bit, on any number of threads: for the share, a
-// plain rendering of its definition; for the cutoff, the serial code the
-// parallel gather replaced.
-#include "models/market/TopValueShare.hpp"
+// The top-value share (sim::GroupTopShare, each firm a group) and the cutoff
+// (ValueConcentration.hpp) must give exactly what their serial references
+// give, bit for bit, on any number of threads: for the share, a plain
+// rendering of its definition; for the cutoff, the serial code the parallel
+// gather replaced.
 #include "models/market/ValueConcentration.hpp"
-
+#include "sim/stats/GroupTopShare.hpp"
 #include "sim/util/Avx2Loops.hpp"
 
 #include "tests/support/ThreadCount.hpp"
@@ -36,12 +36,12 @@ std::vector<std::vector<float>> values_by_firm(std::span<const std::uint8_t> fir
     return by_firm;
 }
 
-// top_value_share written plainly from its definition, serially: the
+// sim::group_top_share written plainly from its definition, each firm a group, serially: the
 // threshold t is the k-th largest value, found by sorting a copy; the top
 // total is the values above t plus as many t as it takes to make k values.
 // The sums run over fixed chunks of 16384 customers (sim::Chunks), customer
 // i into lane i % 4, the lanes added as (0 + 1) + (2 + 3), then chunk after
-// chunk. TopValueShare must match bit for bit.
+// chunk. sim::GroupTopShare must match bit for bit.
 template <class Value>
 std::vector<double> reference_top_value_share(std::span<const std::uint8_t> firm, const Value& value, std::size_t firms,
                                               double top) {
@@ -179,7 +179,7 @@ TEST(ValueConcentration, ParallelShareMatchesTheSerialOneBitForBit) {
             const std::vector<double> expected = reference_top_value_share(firm, value, firms, top);
             for (const int threads : {1, 2}) {
                 omp_set_num_threads(threads);
-                EXPECT_TRUE(same_bits(top_value_share(firm, value, firms, top), expected))
+                EXPECT_TRUE(same_bits(sim::group_top_share(firm, value, firms, top), expected))
                     << firm.size() << " customers, " << firms << " firms, top " << top << ", " << threads << " threads";
             }
         }
@@ -196,7 +196,7 @@ TEST(ValueConcentration, ScalarAndVectorLoopsAgreeBitForBit) {
         const auto value = [&](std::uint32_t i) { return p.value[i]; };
         const auto grown = [&](std::uint32_t i) { return p.value[i] * 1.02f; };
         const auto both_calls = [&] {
-            TopValueShare share;
+            sim::GroupTopShare share;
             std::vector<double> shares = share(firm, value, firms, 0.2);
             const std::vector<double> next = share(firm, grown, firms, 0.2);
             shares.insert(shares.end(), next.begin(), next.end());
@@ -215,7 +215,7 @@ TEST(ValueConcentration, ScalarAndVectorLoopsAgreeBitForBit) {
     });
 }
 
-// One TopValueShare asked tick after tick, as the market asks it: where it
+// One sim::GroupTopShare asked tick after tick, as the market asks it: where it
 // looks for each threshold follows the last one, so while values drift it
 // copies out few of them and never has to look again; the results are
 // those of a fresh computation, bit for bit, drift or jump.
@@ -226,7 +226,7 @@ TEST(ValueConcentration, FollowingTheThresholdChangesNothingButTheWork) {
         // The last firm's customers are all worth nothing: all tied at its
         // threshold, they are all in its band.
         const auto tied = static_cast<std::size_t>(std::count(p.firm.begin(), p.firm.end(), firms - 1));
-        TopValueShare share;
+        sim::GroupTopShare share;
         const auto customers = static_cast<std::size_t>(
             std::count_if(p.firm.begin(), p.firm.end(), [&](std::uint8_t f) { return f < firms; }));
         // Growth by 1-3 % a call, then a jump, then the drift again.
@@ -237,7 +237,7 @@ TEST(ValueConcentration, FollowingTheThresholdChangesNothingButTheWork) {
             const bool jump = call > 0 && scale[call] / scale[call - 1] > 2.0;
             const std::vector<double> expected = reference_top_value_share(firm, value, firms, 0.2);
             EXPECT_TRUE(same_bits(share(firm, value, firms, 0.2), expected)) << firms << " firms, call " << call;
-            const TopValueShare::SearchCost cost = share.last_search();
+            const sim::GroupTopShare::SearchCost cost = share.last_search();
             if (call == 0) {  // nothing known yet: every value is looked at
                 EXPECT_EQ(cost.band_values, customers);
                 EXPECT_EQ(cost.misses, 0u);
@@ -259,7 +259,7 @@ TEST(ValueConcentration, ShareIsTheOldOneUpToRounding) {
         const std::span<const std::uint8_t> firm(p.firm);
         const auto value = [&](std::uint32_t i) { return p.value[i]; };
         for (const double top : {0.2, 0.5, 1.0}) {
-            const std::vector<double> share = top_value_share(firm, value, firms, top);
+            const std::vector<double> share = sim::group_top_share(firm, value, firms, top);
             const std::vector<double> old = old_top_value_share(firm, value, firms, top);
             ASSERT_EQ(share.size(), old.size());
             for (std::size_t f = 0; f < firms; ++f) {
@@ -279,7 +279,7 @@ TEST(ValueConcentration, TiesAtTheThresholdCountAtItsValue) {
     // the threshold is 3, so the top is 5 and one 3, whichever one: 8 of 15.
     const std::vector<std::uint8_t> firm = {0, 0, 0, 0, 0};
     const std::vector<double> value = {3.0, 1.0, 5.0, 3.0, 3.0};
-    const std::vector<double> share = top_value_share(
+    const std::vector<double> share = sim::group_top_share(
         std::span<const std::uint8_t>(firm), [&](std::uint32_t i) { return value[i]; }, 1, 0.4);
     ASSERT_EQ(share.size(), 1u);
     EXPECT_EQ(share[0], 8.0 / 15.0);
@@ -312,7 +312,7 @@ TEST(ValueConcentration, TopFifthOfOneToTen) {
         firm.push_back(2);
         value.push_back(0.0);
     }
-    const std::vector<double> share = top_value_share(
+    const std::vector<double> share = sim::group_top_share(
         std::span<const std::uint8_t>(firm), [&](std::uint32_t i) { return value[i]; }, 3, 0.2);
     ASSERT_EQ(share.size(), 3u);
     EXPECT_EQ(share[0], 19.0 / 55.0);

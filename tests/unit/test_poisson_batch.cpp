@@ -1,8 +1,9 @@
-// Batched Poisson purchase counts (models/market/PurchaseCounts.hpp): the
+// Batched Poisson counts by inversion (sim/random/PoissonBatch.hpp): the
 // vector loops must give exactly poisson_by_inversion's count for every
-// customer, whatever their place in the batch.
-#include "models/market/PurchaseCounts.hpp"
-#include "models/mechanisms/Purchases.hpp"
+// rate, whatever its place in the batch, and leave the rates above the
+// limit uncounted.
+#include "sim/random/PoissonBatch.hpp"
+#include "sim/random/PoissonInversion.hpp"
 #include "sim/util/Avx2Loops.hpp"
 
 #include <gtest/gtest.h>
@@ -14,7 +15,11 @@
 
 namespace {
 
-using namespace models;
+using namespace sim;
+
+// The limit the market counts with (models/mechanisms/Purchases.hpp); the
+// batches below have rates on both sides of it.
+constexpr double kMarketLimit = 30.0;
 
 struct Batch {
     std::vector<float> rate, p0;  // as the population stores them
@@ -39,15 +44,17 @@ Batch make_batch(std::uint32_t n, std::uint32_t seed) {
     return b;
 }
 
-// The loops count_purchases may take: scalar, AVX2 (with the AVX-512 ones
-// held back) and the widest the processor has (AVX-512 where it has it).
+// The loops count_poisson_by_inversion may take: scalar, AVX2 (with the
+// AVX-512 ones held back) and the widest the processor has (AVX-512 where it
+// has it).
 enum class Loops { Scalar, Avx2, Widest };
 
-std::vector<std::uint32_t> counts_of(const Batch& b, Loops loops) {
+std::vector<std::uint32_t> counts_of(const Batch& b, Loops loops, double limit = kMarketLimit) {
     sim::allow_avx2_loops(loops != Loops::Scalar);
     sim::allow_avx512_loops(loops == Loops::Widest);
     std::vector<std::uint32_t> counts(b.rate.size(), 12345);
-    count_purchases(b.rate.data(), b.p0.data(), b.u.data(), static_cast<std::uint32_t>(b.rate.size()), counts.data());
+    count_poisson_by_inversion(b.rate.data(), b.p0.data(), b.u.data(), static_cast<std::uint32_t>(b.rate.size()), limit,
+                               counts.data());
     sim::allow_avx2_loops(true);
     sim::allow_avx512_loops(true);
     return counts;
@@ -57,24 +64,26 @@ const char* name(Loops loops) {
     return loops == Loops::Scalar ? "scalar" : loops == Loops::Avx2 ? "avx2" : "widest";
 }
 
-TEST(PurchaseCounts, EveryCountIsTheInversionsCount) {
+TEST(PoissonBatch, EveryCountIsTheInversionsCount) {
     // Batch sizes cover whole groups of 32, 16, 8 and 4 and every remainder.
     for (const std::uint32_t n :
          {1u, 3u, 4u, 5u, 8u, 11u, 12u, 15u, 16u, 23u, 24u, 28u, 31u, 32u, 47u, 59u, 63u, 256u, 1001u}) {
         const Batch b = make_batch(n, n);
-        for (const Loops loops : {Loops::Scalar, Loops::Avx2, Loops::Widest}) {
-            const std::vector<std::uint32_t> counts = counts_of(b, loops);
-            for (std::uint32_t k = 0; k < n; ++k) {
-                const std::uint32_t expected =
-                    b.rate[k] <= kInversionLimit ? poisson_by_inversion(b.rate[k], b.p0[k], b.u[k]) : kNotCounted;
-                ASSERT_EQ(counts[k], expected) << "customer " << k << " of " << n << ", rate " << b.rate[k] << ", word "
-                                               << b.u[k] << ", " << name(loops);
+        // The market's limit, and a lower one that every batch straddles.
+        for (const double limit : {kMarketLimit, 1.0})
+            for (const Loops loops : {Loops::Scalar, Loops::Avx2, Loops::Widest}) {
+                const std::vector<std::uint32_t> counts = counts_of(b, loops, limit);
+                for (std::uint32_t k = 0; k < n; ++k) {
+                    const std::uint32_t expected =
+                        b.rate[k] <= limit ? poisson_by_inversion(b.rate[k], b.p0[k], b.u[k]) : kNotCounted;
+                    ASSERT_EQ(counts[k], expected) << "rate " << k << " of " << n << ", rate " << b.rate[k] << ", word "
+                                                   << b.u[k] << ", limit " << limit << ", " << name(loops);
+                }
             }
-        }
     }
 }
 
-TEST(PurchaseCounts, LargeCountsAtHighRates) {
+TEST(PoissonBatch, LargeCountsAtHighRates) {
     // A word near 1 at a rate near the limit runs the loop for about 70
     // terms: past the table of 64 reciprocals, into the divisions.
     Batch b;

@@ -2,6 +2,7 @@
 // every error to its exit status (see Commands.hpp).
 #include "experiments/cli/Commands.hpp"
 #include "experiments/run/MpiSession.hpp"
+#include "sim/simd/Isa.hpp"
 
 #include "crmsim/GitVersion.hpp"
 
@@ -49,6 +50,9 @@ int main(int argc, char** argv) {
         std::cout << "crmsim " << crmsim::kVersion << " (commit " << crmsim::kGitCommit << ")\n";
         return kExitOk;
     }
+    // A CRMSIM_SIMD naming no width is bad input, refused before a run
+    // creates its output (the loops read it only once they run).
+    if ((command == "run" || command == "calibrate") && !sim::simd_request_ok()) return kExitBadInput;
     if (command == "run") return run_command(rest, all, mpi);
     if (command == "plan") return plan_command(rest);
     if (command == "summarize") return summarize_command(rest);

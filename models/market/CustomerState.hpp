@@ -9,21 +9,32 @@
 
 namespace models {
 
-struct CustomerTraitValues {
-    sim::AgentValue<float> cost_to_serve{0.0f};
-    sim::AgentValue<float> complaint_propensity{1.0f};
-    sim::AgentValue<float> talkativeness{1.0f};
-    sim::AgentValue<float> price_sensitivity{1.0f};
-    sim::AgentValue<float> purchase_rate{1.0f};  // purchases per tick (Poisson processes)
-    sim::AgentValue<float> no_purchase{0.0f};    // exp(-purchase_rate): P(no purchase in a whole tick)
-    sim::AgentValue<float> dropout{0.0f};        // Pareto/NBD rate or BG/NBD probability
-    sim::AgentValue<std::uint8_t> flags{0};      // CustomerFlag bits
+// The traits drawn once per customer, each written once: from this list
+// come CustomerTraitValues' members (each a value shared by everyone until
+// its distribution varies, then a column) and its bytes().
+//   TRAIT(type, name, shared)  `shared`: everyone's value until drawn.
+// clang-format off
+#define CRMSIM_CUSTOMER_TRAITS(TRAIT)                                                                                \
+    TRAIT(float, cost_to_serve, 0.0f)                                                                               \
+    TRAIT(float, complaint_propensity, 1.0f)                                                                        \
+    TRAIT(float, talkativeness, 1.0f)                                                                               \
+    TRAIT(float, price_sensitivity, 1.0f)                                                                           \
+    TRAIT(float, purchase_rate, 1.0f)        /* purchases per tick (Poisson processes) */                           \
+    TRAIT(float, no_purchase, 0.0f)          /* exp(-purchase_rate): P(no purchase in a whole tick) */              \
+    TRAIT(float, dropout, 0.0f)              /* Pareto/NBD rate or BG/NBD probability */                            \
+    TRAIT(std::uint8_t, flags, 0)            /* CustomerFlag bits */
+// clang-format on
 
+struct CustomerTraitValues {
+#define CRMSIM_CUSTOMER_TRAIT_MEMBER(type, name, shared) sim::AgentValue<type> name{shared};
+    CRMSIM_CUSTOMER_TRAITS(CRMSIM_CUSTOMER_TRAIT_MEMBER)
+#undef CRMSIM_CUSTOMER_TRAIT_MEMBER
+
+#define CRMSIM_CUSTOMER_TRAIT_BYTES(type, name, shared) +name.bytes()
     std::size_t bytes() const {
-        return cost_to_serve.bytes() + complaint_propensity.bytes() + talkativeness.bytes() +
-               price_sensitivity.bytes() + purchase_rate.bytes() + no_purchase.bytes() + dropout.bytes() +
-               flags.bytes();
+        return 0 CRMSIM_CUSTOMER_TRAITS(CRMSIM_CUSTOMER_TRAIT_BYTES);
     }
+#undef CRMSIM_CUSTOMER_TRAIT_BYTES
 };
 
 // The customer state's columns, each written once: from this list come
@@ -39,7 +50,9 @@ struct CustomerTraitValues {
 //   SCRATCH(type, name, initial)  written during a tick's decide phase and
 //       consumed by its apply phase (the double buffer that keeps every
 //       decision reading start-of-tick state).
-// A new column: one entry here (and its logic where it is used).
+// A new column: one entry here (and its logic where it is used); the tests
+// that compare paths, widths and thread counts then compare it too
+// (tests/support/SameCustomers.hpp iterates this list and the traits').
 // clang-format off
 #define CRMSIM_CUSTOMER_COLUMNS(SNAPSHOT, STATE, OPTIONAL, SCRATCH)                                                    \
     SNAPSHOT(std::uint8_t, firm, 0, "1", "the customer's firm (index into the firms list; 255: none)")              \

@@ -33,17 +33,38 @@ inline Isa processor_isa() {
 #endif
 }
 
-// CRMSIM_SIMD, or native when unset. An unknown value is an error: a
-// differential run that silently took another width would compare nothing.
-inline Isa requested_isa() {
+// The width CRMSIM_SIMD names (native when unset), or false if it names none.
+inline bool parse_isa(const char* v, Isa& isa) {
+    if (v == nullptr || *v == '\0' || std::strcmp(v, "native") == 0) return isa = Isa::Avx512, true;
+    if (std::strcmp(v, "scalar") == 0) return isa = Isa::Scalar, true;
+    if (std::strcmp(v, "avx2") == 0) return isa = Isa::Avx2, true;
+    if (std::strcmp(v, "avx512") == 0) return isa = Isa::Avx512, true;
+    return false;
+}
+}  // namespace detail
+
+// Whether CRMSIM_SIMD is unset or names a width; if not, says so on stderr,
+// naming the value. An unknown value is an error: a differential run that
+// silently took another width would compare nothing. The loops read it only
+// once they run, by which time a program may have created its output, so
+// crmsim checks it first.
+inline bool simd_request_ok() {
+    Isa isa;
     const char* v = std::getenv("CRMSIM_SIMD");
-    if (v == nullptr || *v == '\0' || std::strcmp(v, "native") == 0) return Isa::Avx512;
-    if (std::strcmp(v, "scalar") == 0) return Isa::Scalar;
-    if (std::strcmp(v, "avx2") == 0) return Isa::Avx2;
-    if (std::strcmp(v, "avx512") == 0) return Isa::Avx512;
+    if (detail::parse_isa(v, isa)) return true;
+    std::fprintf(stderr, "crmsim: CRMSIM_SIMD=%s: must be scalar, avx2, avx512 or native\n", v);
+    return false;
+}
+
+namespace detail {
+// CRMSIM_SIMD, or native when unset; exits with status 2 (bad input) on an
+// unknown value, for a program that did not check it first.
+inline Isa requested_isa() {
     // A library has no better way to refuse the environment it was started in.
-    std::fputs("crmsim: CRMSIM_SIMD must be scalar, avx2, avx512 or native\n", stderr);
-    std::exit(2);
+    if (!simd_request_ok()) std::exit(2);
+    Isa isa = Isa::Avx512;
+    parse_isa(std::getenv("CRMSIM_SIMD"), isa);
+    return isa;
 }
 }  // namespace detail
 

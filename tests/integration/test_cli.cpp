@@ -6,6 +6,7 @@
 #include "sim/random/SeedDerivation.hpp"
 
 #include "tests/support/Crmsim.hpp"
+#include "tests/support/ResultFiles.hpp"
 #include "tests/support/TestFolder.hpp"
 
 #include <gtest/gtest.h>
@@ -144,6 +145,49 @@ TEST_F(Cli, ResumeWithNothingToResumeIsBadInput) {
     EXPECT_EQ(r.status, 2) << r;
     EXPECT_TRUE(contains(r.err, "nothing to resume")) << r;
     expect_no_output_written();
+}
+
+// CRMSIM_SIMD is read by the loops only once they run: a value that names
+// no width must still be refused before the run creates its output (it
+// had left OUT.h5.partial/ behind, which the next run took for an
+// interrupted one).
+TEST_F(Cli, UnknownSimdWidthIsBadInputAndWritesNothing) {
+    const Result r =
+        run_shell("CRMSIM_SIMD=bogus " + quote(kBinary) + " run " + quote(kTiny) + " -o " + quote(path("out.h5")),
+                  dir_ / "stderr.txt");
+    EXPECT_EQ(r.status, 2) << r;
+    EXPECT_TRUE(contains(r.err, "CRMSIM_SIMD=bogus: must be scalar, avx2, avx512 or native")) << r;
+    expect_no_output_written();
+}
+
+// The switches that force a path (CRMSIM_SIMD, --general-loops) give the
+// same results file as the default, for RM-1 and the lifecycle model, as a
+// user runs them: a process each, the environment read once.
+TEST_F(Cli, EveryVectorWidthAndTheGeneralLoopsWriteTheSameResults) {
+    const std::string lifecycle = std::string(CRMSIM_SOURCE_DIR) + "/configs/examples/lifecycle.yaml";
+    for (const std::string& config : {kRm1, lifecycle}) {
+        const std::string size = " --set population.size=3001 --set experiment.ticks=8 --threads 2";
+        const auto run = [&](const std::string& name, const std::string& prefix, const std::string& option) {
+            const Result r = run_shell(
+                prefix + quote(kBinary) + " run " + quote(config) + " -o " + quote(path(name)) + size + option + " -q",
+                dir_ / "stderr.txt");
+            EXPECT_EQ(r.status, 0) << name << "\n" << r;
+            return path(name);
+        };
+        const std::string native = run("native.h5", "", "");
+        for (const char* width : {"scalar", "avx2", "avx512", "native"}) {
+            const std::string other =
+                run("simd-" + std::string(width) + ".h5", "CRMSIM_SIMD=" + std::string(width) + " ", "");
+            const auto d = testing_support::compare_results(native, other, testing_support::kTimingColumns);
+            EXPECT_TRUE(d.differences.empty()) << config << ", CRMSIM_SIMD=" << width << ": " << d;
+            EXPECT_GT(d.datasets_compared, 50u);
+        }
+        const std::string general = run("general.h5", "", " --general-loops");
+        const auto d = testing_support::compare_results(native, general, testing_support::kTimingColumns);
+        EXPECT_TRUE(d.differences.empty()) << config << ", --general-loops: " << d;
+        for (const auto& entry : fs::directory_iterator(dir_))  // the next config writes the same names
+            if (entry.path().extension() == ".h5") fs::remove(entry.path());
+    }
 }
 
 TEST_F(Cli, MissingOutputFolderIsBadInput) {

@@ -5,8 +5,9 @@
 // the processor has (scalar, AVX2, AVX-512: sim::allow_avx2_loops and
 // allow_avx512_loops, as CRMSIM_SIMD does for a whole process) and with the
 // general loops (Market::use_general_loops, as crmsim run --general-loops
-// does), comparing every tally and every column of the customer state
-// after every tick, bit for bit. Small populations (3,001 people: the last
+// does), comparing every tally, every column of the customer state and
+// every trait (the registries, tests/support/SameCustomers.hpp) after every
+// tick, bit for bit. Small populations (3,001 people: the last
 // group of four and of eight is cut short) and few ticks keep it within a
 // minute of CPU for at least 200 settings.
 #include "experiments/config/ExperimentConfig.hpp"
@@ -15,7 +16,7 @@
 #include "sim/util/Avx2Loops.hpp"
 
 #include "tests/support/LoopVariations.hpp"
-#include "tests/support/SameBits.hpp"
+#include "tests/support/SameCustomers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -28,7 +29,8 @@
 namespace {
 
 namespace fs = std::filesystem;
-using testing_support::same_column;
+using testing_support::first_difference;
+using testing_support::same_market_tally;
 using testing_support::same_tally;
 
 constexpr std::uint32_t kPeople = 3001;
@@ -157,32 +159,9 @@ std::string compare_paths(const experiments::ExperimentConfig& config, const sim
             const std::string where = "path " + std::to_string(k) + ", tick " + std::to_string(tick) + ": ";
             for (std::size_t f = 0; f < a.tally().size(); ++f)
                 if (!same_tally(a.tally()[f], b.tally()[f])) return where + "tally of firm " + std::to_string(f);
-            if (a.market_tally().prospects != b.market_tally().prospects) return where + "prospects";
-            if (a.market_tally().lapsed != b.market_tally().lapsed) return where + "lapsed";
-            const auto& x = a.customers();
-            const auto& y = b.customers();
-#define CRMSIM_SAME(column) \
-    if (!same_column(x.column, y.column)) return where + #column;
-            // clang-format off
-            CRMSIM_SAME(firm)
-            CRMSIM_SAME(status)
-            CRMSIM_SAME(stage)
-            CRMSIM_SAME(satisfaction)
-            CRMSIM_SAME(next_satisfaction)
-            CRMSIM_SAME(expectation)
-            CRMSIM_SAME(next_firm)
-            CRMSIM_SAME(outcome)
-            CRMSIM_SAME(stories)
-            CRMSIM_SAME(purchases)
-            CRMSIM_SAME(monetary)
-            CRMSIM_SAME(last_purchase)
-            CRMSIM_SAME(failures)
-            CRMSIM_SAME(since)
-            CRMSIM_SAME(tarp_group)
-            CRMSIM_SAME(tarp_opened)
-            CRMSIM_SAME(last_firm)
-            // clang-format on
-#undef CRMSIM_SAME
+            if (!same_market_tally(a.market_tally(), b.market_tally())) return where + "market tally";
+            const std::string column = first_difference(a.customers(), b.customers());
+            if (!column.empty()) return where + column;
         }
     }
     return {};

@@ -32,6 +32,10 @@ inline void PrintTo(const Variation& v, std::ostream* os) {
 inline bool same_tally(const models::FirmTally& a, const models::FirmTally& b) {
     return std::memcmp(&a, &b, sizeof a) == 0;
 }
+// MarketTally too holds only 64-bit fields.
+inline bool same_market_tally(const models::MarketTally& a, const models::MarketTally& b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 // Which loops a test runs: the scalar ones, the AVX2 ones, or the widest
 // the processor has (AVX-512 where a loop has such a version; on a

@@ -36,6 +36,7 @@ struct BatchPayments {
     const float* cost_to_serve;   // per customer; null: `shared_cost` for everyone
     float shared_cost;
     bool charge_cost;  // the firms charge their cost to serve
+    bool counts_rfm;   // the RFM counters are stored (not when they follow from tenure: every-tick purchases)
 };
 
 // Adds the payments of customers b .. b + n - 1 who take a basket to

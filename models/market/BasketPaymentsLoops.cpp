@@ -54,9 +54,11 @@ struct Sums {
 // (alternating ticks in one run).
 inline void ask_for_paying(const BatchPayments& p, std::uint32_t i) {
     constexpr std::size_t kAhead = 256;
-    sim::ask_ahead<true>(p.c.purchases, i + kAhead);
-    sim::ask_ahead<true>(p.c.monetary, i + kAhead);
-    sim::ask_ahead<true>(p.c.last_purchase, i + kAhead);
+    if (p.counts_rfm) {  // a line asked for and not read costs bandwidth all the same
+        sim::ask_ahead<true>(p.c.purchases, i + kAhead);
+        sim::ask_ahead<true>(p.c.monetary, i + kAhead);
+        sim::ask_ahead<true>(p.c.last_purchase, i + kAhead);
+    }
     if (p.cost_to_serve) sim::ask_ahead(p.cost_to_serve, i + kAhead);
 }
 
@@ -89,6 +91,7 @@ void pay_lanes(const BatchPayments& p, std::uint32_t b, std::uint32_t k, Sums& s
     // Their frequency, monetary value (a float sum: sim::lanes::round_to_float)
     // and last purchase; anyone who takes no basket bought nothing, and
     // their counters are stored unchanged.
+    if (!p.counts_rfm) return;
     const auto any = bought > U(0);
     L::store_words(c.purchases + i, L::words(c.purchases + i) + bought);
     const D monetary = L::float_doubles(c.monetary + i);

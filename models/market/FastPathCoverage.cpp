@@ -1,7 +1,7 @@
 // Which of the mechanisms' parameters the fast paths cover, declared once
 // and checked by the compiler. The fast paths are the quiet-tick loops
-// (QuietTicks.hpp, QuietLifecycle.hpp) and the staged decide and settle
-// loops around them. Each field of each mechanism is declared here with
+// (QuietLifecycle.hpp: one kernel for RM-1's markets and the lifecycle's)
+// and the staged decide and settle loops around them. Each field of each mechanism is declared here with
 // how the fast paths treat it; a mechanism that gains a field, or a market
 // that gains a mechanism, does not build until its author has declared it
 // (the static_asserts below count the fields). A new option can therefore
@@ -23,7 +23,7 @@ enum class Coverage {
     // Read by the fast loops themselves, for every value.
     Kernel,
     // The fast paths run only for some values: the path choice
-    // (Market::decide_scope, may_decide_in_stages, settles_lifecycle_stayers)
+    // (Market::may_decide_in_stages, settles_lifecycle_stayers)
     // tests it and sends other values to the general loops.
     Scope,
     // Read only for eventful customers (a failure, a switch, an adoption,
@@ -77,7 +77,7 @@ constexpr std::array kSwitching = {
 CRMSIM_DECLARED(SwitchingHazard, kSwitching);
 
 constexpr std::array kSatisfaction = {
-    Field{"model", Coverage::Scope},  // RM-1's loops: the rm1 model only; the lifecycle's: both
+    Field{"model", Coverage::Kernel},  // the quiet loops take both models
     Field{"good_service_gain", Coverage::Formula},
     Field{"anchor_weight", Coverage::Formula},
     Field{"disconfirmation_weight", Coverage::Formula},
@@ -91,7 +91,7 @@ constexpr std::array kWordOfMouth = {
     Field{"negative_reach", Coverage::Eventful},
     Field{"positive_reach", Coverage::Eventful},
     Field{"story_effect", Coverage::Formula},
-    Field{"expectation_effect", Coverage::Scope},
+    Field{"expectation_effect", Coverage::Kernel},  // settling moves expectations with the stories
     Field{"dissatisfied_below", Coverage::Kernel},
     Field{"advocate_talk", Coverage::Kernel},
     Field{"weak_ties", Coverage::Eventful},
@@ -105,7 +105,7 @@ constexpr std::array kWordOfMouth = {
 CRMSIM_DECLARED(WordOfMouth, kWordOfMouth);
 
 constexpr std::array kLadder = {
-    Field{"enabled", Coverage::Scope},  // RM-1's loops: off; the lifecycle's: both
+    Field{"enabled", Coverage::Kernel},  // the quiet loops step the ladder when it is on
     Field{"promote", Coverage::Formula},
     Field{"demote", Coverage::Formula},
     Field{"client_purchases", Coverage::Formula},
@@ -164,7 +164,7 @@ constexpr std::array kRepurchase = {
 CRMSIM_DECLARED(RepurchaseIntention, kRepurchase);
 
 constexpr std::array kParadox = {
-    Field{"enabled", Coverage::Scope},  // RM-1's loops: off (it changes failures only: eventful for the lifecycle's)
+    Field{"enabled", Coverage::Eventful},  // it changes what follows a failure only
     Field{"satisfaction_bonus", Coverage::Eventful},
     Field{"first_failure_only", Coverage::Eventful},
     Field{"minor_only", Coverage::Eventful},
@@ -172,7 +172,7 @@ constexpr std::array kParadox = {
 CRMSIM_DECLARED(RecoveryParadox, kParadox);
 
 constexpr std::array kPurchases = {
-    Field{"process", Coverage::Scope},  // RM-1's loops: every tick; the staged lifecycle's: Poisson
+    Field{"process", Coverage::Scope},  // the staged loops: every tick or Poisson (no dropout while buying)
     Field{"rate", Coverage::Kernel},
     Field{"dropout", Coverage::Scope},
     Field{"amount_shape", Coverage::Kernel},

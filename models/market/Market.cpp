@@ -116,7 +116,7 @@ void Market::derive_from_params() {
         quiet_firms_.push_back({sim::BernoulliBound(failures ? params_.firms[f].service.failure_rate : 0.0).bound(),
                                 params_.firms[f].service_quality, barrier_factor_[f], pull_[f]});
     staged_batches_ = may_decide_in_stages();
-    staged_settling_ = scope_ != Scope::Rm1 && settles_lifecycle_stayers(firms);
+    staged_settling_ = settles_lifecycle_stayers(firms);
     if (params_.general_loops) use_general_loops();
     // Stories heard about each firm, kept only while choices read them
     // (a policy may turn them on or off: continue_under).

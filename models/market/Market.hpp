@@ -60,9 +60,8 @@ public:
     // word_of_mouth.choice_effect is on.
     std::span<const std::int16_t> heard_about() const { return heard_about_; }
     std::size_t bytes() const;
-    // Whether the market runs RM-1's loops (decide_scope), and, for tests
-    // that check they give the same results, a switch to the general ones.
-    bool runs_rm1_loops() const { return scope_ == Scope::Rm1; }
+    // For tests that check the fast loops give the same results: a switch
+    // to the general ones.
     void use_general_loops() {
         scope_ = any_strategic_ ? Scope::Strategies : Scope::Lifecycle;
         staged_batches_ = false;
@@ -143,14 +142,14 @@ private:
     };
 
     // The decide loop is compiled once per scope of mechanisms a market can
-    // use: RM-1's alone, the customer lifecycle's, and those plus the firms'
+    // use: the customers' mechanisms alone, and those plus the firms'
     // strategies. A market runs the narrowest scope that covers it
-    // (decide_scope), whose loop then carries no code of the mechanisms it
-    // does not use. In RM-1's scope the customers with a quiet tick (no
-    // failure, no story, staying) are also decided and settled by lean
-    // loops (decide_quiet_customers, settle_rm1_chunk); the results are bit
-    // for bit those of the general loops (tested).
-    enum class Scope { Rm1, Lifecycle, Strategies };
+    // (decide_scope), whose loop then carries no code of the strategies it
+    // does not use. Markets whose firms do not act also take the quiet
+    // loops (QuietLifecycle.hpp: decide_batch_in_stages,
+    // settle_lifecycle_chunk), RM-1's among them; the results are bit for
+    // bit those of the general loops (tested).
+    enum class Scope { Lifecycle, Strategies };
     // Customers whose draws are made together (SIMD) in the decide loop.
     static constexpr std::uint32_t kBatch = 256;
     Scope decide_scope() const;
@@ -187,9 +186,6 @@ private:
                     std::uint32_t counted, InterleavedTally& tally, ChunkScratch& scratch);
     void draw_prospects(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
                         sim::Block4* draws) const;
-    std::uint32_t decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
-                                         std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
-                                         std::uint16_t* eventful) const;
     // The draws of one batch of customers (decide_chunk).
     struct BatchDraws {
         const sim::Block4* encounter;  // a prospect's: their kAcquisition block
@@ -301,9 +297,6 @@ private:
     StoriesHeard heard_by(std::uint32_t i) const;
 
     void apply(std::uint32_t tick);
-    template <class Settle>
-    void settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
-                          Settle&& settle) const;
     template <class Settle>
     void settle_lifecycle_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
                                 MarketTally& market, Settle&& settle) const;

@@ -2,7 +2,6 @@
 // the stories they heard imply, and the tick's per-firm counts are taken.
 #include "models/market/Market.hpp"
 #include "models/market/QuietLifecycle.hpp"
-#include "models/market/QuietTicks.hpp"
 
 #include <span>
 #include <utility>
@@ -62,33 +61,6 @@ struct Arrival {
 };
 
 }  // namespace
-
-// RM-1's scope: the few who move (switch, leave, join) settle by the
-// general code first, then the stayers by the lean loops (QuietTicks.hpp),
-// which count everyone in customer order.
-template <class Settle>
-void Market::settle_rm1_chunk(const sim::Chunk& chunk, const CustomerColumns& c, InterleavedTally& lanes,
-                              Settle&& settle) const {
-    const auto [movers, settled] = settle_movers(chunk, c, list_movers, settle);
-    const QuietSettlement q{c.firm,
-                            c.next_firm,
-                            c.next_satisfaction,
-                            c.satisfaction,
-                            c.stories,
-                            params_.mechanisms.word_of_mouth.story_effect,
-                            params_.metrics.promoter_from,
-                            params_.metrics.detractor_below};
-    SettledCounts counts;
-    settle_stayers(q, chunk.begin, chunk.end, movers, settled, counts);
-    for (std::uint8_t f = 0; f < 2; ++f) {
-        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l)
-            lanes.at(chunk.begin + l, f).satisfaction_sum = counts.satisfaction[f][l];
-        FirmTally& t = lanes.at(chunk.begin, f);  // counts add up the same in any lane
-        t.customers += counts.customers[f];
-        t.promoters += counts.promoters[f];
-        t.detractors += counts.detractors[f];
-    }
-}
 
 // The lifecycle's scopes (at most four firms): the movers (whose firm
 // changes) settle by the general code first, then the stayers by the lean
@@ -178,23 +150,13 @@ void Market::apply(std::uint32_t tick) {
             }
             // Someone from no firm starts where their decision said (acquired or won back).
             const Arrival start = before == kNoFirm ? Arrival{c.next_satisfaction[i], acquired.expectation} : switched;
-            // In RM-1's scope a customer who switches is already active, on
-            // the ladder's first rung, with counters that stay 0 (nothing
-            // there changes them): those columns are not touched, which
-            // spares a cache miss in each of them per mover. Tested against
-            // the general loops in test_rm1_loops.cpp.
-            if (scope_ == Scope::Rm1 && before != kNoFirm)
-                switch_firm(c, i, after, tick);
-            else
-                join(c, i, after, tick);
+            join(c, i, after, tick);
             c.satisfaction[i] = start.satisfaction;
             c.expectation[i] = static_cast<float>(start.expectation);
             lanes.at(i, after).switched_in += before != kNoFirm;
             return {after, start.satisfaction};
         };
-        if (scope_ == Scope::Rm1) {
-            settle_rm1_chunk(chunk, c, lanes, settle);
-        } else if (staged_settling_) {
+        if (staged_settling_) {
             settle_lifecycle_chunk(chunk, c, lanes, market, settle);
         } else {
             for (std::uint32_t i = chunk.begin; i < chunk.end; ++i) {

@@ -5,7 +5,6 @@
 #include "models/market/BasketPayments.hpp"
 #include "models/market/DrawPurpose.hpp"
 #include "models/market/Market.hpp"
-#include "models/market/QuietTicks.hpp"
 #include "sim/random/BlockEngine.hpp"
 #include "sim/random/FastGamma.hpp"
 #include "sim/random/GammaFirstTries.hpp"
@@ -139,13 +138,12 @@ template <Market::Scope kScope>
                                                            const sim::Block4& draws, const sim::Block4& lifecycle,
                                                            const sim::Block4& amount, std::uint32_t counted,
                                                            FirmTally* tally, ChunkScratch& scratch) {
-    constexpr bool kLifecycle = kScope != Scope::Rm1;
     constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     FirmTally& t = tally[f];
     c.next_firm[i] = f;
-    if (kLifecycle && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
+    if (c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant)) {  // gone quiet for good
         c.outcome[i] = static_cast<std::uint8_t>(Outcome::NoFailure);
         c.next_satisfaction[i] = c.satisfaction[i];
         close_tarp_observation(m.tarp, c, i, tick, false, t);       // buys no more: not retained
@@ -158,8 +156,8 @@ template <Market::Scope kScope>
     const PolicyEffect policy = acts ? policy_effect(i, tick, f) : PolicyEffect{};
 
     // Purchases, and the customer's RFM counters with the firm. RM-1's
-    // customers buy once a tick at their level (the inline fast path).
-    const bool every_tick = !kLifecycle || m.purchases.every_tick();
+    // customers buy once a tick at their level.
+    const bool every_tick = m.purchases.every_tick();
     Basket basket =
         every_tick ? Basket{1, c.spend[i], false} : buy_at_rate(i, tick, lifecycle[kLanePurchases], counted, amount);
     take_basket<kScope>(m, c, i, tick, policy, basket, t, scratch);
@@ -172,12 +170,11 @@ template <Market::Scope kScope>
 [[gnu::always_inline]] inline void Market::take_basket(const Mechanisms& m, const CustomerColumns& c, std::uint32_t i,
                                                        std::uint32_t tick, const PolicyEffect& policy, Basket& basket,
                                                        FirmTally& t, ChunkScratch& scratch) {
-    constexpr bool kLifecycle = kScope != Scope::Rm1;
     constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     const bool acts = kStrategies && acting_[f];
-    const bool every_tick = !kLifecycle || m.purchases.every_tick();
+    const bool every_tick = m.purchases.every_tick();
     if (acts) {
         if (policy.limited) basket.amount *= 1.0 + firm.strategies.termination.price_markup;
         charge_policy(i, policy, firm, basket.amount, t);
@@ -185,19 +182,17 @@ template <Market::Scope kScope>
     } else if (kStrategies && cost_to_serve_) {
         t.service_cost += customers_.traits.cost_to_serve[i];  // what charge_policy charges without a policy
     }
-    if (kScope != Scope::Rm1) {  // RM-1's scope sums every customer's in decide_quiet_customers
-        t.revenue += basket.amount;
-        t.purchases += basket.purchases;
-    }
+    t.revenue += basket.amount;
+    t.purchases += basket.purchases;
     // RM-1's counters follow from tenure and spend (Market::frequency), and are not stored.
     if (basket.purchases > 0 && !every_tick) {
         c.purchases[i] += basket.purchases;
         c.monetary[i] += static_cast<float>(basket.amount);
         c.last_purchase[i] = tick + 1;
     }
-    if (kLifecycle && basket.purchases > 0 && params_.metrics.transaction_log)
+    if (basket.purchases > 0 && params_.metrics.transaction_log)
         scratch.transactions.push_back({i, f, basket.purchases, basket.amount});
-    if (kLifecycle && basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    if (basket.dropped_out) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Dormant);
 }
 
 // The service encounter of a customer who has taken this tick's basket,
@@ -208,7 +203,6 @@ template <Market::Scope kScope>
                                                         const Basket& basket, const sim::Block4& draws,
                                                         const sim::Block4& lifecycle, FirmTally& t,
                                                         ChunkScratch& scratch) {
-    constexpr bool kLifecycle = kScope != Scope::Rm1;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
     // The service encounter: every tick a customer buys.
@@ -229,7 +223,7 @@ template <Market::Scope kScope>
             ++t.complaints;
             t.major_complaints += severity == Severity::Major;
             outcome = m.recovery.outcome(firm.recovery, stream_.block(kRecovery, i, tick)[0]);
-            if (kLifecycle && firm.recovery.capacity > 0) {
+            if (firm.recovery.capacity > 0) {
                 // The firm's capacity is shared by all of this tick's complaints:
                 // they are concluded once all are known (resolve_complaints).
                 scratch.complaints.push_back({i, severity, outcome, policy});
@@ -250,7 +244,6 @@ template <Market::Scope kScope>
                                                               const EncounterResult& e, const sim::Block4& draws,
                                                               const sim::Block4& lifecycle, FirmTally& t,
                                                               ChunkScratch& scratch) {
-    constexpr bool kLifecycle = kScope != Scope::Rm1;
     constexpr bool kStrategies = kScope == Scope::Strategies;
     const std::uint8_t f = c.firm[i];
     const FirmParams& firm = params_.firms[f];
@@ -258,13 +251,11 @@ template <Market::Scope kScope>
     const auto stage = static_cast<Stage>(c.stage[i]);
     const Severity severity = e.severity;
     const Outcome outcome = e.outcome;
-    // RM-1's scope has no stage factors, barriers, variety seeking or pull.
-    const double barrier =
-        kLifecycle ? m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor : 1.0;
-    double drift = kLifecycle ? m.switching.drift(s, barrier) : m.switching.drift(s);
-    double p_switch = kLifecycle ? SwitchingHazard::leave_chance(drift, barrier, pull_[f]) : drift;
+    const double barrier = m.switching.stage_factor[index(stage)] * barrier_factor_[f] * e.policy.drift_factor;
+    double drift = m.switching.drift(s, barrier);
+    double p_switch = SwitchingHazard::leave_chance(drift, barrier, pull_[f]);
     ChurnReason reason = ChurnReason::Drift;
-    const bool disconfirmation = kLifecycle && m.satisfaction.model == SatisfactionModel::Disconfirmation;
+    const bool disconfirmation = m.satisfaction.model == SatisfactionModel::Disconfirmation;
     // Reassurance lowers expectations before the encounter is judged.
     SatisfactionState feel{s, disconfirmation ? c.expectation[i] + e.policy.expectation_shift : 0.0};
     if (severity == Severity::None) {
@@ -280,7 +271,7 @@ template <Market::Scope kScope>
         }
         double repurchase = ComplaintRecovery::lifted(recovery, outcome, m.repurchase.after(outcome, severity));
         if (kStrategies && acting_[f]) repurchase = after_failure(firm.strategies, repurchase, t);
-        if (kLifecycle && m.paradox.applies(c.failures[i], severity, outcome)) {
+        if (m.paradox.applies(c.failures[i], severity, outcome)) {
             // Recovered so well that it beats good service (DESIGN 1.5), and
             // never below what the recovery alone would have given.
             const double bonus = m.paradox.satisfaction_bonus;
@@ -327,7 +318,7 @@ template <Market::Scope kScope>
         ++t.switched_out;
         ++t.churn[static_cast<std::size_t>(reason)];
         const auto firms = static_cast<std::uint32_t>(params_.firms.size());
-        if (kLifecycle && sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
+        if (sim::bernoulli(lifecycle[kLaneLeave], m.switching.leave_market_share)) {
             c.next_firm[i] = kNoFirm;
             ++t.left_market;
             if (reason == ChurnReason::Termination) c.status[i] = static_cast<std::uint8_t>(CustomerStatus::Terminated);
@@ -344,11 +335,10 @@ template <Market::Scope kScope>
     close_tarp_observation(m.tarp, c, i, tick, c.next_firm[i] == f, t);
     // Dropped out this tick (dormant customers do not get here) and stayed:
     // a leaver starts afresh wherever they go.
-    if (kLifecycle)
-        t.dropped_out += c.next_firm[i] == f && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
+    t.dropped_out += c.next_firm[i] == f && c.status[i] == static_cast<std::uint8_t>(CustomerStatus::Dormant);
 
     // The ladder, on start-of-tick satisfaction and this tick's purchases.
-    if (kLifecycle && m.ladder.enabled)
+    if (m.ladder.enabled)
         c.stage[i] = static_cast<std::uint8_t>(
             m.ladder.next({stage, s, frequency(i, tick + 1), tick - c.since[i]}, lifecycle[kLaneLadder]));
 
@@ -407,31 +397,15 @@ inline void Market::close_tarp_observation(const TarpTracking& tarp, const Custo
     c.tarp_group[i] = kNotObserved;
 }
 
-// RM-1's scope: two firms, customers who buy once a tick and judge by RM-1's
-// satisfaction rule, and no ladder, paradox, dropout, talking advocates, leaving the
-// market, capacity limit, barrier, pull or transaction log.
+// The strategies' code is compiled into the decide loop only for markets
+// where some firm acts or charges a cost to serve.
 Market::Scope Market::decide_scope() const {
-    if (any_strategic_) return Scope::Strategies;
-    const Mechanisms& m = params_.mechanisms;
-    const auto one = [](double x) { return x == 1.0; };
-    const auto zero = [](double x) { return x == 0.0; };
-    const bool rm1 = params_.firms.size() == 2 && m.word_of_mouth.sign(Outcome::NoFailure) == 0 && !lifecycle_draws_ &&
-                     m.purchases.every_tick() && !m.ladder.enabled && !m.paradox.enabled &&
-                     m.satisfaction.model == SatisfactionModel::Rm1 && m.word_of_mouth.expectation_effect == 0.0 &&
-                     m.purchases.dropout.mean == 0.0 && !limited_capacity_ && !params_.metrics.transaction_log &&
-                     m.switching.variety_seeking == 0.0 &&
-                     std::all_of(m.switching.stage_factor.begin(), m.switching.stage_factor.end(), one) &&
-                     std::all_of(barrier_factor_.begin(), barrier_factor_.end(), one) &&
-                     std::all_of(pull_.begin(), pull_.end(), zero);
-    return rm1 ? Scope::Rm1 : Scope::Lifecycle;
+    return any_strategic_ ? Scope::Strategies : Scope::Lifecycle;
 }
 
 void Market::decide(std::uint32_t tick, bool then_tell) {
     sim::for_each_chunk(chunks_, [&](const sim::Chunk& chunk) {
         switch (scope_) {
-            case Scope::Rm1:
-                decide_chunk<Scope::Rm1>(chunk, tick);
-                break;
             case Scope::Lifecycle:
                 decide_chunk<Scope::Lifecycle>(chunk, tick);
                 break;
@@ -466,41 +440,6 @@ template <Market::Scope kScope>
         decide_customer<kScope>(m, c, i, tick, draws, lifecycle, amount, counted, tally.lane_of(i), scratch);
 }
 
-// RM-1's scope: the quiet customers (QuietTicks.hpp) first; everyone else
-// is listed in `eventful` (batch offsets, in customer order) for
-// decide_customer.
-std::uint32_t Market::decide_quiet_customers(const Mechanisms& m, const CustomerColumns& c, std::uint32_t b,
-                                             std::uint32_t n, const sim::Block4* draws, InterleavedTally& tally,
-                                             std::uint16_t* eventful) const {
-    const bool failures = m.service_failures.enabled;
-    const QuietDecision q{c.firm,
-                          c.spend,
-                          c.satisfaction,
-                          c.tarp_group,
-                          c.next_satisfaction,
-                          c.next_firm,
-                          c.outcome,
-                          {sim::BernoulliBound(failures ? params_.firms[0].service.failure_rate : 0.0),
-                           sim::BernoulliBound(failures ? params_.firms[1].service.failure_rate : 0.0)},
-                          m.word_of_mouth.enabled ? m.word_of_mouth.dissatisfied_below : 0.0,
-                          m.switching,
-                          m.satisfaction};
-    LaneSums revenue;
-    for (std::uint8_t f = 0; f < 2; ++f)
-        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) revenue[f][l] = tally.at(l, f).revenue;
-    QuietCounts counts;
-    const std::uint32_t events = models::decide_quiet_customers(q, b, n, draws, eventful, counts, revenue);
-    for (std::uint8_t f = 0; f < 2; ++f) {
-        for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) tally.at(l, f).revenue = revenue[f][l];
-        FirmTally& t = tally.at(0, f);  // counts add up the same in any lane
-        t.purchases += counts.customers[f];
-        t.outcomes[index(Outcome::NoFailure)] += counts.quiet[f];
-        t.switched_out += counts.leavers[f];
-        t.churn[static_cast<std::size_t>(ChurnReason::Drift)] += counts.leavers[f];
-    }
-    return events;
-}
-
 // The Poisson purchase counts of customers b .. b + n - 1 (counted[k] for
 // customer b + k), from their kLifecycle blocks, in one batch
 // (sim/random/PoissonBatch.hpp), by inversion up to kInversionLimit as
@@ -531,23 +470,26 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
                                 const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
                                 double* amount, InterleavedTally& tally, ChunkScratch& scratch) {
     const CustomerTraitValues& traits = customers_.traits;
+    const bool every_tick = params_.mechanisms.purchases.every_tick();
     std::array<std::uint16_t, kBatch> buyers;
     std::uint32_t buying = 0;
-    for (const std::uint16_t k : takers) {
-        const std::uint32_t i = b + k;
-        const std::uint32_t counted = d.counted[k];
-        bought[k] = counted != sim::kNotCounted
-                        ? counted
-                        : purchase_count(i, tick, traits.purchase_rate[i], d.lifecycle[k][kLanePurchases]);
-        buyers[buying] = k;
-        buying += bought[k] > 0;
+    if (!every_tick) {  // every-tick baskets are set already (decide_batch_in_stages)
+        for (const std::uint16_t k : takers) {
+            const std::uint32_t i = b + k;
+            const std::uint32_t counted = d.counted[k];
+            bought[k] = counted != sim::kNotCounted
+                            ? counted
+                            : purchase_count(i, tick, traits.purchase_rate[i], d.lifecycle[k][kLanePurchases]);
+            buyers[buying] = k;
+            buying += bought[k] > 0;
+        }
+        // Block 0 of each buyer's kPurchaseAmount draws: buyers are four in
+        // ten, so drawing for them alone saves the rest's blocks.
+        std::array<sim::Block4, kBatch> first_amounts;
+        if (params_.mechanisms.purchases.amount_shape > 0.0)
+            stream_.listed_agent_blocks(kPurchaseAmount, b, tick, buyers.data(), first_amounts.data(), buying);
+        basket_amounts(b, tick, {buyers.data(), buying}, bought, first_amounts.data(), amount);
     }
-    // Block 0 of each buyer's kPurchaseAmount draws: buyers are four in
-    // ten, so drawing for them alone saves the rest's blocks.
-    std::array<sim::Block4, kBatch> first_amounts;
-    if (params_.mechanisms.purchases.amount_shape > 0.0)
-        stream_.listed_agent_blocks(kPurchaseAmount, b, tick, buyers.data(), first_amounts.data(), buying);
-    basket_amounts(b, tick, {buyers.data(), buying}, bought, first_amounts.data(), amount);
     const std::size_t firms = params_.firms.size();
     if (!params_.metrics.transaction_log && firms <= 4) {  // the lean loops (BasketPayments.hpp)
         const bool charge_cost = kScope == Scope::Strategies && cost_to_serve_;
@@ -558,7 +500,8 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
                 sums.service_cost[f][l] = tally.at(l, f).service_cost;
             }
         const BatchPayments payments{
-            c, firms, tick, bought, amount, traits.cost_to_serve.values(), traits.cost_to_serve.shared(), charge_cost};
+            c,           firms,      tick, bought, amount, traits.cost_to_serve.values(), traits.cost_to_serve.shared(),
+            charge_cost, !every_tick};
         pay_for_baskets(payments, b, n, sums);
         for (std::size_t f = 0; f < firms; ++f) {
             for (std::uint32_t l = 0; l < InterleavedTally::kLanes; ++l) {
@@ -583,8 +526,9 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
 // out while buying) and whose quiet customers tell no one.
 bool Market::may_decide_in_stages() const {
     const Mechanisms& m = params_.mechanisms;
-    return scope_ != Scope::Rm1 && std::none_of(acting_.begin(), acting_.end(), [](char a) { return a != 0; }) &&
-           m.purchases.process == PurchaseProcess::Poisson && m.word_of_mouth.sign(Outcome::NoFailure) == 0;
+    return std::none_of(acting_.begin(), acting_.end(), [](char a) { return a != 0; }) &&
+           (m.purchases.process == PurchaseProcess::Poisson || m.purchases.every_tick()) &&
+           m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }
 
 // What only eventful customers read: a failure's complaint propensity and
@@ -642,18 +586,28 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     const auto takes = [&](std::uint32_t i) { return takes_basket(c.firm[i], c.status[i]); };
     std::array<std::uint32_t, kBatch> bought;
     std::array<double, kBatch> amount;
-    std::fill_n(bought.begin(), n, 0u);
-    std::fill_n(amount.begin(), n, 0.0);
     std::array<std::uint8_t, kBatch> taking_flags;
     flag_basket_takers(c.firm + b, c.status + b, n, taking_flags.data());
     std::array<std::uint16_t, kBatch + sim::kListSlack> takers;
     const std::uint32_t taking = sim::list_equal_bytes(taking_flags.data(), n, 1, takers.data());
+    if (m.purchases.every_tick()) {
+        // One basket each at their level (decide_customer's Basket{1, spend}),
+        // in one pass without a branch.
+        for (std::uint32_t k = 0; k < n; ++k) {
+            bought[k] = taking_flags[k];
+            amount[k] = taking_flags[k] ? c.spend[b + k] : 0.0;
+        }
+    } else {
+        std::fill_n(bought.begin(), n, 0u);
+        std::fill_n(amount.begin(), n, 0.0);
+    }
     take_batch_baskets<kScope>(c, b, n, tick, d, {takers.data(), taking}, bought.data(), amount.data(), tally, scratch);
     // Room for the whole groups the vector loops write (kQuietListSlack).
     std::array<std::uint16_t, kBatch + kQuietListSlack> eventful;
-    std::array<std::int64_t, 256> quiet;  // per firm byte
+    std::array<std::int64_t, 256> quiet;  // per firm byte; only the firms' and kNoFirm's are written
     const std::size_t firms = params_.firms.size();
-    quiet.fill(0);
+    std::fill_n(quiet.begin(), firms, 0);
+    quiet[kNoFirm] = 0;
     std::array<std::uint16_t, kBatch + kQuietListSlack> quiet_tellers;
     std::array<std::int8_t, kBatch + kQuietListSlack> quiet_signs;
     std::uint32_t quiet_teller_count = 0;
@@ -665,6 +619,7 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
                                     d.encounter,
                                     d.lifecycle,
                                     bought.data(),
+                                    m.purchases.every_tick(),
                                     network_.offsets().data(),
                                     customers_.adopted_neighbours.data(),
                                     static_cast<double>(adopters_) / static_cast<double>(customers_.size()),
@@ -724,22 +679,13 @@ void Market::decide_chunk(const sim::Chunk& chunk, std::uint32_t tick) {
         // A customer's block is their encounter, a prospect's their acquisition draw.
         stream_.agent_blocks(kEncounter, b, tick, encounter.data(), n);
         if (std::memchr(c.firm + b, kNoFirm, n)) draw_prospects(c, b, n, tick, encounter.data());
-        if (kScope != Scope::Rm1 && lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
+        if (lifecycle_draws_) stream_.agent_blocks(kLifecycle, b, tick, lifecycle.data(), n);
         // Most customers buy in a tick; their amounts' first blocks come in
         // one batch too.
         // (In stages, only the buyers' are drawn: take_batch_baskets.)
-        if (kScope != Scope::Rm1 && gamma_amounts && !staged_batches_)
-            stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
-        if (kScope != Scope::Rm1 && !m.purchases.every_tick())
-            count_batch_purchases(b, n, lifecycle.data(), counted.data());
-        if constexpr (kScope == Scope::Rm1) {
-            // The quiet majority first, then everyone else in customer order.
-            std::array<std::uint16_t, kBatch> eventful;
-            const std::uint32_t events = decide_quiet_customers(m, c, b, n, encounter.data(), tally, eventful.data());
-            for (std::uint32_t e = 0; e < events; ++e)
-                decide_one<kScope>(m, c, b + eventful[e], tick, encounter[eventful[e]], lifecycle[eventful[e]],
-                                   amount[eventful[e]], counted[eventful[e]], tally, scratch);
-        } else if (staged_batches_) {
+        if (gamma_amounts && !staged_batches_) stream_.agent_blocks(kPurchaseAmount, b, tick, amount.data(), n);
+        if (!m.purchases.every_tick()) count_batch_purchases(b, n, lifecycle.data(), counted.data());
+        if (staged_batches_) {
             const BatchDraws d{encounter.data(), lifecycle.data(), counted.data()};
             decide_batch_in_stages<kScope>(m, c, b, n, tick, d, tally, scratch);
         } else {

@@ -1,6 +1,6 @@
 #pragma once
-// The lifecycle's quiet ticks. In the customer lifecycle most customers'
-// ticks are quiet: no service failure, no leaving, no story told, no TARP
+// Quiet ticks, RM-1's and the lifecycle's alike. Most customers' ticks are
+// quiet: no service failure, no leaving, no story told, no TARP
 // observation closing. Such a tick only moves satisfaction, expectation and
 // the ladder, and may include telling a story (the dissatisfied, advocates
 // who talk: listed as tellers). Most prospects' ticks are quiet too: they do
@@ -23,7 +23,6 @@
 // and width at once.
 #include "models/market/CustomerState.hpp"
 #include "models/market/MarketParams.hpp"
-#include "models/market/QuietTicks.hpp"
 #include "sim/random/CounterStream.hpp"
 #include "sim/util/ListLanes.hpp"
 
@@ -52,6 +51,7 @@ struct QuietLifecycleBatch {
     const sim::Block4* encounter;  // [k]: kEncounter block
     const sim::Block4* lifecycle;  // [k]: kLifecycle block
     const std::uint32_t* bought;   // [k]: purchases this tick (0 for anyone who took no basket)
+    bool frequency_from_tenure;    // every-tick buyers: purchases are not counted, tenure is their frequency
     // People with no firm: their encounter block is their kAcquisition
     // block; the share of adopters that influences them (Market::adopter_share).
     const std::uint64_t* network_offsets;     // network influence: the rows' offsets
@@ -79,6 +79,13 @@ inline constexpr std::uint32_t kQuietListSlack = sim::kListSlack;
 // quiet people with no firm.
 std::uint32_t decide_quiet_lifecycle(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
                                      std::uint16_t* eventful, std::int64_t* quiet);
+
+// How the general code settled someone: the firm they are a customer of
+// after the tick (kNoFirm: none) and their satisfaction.
+struct Settled {
+    std::uint8_t firm;
+    double satisfaction;
+};
 
 // Settling: after the tick, most people stay where they were. A customer
 // who stays takes satisfaction clamp(next_satisfaction + effect * stories)

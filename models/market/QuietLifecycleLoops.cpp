@@ -52,11 +52,12 @@ using LanesOf = sim::Lanes<kIsa, static_cast<int>(W), Local>;
 // (alternating ticks in one run).
 constexpr std::uint32_t kAhead = 256;
 
-inline void ask_for_settling(const CustomerColumns& c, std::uint32_t i) {
+inline void ask_for_settling(const LifecycleSettlement& q, std::uint32_t i) {
+    const CustomerColumns& c = q.c;
     sim::ask_ahead(c.next_satisfaction, i + kAhead);
     sim::ask_ahead<true>(c.satisfaction, i + kAhead);
     if (i % 16 == 0) {  // one line holds sixteen of these
-        sim::ask_ahead<true>(c.expectation, i + kAhead);
+        if (q.expectation_effect != 0.0) sim::ask_ahead<true>(c.expectation, i + kAhead);
         sim::ask_ahead<true>(c.stories, i + kAhead);
     }
 }
@@ -67,19 +68,32 @@ inline void ask_for_settling(const CustomerColumns& c, std::uint32_t i) {
 // asked for a batch ahead, all at the batch's start, and still stalled the
 // loop; asked for here with the rest, 4.5 % came off the lifecycle's tick
 // (alternating ticks in one run, both orders, three runs: 0.954 to 0.957).
-inline void ask_for_deciding(const QuietLifecycleBatch& q, std::uint32_t i) {
+// Only the columns the market's mechanisms read are asked for: a line
+// asked for and not read costs memory bandwidth all the same (RM-1's
+// markets read neither expectation, tenure nor purchases here).
+struct Asks {
+    bool expectation, ladder, network;
+};
+
+Asks asks_of(const QuietLifecycleBatch& q, const Mechanisms& m) {
+    return {m.satisfaction.model == SatisfactionModel::Disconfirmation, m.ladder.enabled,
+            q.adopted_neighbours != nullptr};  // null without network influence
+}
+
+inline void ask_for_deciding(const QuietLifecycleBatch& q, const Asks& asks, std::uint32_t i) {
     const CustomerColumns& c = q.c;
     sim::ask_ahead(c.satisfaction, i + kAhead);
     sim::ask_ahead<true>(c.next_satisfaction, i + kAhead);
-    const bool network = q.adopted_neighbours != nullptr;  // null without network influence
-    if (network && i % 8 == 0) sim::ask_ahead(q.network_offsets, i + kAhead);
+    if (asks.network && i % 8 == 0) sim::ask_ahead(q.network_offsets, i + kAhead);
     if (i % 16 == 0) {
-        sim::ask_ahead<true>(c.expectation, i + kAhead);
-        sim::ask_ahead(c.since, i + kAhead);
-        sim::ask_ahead(c.purchases, i + kAhead);
+        if (asks.expectation) sim::ask_ahead<true>(c.expectation, i + kAhead);
+        if (asks.ladder) {
+            sim::ask_ahead(c.since, i + kAhead);
+            sim::ask_ahead(c.purchases, i + kAhead);
+        }
         sim::ask_ahead(c.tarp_opened, i + kAhead);
         sim::ask_ahead<true>(c.stories, i + kAhead);
-        if (network) sim::ask_ahead(q.adopted_neighbours, i + kAhead);
+        if (asks.network) sim::ask_ahead(q.adopted_neighbours, i + kAhead);
     }
 }
 
@@ -177,19 +191,25 @@ void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const Custo
     // People with no firm who do not adopt (Acquisition::surely_not); the
     // others are decided by the general code. Only their story counters are
     // read and stored: other threads may be telling the customers beside them.
-    const U lapsed(static_cast<std::uint8_t>(a.lapsed_return ? CustomerStatus::Lapsed : CustomerStatus::Prospect));
-    const auto may_adopt = L::M::all(a.enabled) &
-                           ((status == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))) | (status == lapsed));
-    D share(q.mixed_share);
-    if (a.enabled && a.influence == Influence::Network) {
-        const U degree = L::longs(q.network_offsets + i + 1) - L::longs(q.network_offsets + i);
-        share = sim::lanes::select(degree == U(0), D(0.0),
+    // Groups with no one outside the market (all of RM-1's) skip this.
+    auto stays_out = L::M::all(false);
+    if (L::bits(no_firm) != 0) {
+        const U lapsed(static_cast<std::uint8_t>(a.lapsed_return ? CustomerStatus::Lapsed : CustomerStatus::Prospect));
+        const auto may_adopt =
+            L::M::all(a.enabled) &
+            ((status == U(static_cast<std::uint8_t>(CustomerStatus::Prospect))) | (status == lapsed));
+        D share(q.mixed_share);
+        if (a.enabled && a.influence == Influence::Network) {
+            const U degree = L::longs(q.network_offsets + i + 1) - L::longs(q.network_offsets + i);
+            share =
+                sim::lanes::select(degree == U(0), D(0.0),
                                    sim::small_doubles(L::words(q.adopted_neighbours + i)) / sim::small_doubles(degree));
+        }
+        const D stories = L::int_doubles_where(c.stories + i, no_firm);
+        const D adoption_draw = sim::unit_doubles(L::block_word(q.encounter + k, 0));
+        stays_out = no_firm & (~may_adopt | a.surely_not(share, stories, adoption_draw));
+        L::store_where(c.stories + i, stays_out, 0);  // used up
     }
-    const D stories = L::int_doubles_where(c.stories + i, no_firm);
-    const D adoption_draw = sim::unit_doubles(L::block_word(q.encounter + k, 0));
-    const auto stays_out = no_firm & (~may_adopt | a.surely_not(share, stories, adoption_draw));
-    L::store_where(c.stories + i, stays_out, 0);  // used up
 
     // Good service, if they bought. The "+ 0.0" is the policy's expectation
     // shift, kept so that -0.0 turns out as it does there.
@@ -212,8 +232,11 @@ void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const Custo
     if (m.ladder.enabled) {
         const D x = sim::unit_doubles(L::block_word(q.lifecycle + k, kLaneLadder));
         const U tenure = sim::lanes::wrap32(U(q.tick) - L::words(c.since + i));
-        const auto [climbs, slips] = m.ladder.step(stage, s, L::words(c.purchases + i), tenure, x,
-                                                   L::pick(t.climb, rung), L::pick(t.slip, rung));
+        // Every-tick buyers' frequency follows from their tenure (Market::frequency).
+        const U frequency = q.frequency_from_tenure ? sim::lanes::wrap32(U(q.tick + 1) - L::words(c.since + i))
+                                                    : L::words(c.purchases + i);
+        const auto [climbs, slips] =
+            m.ladder.step(stage, s, frequency, tenure, x, L::pick(t.climb, rung), L::pick(t.slip, rung));
         L::step_bytes(c.stage + i, L::bits(climbs) & quiet_bits, L::bits(slips) & quiet_bits);
     }
 
@@ -246,10 +269,11 @@ std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_
     const Mechanisms m = q.m;
     const CustomerColumns c = q.c;
     const QuietTables tables = quiet_tables(q);
+    const Asks asks = asks_of(q, m);
     DecideLists out{eventful, 0, quiet, *q.teller_count};
     std::uint32_t k = 0;
     for (; k + kWidth <= n; k += kWidth) {
-        if constexpr (kWidth > 1) ask_for_deciding(q, b + k);
+        if constexpr (kWidth > 1) ask_for_deciding(q, asks, b + k);
         decide_lanes<LanesOf<kWidth>>(q, m, c, tables, b, k, out);
     }
     for (; k < n; ++k) decide_lanes<LanesOf<1>>(q, m, c, tables, b, k, out);  // the batch's last few
@@ -317,7 +341,8 @@ void settle_lanes(const LifecycleSettlement& q, std::uint32_t i, std::span<const
     counts.prospects += std::popcount(never);
     counts.lapsed += std::popcount(out & ~never);
     const U dormant(static_cast<std::uint8_t>(CustomerStatus::Dormant));
-    seen.add((sim::lanes::min(firm, U(4)) << 6) | (L::bytes(c.stage + i) << 3) | sim::keep(status == dormant, U(4)) |
+    const U stage = q.count_stages ? L::bytes(c.stage + i) : U(0);  // not read unless counted
+    seen.add((sim::lanes::min(firm, U(4)) << 6) | (stage << 3) | sim::keep(status == dormant, U(4)) |
              sim::keep(s >= D(q.promoter_from), U(2)) | sim::keep(s < D(q.detractor_below), U(1)));
 }
 
@@ -330,7 +355,7 @@ void settle(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end
     std::size_t m = 0;
     std::uint32_t i = begin;
     for (; i + kWidth <= end; i += kWidth) {
-        if constexpr (kWidth > 1) ask_for_settling(q.c, i);
+        if constexpr (kWidth > 1) ask_for_settling(q, i);
         settle_lanes<LanesOf<kWidth>>(q, i, movers, m, counts, sums, seen);
     }
     for (; i < end; ++i) settle_lanes<LanesOf<1>>(q, i, movers, m, counts, sums, seen);

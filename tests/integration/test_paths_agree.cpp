@@ -138,16 +138,14 @@ void allow(Path path) {
 }
 
 // Empty if every path gave the same bits; else what first differed.
-// `rm1`, `staged`: whether the market took RM-1's fast loops, the
-// lifecycle's staged ones.
-std::string compare_paths(const experiments::ExperimentConfig& config, const sim::Network& network, bool& rm1,
-                          bool& staged) {
+// `staged`: whether the market took the quiet loops (decide and settle in
+// stages).
+std::string compare_paths(const experiments::ExperimentConfig& config, const sim::Network& network, bool& staged) {
     std::vector<Run> runs;
     for (Path path : {Path::Scalar, Path::Avx2, Path::Widest, Path::General}) {
         runs.push_back({path, std::make_unique<models::Market>(config.market, network, sim::StreamKey{13})});
         if (path == Path::General) runs.back().market->use_general_loops();
     }
-    rm1 = runs.front().market->runs_rm1_loops();
     staged = runs.front().market->decides_in_stages();
     for (std::uint32_t tick = 0; tick < kTicks; ++tick) {
         for (Run& r : runs) {
@@ -173,7 +171,7 @@ TEST(PathsAgree, EveryPathAndWidthGivesTheSameBitsForRandomSettings) {
     const std::vector<std::string> configs = base_configs();
     ASSERT_GE(configs.size(), 10u);
     std::mt19937_64 rng(2020);  // fixed: a failure names the setting, and reruns it
-    int compared = 0, attempts = 0, rm1 = 0, staged = 0;
+    int compared = 0, attempts = 0, every_tick = 0, staged = 0;
     while (compared < kSettings && attempts < 20 * kSettings) {
         ++attempts;
         const std::string& path = configs[rng() % configs.size()];
@@ -193,19 +191,20 @@ TEST(PathsAgree, EveryPathAndWidthGivesTheSameBitsForRandomSettings) {
         }
         std::string setting = path;
         for (const auto& o : overrides) setting += " " + o;
-        bool took_rm1 = false, took_staged = false;
-        ASSERT_EQ(compare_paths(*config, network, took_rm1, took_staged), "") << setting;
-        rm1 += took_rm1;
+        bool took_staged = false;
+        ASSERT_EQ(compare_paths(*config, network, took_staged), "") << setting;
+        every_tick += took_staged && config->market.mechanisms.purchases.every_tick();
         staged += took_staged;
         ++compared;
     }
     EXPECT_EQ(compared, kSettings) << "too few settings loaded";
-    // Enough of them took each fast path for the comparison to mean something.
-    EXPECT_GE(rm1, kSettings / 10);
-    // The staged loops take only markets whose firms do not act on customers
-    // (Market::may_decide_in_stages); with every registered strategy drawn
-    // that is fewer: at least 1 in 16.
+    // Enough of them took the quiet loops for the comparison to mean
+    // something. The quiet loops take only markets whose firms do not act on
+    // customers (Market::may_decide_in_stages); with every registered
+    // strategy drawn that is fewer: at least 1 in 16, and some of them with
+    // RM-1's every-tick buyers.
     EXPECT_GE(staged, kSettings / 16);
+    EXPECT_GE(every_tick, kSettings / 40);
 }
 
 }  // namespace

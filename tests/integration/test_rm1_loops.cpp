@@ -1,11 +1,10 @@
-// RM-1's lean loops (Market::decide_quiet_customers and settle_rm1_chunk,
-// taken by markets that use only RM-1's mechanisms) give bit for bit what
-// the general loops give: every tally and the whole customer state, tick by
+// RM-1's markets in the quiet loops (QuietLifecycle.hpp: the one fast
+// kernel, which RM-1's customers, who buy once every tick, share with the
+// lifecycle's) give bit for bit what the general loops give: every tally and the whole customer state, tick by
 // tick, for RM-1 and for variations that send customers down both paths
 // (prospects, dissatisfied tellers, open TARP observations, a population
 // that does not fill the last group of four, another drift shape).
 #include "models/market/Market.hpp"
-#include "models/market/QuietTicks.hpp"
 #include "sim/network/Generators.hpp"
 
 #include "tests/support/LoopVariations.hpp"
@@ -36,9 +35,10 @@ TEST_P(Rm1Loops, GiveWhatTheGeneralLoopsGive) {
         sim::watts_strogatz(p.population.size, sim::SmallWorldParams{}, sim::CounterStream({5}));
     models::Market lean(p, network, sim::StreamKey{31});
     models::Market general(p, network, sim::StreamKey{31});
-    ASSERT_TRUE(lean.runs_rm1_loops()) << "the variation left RM-1's scope: the test would compare nothing";
+    ASSERT_TRUE(lean.decides_in_stages() && lean.settles_in_stages())
+        << "the variation left the quiet loops: the test would compare nothing";
     general.use_general_loops();
-    ASSERT_FALSE(general.runs_rm1_loops());
+    ASSERT_FALSE(general.decides_in_stages() || general.settles_in_stages());
     for (std::uint32_t tick = 0; tick < 10; ++tick) {
         lean.step(tick);
         general.step(tick);

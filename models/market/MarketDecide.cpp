@@ -592,11 +592,10 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     const std::uint32_t taking = sim::list_equal_bytes(taking_flags.data(), n, 1, takers.data());
     if (m.purchases.every_tick()) {
         // One basket each at their level (decide_customer's Basket{1, spend}),
-        // in one pass without a branch.
-        for (std::uint32_t k = 0; k < n; ++k) {
-            bought[k] = taking_flags[k];
-            amount[k] = taking_flags[k] ? c.spend[b + k] : 0.0;
-        }
+        // copied without a branch: a non-taker's amount is never read (the
+        // payments mask it, and their tick is decided without a basket).
+        std::copy_n(c.spend + b, n, amount.begin());
+        std::copy_n(taking_flags.begin(), n, bought.begin());
     } else {
         std::fill_n(bought.begin(), n, 0u);
         std::fill_n(amount.begin(), n, 0.0);

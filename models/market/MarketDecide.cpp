@@ -526,7 +526,13 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
 // out while buying) and whose quiet customers tell no one.
 bool Market::may_decide_in_stages() const {
     const Mechanisms& m = params_.mechanisms;
-    return std::none_of(acting_.begin(), acting_.end(), [](char a) { return a != 0; }) &&
+    // The quiet loops know no strategy: any that acts on quiet ticks, even
+    // one that declared it acts on no customer while they decide, keeps
+    // them off (fail closed).
+    const bool quiet_ticks_acted_on = std::any_of(params_.firms.begin(), params_.firms.end(), [](const FirmParams& f) {
+        return acts_on_quiet_ticks(f.strategies);
+    });
+    return !quiet_ticks_acted_on && std::none_of(acting_.begin(), acting_.end(), [](char a) { return a != 0; }) &&
            (m.purchases.process == PurchaseProcess::Poisson || m.purchases.every_tick()) &&
            m.word_of_mouth.sign(Outcome::NoFailure) == 0;
 }

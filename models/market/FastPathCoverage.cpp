@@ -106,14 +106,10 @@ CRMSIM_DECLARED(WordOfMouth, kWordOfMouth);
 
 constexpr std::array kLadder = {
     Field{"enabled", Coverage::Kernel},  // the quiet loops step the ladder when it is on
-    Field{"promote", Coverage::Formula},
-    Field{"demote", Coverage::Formula},
-    Field{"client_purchases", Coverage::Formula},
-    Field{"advocate_satisfaction", Coverage::Formula},
-    Field{"advocate_tenure", Coverage::Formula},
-    Field{"partner_satisfaction", Coverage::Formula},
-    Field{"partner_tenure", Coverage::Formula},
-    Field{"demote_below", Coverage::Formula},
+    Field{"promote", Coverage::Formula},          Field{"demote", Coverage::Formula},
+    Field{"client_purchases", Coverage::Formula}, Field{"advocate_satisfaction", Coverage::Formula},
+    Field{"advocate_tenure", Coverage::Formula},  Field{"partner_satisfaction", Coverage::Formula},
+    Field{"partner_tenure", Coverage::Formula},   Field{"demote_below", Coverage::Formula},
 };
 CRMSIM_DECLARED(RelationshipLadder, kLadder);
 

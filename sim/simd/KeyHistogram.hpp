@@ -17,11 +17,14 @@
 
 namespace sim {
 
-template <std::size_t Keys>
+// Tag: as for Pack (sim/simd/Pack.hpp), a type of the loop's own when the
+// loop is compiled once per target, so that the histogram's functions have
+// internal linkage there.
+template <std::size_t Keys, class Tag = void>
 class KeyHistogram {
 public:
     // Counts each lane's key (below Keys).
-    template <int W, class Tag>
+    template <int W>
     void add(Pack<std::uint64_t, W, Tag> keys) {
         alignas(64) std::array<std::uint64_t, W> k;
         keys.store(k.data());

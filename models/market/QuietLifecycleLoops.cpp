@@ -97,32 +97,6 @@ inline void ask_for_deciding(const QuietLifecycleBatch& q, const Asks& asks, std
     }
 }
 
-// The four-entry tables the loops pick from by rung (customer, client,
-// advocate, partner: stage - 1) or by firm (at most four here).
-struct QuietTables {
-    std::array<double, 4> stage_factor, climb, slip;
-    std::array<std::uint64_t, 4> fail_bound;
-    std::array<double, 4> service_quality, barrier_factor, pull;
-};
-
-QuietTables quiet_tables(const QuietLifecycleBatch& q) {
-    const std::array<double, kStages>& factor = q.m.switching.stage_factor;
-    QuietTables t{{factor[1], factor[2], factor[3], factor[4]},
-                  q.m.ladder.climb_chances(),
-                  q.m.ladder.slip_draws(),
-                  {},
-                  {},
-                  {},
-                  {}};
-    for (std::size_t f = 0; f < std::min<std::size_t>(q.firm_count, 4); ++f) {
-        t.fail_bound[f] = q.firms[f].fail_bound;
-        t.service_quality[f] = q.firms[f].service_quality;
-        t.barrier_factor[f] = q.firms[f].barrier_factor;
-        t.pull[f] = q.firms[f].pull;
-    }
-    return t;
-}
-
 // A firm's rule for each lane's firm `own`: picked from the four-entry
 // table, or, one at a time, straight from the firm's rules (any number of
 // firms; the same values).
@@ -252,6 +226,7 @@ void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const Custo
     // The tellers, with Market::story_sign's sign: -1 for the dissatisfied,
     // else +1 (an advocate who talks).
     const unsigned teller_bits = L::bits(quiet & tells), dissatisfied_bits = L::bits(dissatisfied);
+    if (teller_bits == 0) return;  // most groups: quiet customers seldom talk
     for (int j = 0; j < W; ++j) {  // without a branch: who talks is a coin toss
         q.tellers[out.told] = static_cast<std::uint16_t>(k + j);
         q.teller_signs[out.told] = (dissatisfied_bits >> j) & 1u ? -1 : +1;
@@ -259,8 +234,8 @@ void decide_lanes(const QuietLifecycleBatch& q, const Mechanisms& m, const Custo
     }
 }
 
-std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n, std::uint16_t* eventful,
-                     std::int64_t* quiet) {
+std::uint32_t decide(const QuietLifecycleBatch& q, const QuietTables& tables, std::uint32_t b, std::uint32_t n,
+                     std::uint16_t* eventful, std::int64_t* quiet) {
     // Local copies of the rules and of the columns' addresses: a byte store
     // (a stage, a next firm, a teller's sign) could alias the caller's, and
     // the compiler would reload every parameter for every group. So would
@@ -268,7 +243,6 @@ std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_
     static_assert(std::is_trivially_copyable_v<Mechanisms>, "copied once per batch");
     const Mechanisms m = q.m;
     const CustomerColumns c = q.c;
-    const QuietTables tables = quiet_tables(q);
     const Asks asks = asks_of(q, m);
     DecideLists out{eventful, 0, quiet, *q.teller_count};
     std::uint32_t k = 0;
@@ -286,7 +260,7 @@ std::uint32_t decide(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_
 // Counted in a sim::KeyHistogram and added up per firm at the end.
 static_assert(kStages <= 8, "a stage takes three bits of the key");
 constexpr std::size_t kSettleKeys = 5 << 6;
-using SettleCounts = sim::KeyHistogram<kSettleKeys>;
+using SettleCounts = sim::KeyHistogram<kSettleKeys, Local>;
 
 void add_counts(const SettleCounts& seen, bool count_stages, LifecycleSettledCounts& counts) {
     for (std::size_t f = 0; f < counts.firms.size(); ++f)
@@ -365,9 +339,9 @@ void settle(const LifecycleSettlement& q, std::uint32_t begin, std::uint32_t end
 }  // namespace
 
 template <>
-std::uint32_t decide_quiet_lifecycle_on<kIsa>(const QuietLifecycleBatch& q, std::uint32_t b, std::uint32_t n,
-                                              std::uint16_t* eventful, std::int64_t* quiet) {
-    return decide(q, b, n, eventful, quiet);
+std::uint32_t decide_quiet_lifecycle_on<kIsa>(const QuietLifecycleBatch& q, const QuietTables& tables, std::uint32_t b,
+                                              std::uint32_t n, std::uint16_t* eventful, std::int64_t* quiet) {
+    return decide(q, tables, b, n, eventful, quiet);
 }
 
 template <>

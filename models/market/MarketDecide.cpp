@@ -616,13 +616,25 @@ void Market::decide_batch_in_stages(const Mechanisms& m, const CustomerColumns& 
     std::array<std::uint16_t, kBatch + kQuietListSlack> quiet_tellers;
     std::array<std::int8_t, kBatch + kQuietListSlack> quiet_signs;
     std::uint32_t quiet_teller_count = 0;
-    const QuietLifecycleBatch batch{
-        c, m, quiet_firms_.data(), firms, tick, d.encounter, d.lifecycle, bought.data(), m.purchases.every_tick(),
-        // Read only with network influence; a market without
-        // it may hold a network it never reads.
-        customers_.adopted_neighbours.size() ? network_.offsets().data() : nullptr,
-        customers_.adopted_neighbours.data(), static_cast<double>(adopters_) / static_cast<double>(customers_.size()),
-        params_.population.initial_satisfaction, quiet_tellers.data(), quiet_signs.data(), &quiet_teller_count};
+    // Read only with network influence: a market without it may hold a
+    // network it never reads.
+    const std::uint64_t* offsets = customers_.adopted_neighbours.size() ? network_.offsets().data() : nullptr;
+    const QuietLifecycleBatch batch{c,
+                                    m,
+                                    quiet_firms_.data(),
+                                    firms,
+                                    tick,
+                                    d.encounter,
+                                    d.lifecycle,
+                                    bought.data(),
+                                    m.purchases.every_tick(),
+                                    offsets,
+                                    customers_.adopted_neighbours.data(),
+                                    static_cast<double>(adopters_) / static_cast<double>(customers_.size()),
+                                    params_.population.initial_satisfaction,
+                                    quiet_tellers.data(),
+                                    quiet_signs.data(),
+                                    &quiet_teller_count};
     const std::uint32_t events = decide_quiet_lifecycle(batch, b, n, eventful.data(), quiet.data());
     // Quiet tellers come before the batch's eventful ones: the order of the
     // tellers does not matter (each teller's draws are keyed by who they

@@ -6,25 +6,16 @@
 #include "models/market/CustomerStatus.hpp"
 #include "sim/simd/InterleavedSum.hpp"
 #include "sim/simd/Lanes.hpp"
+#include "sim/simd/TargetLoop.hpp"
 #include "sim/util/AskAhead.hpp"
 
 #include <array>
 #include <cstring>
 
-#ifndef CRMSIM_LOOP_ISA
-#error "compiled once per target: CRMSIM_LOOP_ISA names the target (Scalar, Avx2, Avx512)"
-#endif
-
 namespace models {
 namespace {
 
-constexpr sim::Isa kIsa = sim::Isa::CRMSIM_LOOP_ISA;
-constexpr std::uint32_t kWidth = kIsa == sim::Isa::Avx512 ? 8 : kIsa == sim::Isa::Avx2 ? 4 : 1;
-
-struct Local {};
-
-template <std::uint32_t W>
-using LanesOf = sim::Lanes<kIsa, static_cast<int>(W), Local>;
+using namespace sim::target_loop;  // kIsa, kWidth, Local, LanesOf: this file's target
 
 using Sum = sim::InterleavedSum<Local>;
 

@@ -18,6 +18,7 @@
 #include "sim/simd/InterleavedSum.hpp"
 #include "sim/simd/KeyHistogram.hpp"
 #include "sim/simd/Lanes.hpp"
+#include "sim/simd/TargetLoop.hpp"
 #include "sim/util/AskAhead.hpp"
 #include "sim/util/ListLanes.hpp"
 
@@ -27,23 +28,10 @@
 #include <cstring>
 #include <type_traits>
 
-#ifndef CRMSIM_LOOP_ISA
-#error "compiled once per target: CRMSIM_LOOP_ISA names the target (Scalar, Avx2, Avx512)"
-#endif
-
 namespace models {
 namespace {
 
-constexpr sim::Isa kIsa = sim::Isa::CRMSIM_LOOP_ISA;
-
-// How many people the loops take at a time.
-constexpr std::uint32_t kWidth = kIsa == sim::Isa::Avx512 ? 8 : kIsa == sim::Isa::Avx2 ? 4 : 1;
-
-// This file's own tag for its packs (sim/simd/Pack.hpp).
-struct Local {};
-
-template <std::uint32_t W>
-using LanesOf = sim::Lanes<kIsa, static_cast<int>(W), Local>;
+using namespace sim::target_loop;  // kIsa, kWidth, Local, LanesOf: this file's target
 
 // The loops below stream through a dozen or more columns, and the hardware
 // prefetcher does not keep up with them all: the widest columns' lines are

@@ -462,9 +462,11 @@ void Market::count_batch_purchases(std::uint32_t b, std::uint32_t n, const sim::
 }
 
 // The baskets of the batch's takers (customers b + k, k in `takers`), who
-// buy as a Poisson process (no one drops out), and what they pay, in
-// customer order: take_basket for a firm that does not act, in stages.
-// bought[k] and amount[k] come in 0 for everyone and are set for the takers.
+// buy once every tick or as a Poisson process (no one drops out), and what
+// they pay, in customer order: take_basket for a firm that does not act, in
+// stages. Poisson buyers' bought[k] and amount[k] come in 0 for everyone and
+// are set here for the takers; every-tick buyers' come in set
+// (decide_batch_in_stages).
 template <Market::Scope kScope>
 void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::uint32_t n, std::uint32_t tick,
                                 const BatchDraws& d, std::span<const std::uint16_t> takers, std::uint32_t* bought,
@@ -522,8 +524,9 @@ void Market::take_batch_baskets(const CustomerColumns& c, std::uint32_t b, std::
 }
 
 // Markets whose firms do not act (a cost to serve is fine: it is charged
-// with the basket), whose customers buy as a Poisson process (no one drops
-// out while buying) and whose quiet customers tell no one.
+// with the basket), whose customers buy once every tick (RM-1) or as a
+// Poisson process (no one drops out while buying), and whose quiet
+// customers tell no one.
 bool Market::may_decide_in_stages() const {
     const Mechanisms& m = params_.mechanisms;
     // The quiet loops know no strategy: any that acts on quiet ticks, even
